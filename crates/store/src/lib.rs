@@ -1,0 +1,165 @@
+//! The storage contract. [`Store`] is the one trait every backend implements
+//! (SQLite, PostgreSQL); the records here are what it reads and writes; the
+//! [`conformance`] suite (feature `conformance`) is the one set of tests every
+//! backend must pass, so that behaviour is the same on both.
+//!
+//! Writes take a [`WriteCtx`] (who, when, which request) and append their
+//! audit event and timeline entry in the same transaction as the write: an
+//! acknowledged write always has its audit trail.
+
+pub mod records;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+use async_trait::async_trait;
+use caseload_domain::cases::StatusChange;
+use caseload_domain::ids::*;
+use caseload_domain::records::TaskStatus;
+use jiff::Timestamp;
+
+pub use records::*;
+
+/// What went wrong in the store, in terms the web layer can answer with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such record (answered 404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The write conflicts with what is stored: a duplicate, or state that
+    /// changed underneath the request (answered 409).
+    #[error("{0}")]
+    Conflict(String),
+    /// Anything else: logged, never shown.
+    #[error("storage failure: {0}")]
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn other(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Other(Box::new(e))
+    }
+    /// A value in the database that our own code could not have written.
+    pub fn corrupt(what: impl Into<String>) -> Self {
+        StoreError::Other(format!("unreadable stored value: {}", what.into()).into())
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who is writing, when (the server clock), and under which request id — for
+/// `recorded_at`, the timeline and the audit trail.
+#[derive(Debug, Clone)]
+pub struct WriteCtx {
+    pub actor: UserId,
+    pub at: Timestamp,
+    pub request_id: String,
+}
+
+/// The cases (and so clients) a user may list: those they own and those of
+/// their team. Access rules themselves live in `caseload_domain::access`.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub user: UserId,
+    pub team: Option<TeamId>,
+}
+
+/// Keyset paging over time-ordered ids.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub limit: u32,
+    /// Return records whose id sorts after this one.
+    pub after: Option<String>,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self { limit: 50, after: None }
+    }
+}
+
+/// A new id of any kind, time-ordered with 80 random bits.
+pub fn new_id<T>(make: fn(u64, [u8; 10]) -> T, at: Timestamp) -> T {
+    let mut random = [0u8; 10];
+    // getrandom only fails if the OS has no entropy source at all; then a
+    // time-derived fallback still gives unique-enough ids for one process.
+    if getrandom::fill(&mut random).is_err() {
+        let nanos = at.as_nanosecond().to_le_bytes();
+        random.copy_from_slice(&nanos[..10]);
+    }
+    make(u64::try_from(at.as_millisecond()).unwrap_or(0), random)
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+
+    /// Apply embedded migrations; safe to run on every start.
+    async fn migrate(&self) -> Result<()>;
+
+    // Teams and users.
+    async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team>;
+    async fn list_teams(&self) -> Result<Vec<Team>>;
+    async fn find_team_by_name(&self, name: &str) -> Result<Option<Team>>;
+    async fn create_user(&self, new: &NewUser, at: Timestamp) -> Result<User>;
+    async fn get_user(&self, id: &UserId) -> Result<User>;
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<User>>;
+    async fn list_users(&self) -> Result<Vec<User>>;
+    async fn count_users(&self) -> Result<i64>;
+
+    /// Store the SHA-256 of a new API token; the token itself is never kept.
+    async fn create_api_token(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<TokenId>;
+    /// The active user holding this token, if any.
+    async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>>;
+
+    // Clients.
+    async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client>;
+    async fn get_client(&self, id: &ClientId) -> Result<Client>;
+    async fn list_clients(&self, scope: &Scope, page: &Page) -> Result<Vec<Client>>;
+
+    // Cases.
+    async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case>;
+    async fn get_case(&self, id: &CaseId) -> Result<Case>;
+    async fn list_cases(&self, filter: &CaseFilter, scope: &Scope, page: &Page) -> Result<Vec<Case>>;
+    /// Move a case from `change.from` to `change.to`. The caller has checked
+    /// the lifecycle; if the stored status is no longer `change.from`, this is
+    /// a [`StoreError::Conflict`] and nothing changes.
+    async fn change_case_status(&self, id: &CaseId, change: &StatusChange, ctx: &WriteCtx) -> Result<Case>;
+
+    // Notes: append-only. There is deliberately no update or delete.
+    async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note>;
+    async fn get_note(&self, id: &NoteId) -> Result<Note>;
+    async fn list_notes(&self, case: &CaseId) -> Result<Vec<Note>>;
+    async fn add_amendment(&self, new: &NewAmendment, ctx: &WriteCtx) -> Result<Amendment>;
+
+    // Required outcomes.
+    async fn add_outcome(&self, new: &NewOutcome, ctx: &WriteCtx) -> Result<Outcome>;
+    async fn get_outcome(&self, id: &OutcomeId) -> Result<Outcome>;
+    async fn list_outcomes(&self, case: &CaseId) -> Result<Vec<Outcome>>;
+    async fn add_outcome_progress(&self, new: &NewProgress, ctx: &WriteCtx) -> Result<Outcome>;
+
+    // Obstacles.
+    async fn add_obstacle(&self, new: &NewObstacle, ctx: &WriteCtx) -> Result<Obstacle>;
+    async fn get_obstacle(&self, id: &ObstacleId) -> Result<Obstacle>;
+    async fn list_obstacles(&self, case: &CaseId) -> Result<Vec<Obstacle>>;
+    /// Resolve an open obstacle; resolving twice is a conflict.
+    async fn resolve_obstacle(&self, id: &ObstacleId, resolution: &str, ctx: &WriteCtx) -> Result<Obstacle>;
+
+    // Tasks.
+    async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task>;
+    async fn get_task(&self, id: &TaskId) -> Result<Task>;
+    async fn list_tasks(&self, case: &CaseId) -> Result<Vec<Task>>;
+    /// Move a task from `from` to `to`; a conflict if it is no longer `from`.
+    async fn set_task_status(&self, id: &TaskId, from: TaskStatus, to: TaskStatus, ctx: &WriteCtx) -> Result<Task>;
+
+    /// The case's history, oldest first.
+    async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;
+
+    /// Append an audit event on its own (reads, denials). Writes append
+    /// theirs inside their own transaction.
+    async fn record_audit(&self, event: &NewAuditEvent) -> Result<()>;
+    /// The newest audit events first.
+    async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>>;
+    /// Table name → column names, for the schema parity test.
+    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>>;
+}

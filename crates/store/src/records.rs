@@ -1,0 +1,399 @@
+//! The records the store reads and writes. They serialise as the JSON API
+//! shows them; inputs (`New…`) hold values already parsed by the domain.
+
+use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
+use caseload_domain::ids::*;
+use caseload_domain::notes::{NoteKind, Section};
+use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
+use caseload_domain::text::Email;
+use caseload_domain::users::Role;
+use caseload_domain::Actor;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Team {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: TeamId,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "practitioner"))]
+    pub role: Role,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub team_id: Option<TeamId>,
+    pub active: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor { id: self.id.clone(), role: self.role, team: self.team_id.clone() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub team_id: Option<TeamId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Client {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ClientId,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub date_of_birth: Option<Date>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    /// The team that holds this client's record.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub team_id: TeamId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub created_by: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    pub name: String,
+    pub date_of_birth: Option<Date>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub team_id: TeamId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Case {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: CaseId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub title: String,
+    pub service_area: ServiceArea,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub owner_id: UserId,
+    pub owner_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub team_id: TeamId,
+    pub status: CaseStatus,
+    pub complexity: Complexity,
+    pub closure_reason: Option<ClosureReason>,
+    pub closure_summary: Option<String>,
+    /// When the case was (last) opened; empty while still a referral.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub opened_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub closed_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub created_by: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub client_id: ClientId,
+    pub title: String,
+    pub service_area: ServiceArea,
+    pub complexity: Complexity,
+    pub owner_id: UserId,
+    pub team_id: TeamId,
+    /// `referral` or `open`.
+    pub status: CaseStatus,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub owner: Option<UserId>,
+    pub status: Option<CaseStatus>,
+    pub service_area: Option<ServiceArea>,
+    pub client: Option<ClientId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Note {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: NoteId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub case_id: CaseId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub author_id: UserId,
+    pub author_name: String,
+    pub kind: NoteKind,
+    /// The template the sections follow (`star`, `soap`).
+    pub template: String,
+    /// When the contact happened, as the author gave it.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub occurred_at: Timestamp,
+    /// When the note was written, by the server's clock.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub recorded_at: Timestamp,
+    pub late_entry: bool,
+    pub late_reason: Option<String>,
+    /// The sections as first written; never changed.
+    pub sections: Vec<Section>,
+    /// Corrections, oldest first.
+    pub amendments: Vec<Amendment>,
+    /// The sections with every amendment applied, for reading.
+    pub current_sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub case_id: CaseId,
+    pub kind: NoteKind,
+    pub template: String,
+    pub occurred_at: Timestamp,
+    pub late_entry: bool,
+    pub late_reason: Option<String>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Amendment {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: AmendmentId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub note_id: NoteId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub author_id: UserId,
+    pub author_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub recorded_at: Timestamp,
+    pub reason: String,
+    /// The sections this amendment replaces, with their new text.
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAmendment {
+    pub note_id: NoteId,
+    pub reason: String,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Outcome {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: OutcomeId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub case_id: CaseId,
+    pub description: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub target_date: Option<Date>,
+    pub status: OutcomeStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub created_by: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    /// Progress entries, oldest first.
+    pub progress: Vec<OutcomeProgress>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutcomeProgress {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ProgressId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub author_id: UserId,
+    pub author_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub recorded_at: Timestamp,
+    /// The outcome's status after this entry.
+    pub status: OutcomeStatus,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOutcome {
+    pub case_id: CaseId,
+    pub description: String,
+    pub target_date: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProgress {
+    pub outcome_id: OutcomeId,
+    pub status: OutcomeStatus,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Obstacle {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ObstacleId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub case_id: CaseId,
+    pub category: ObstacleCategory,
+    pub description: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub raised_by: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub raised_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub resolved_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub resolved_by: Option<UserId>,
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewObstacle {
+    pub case_id: CaseId,
+    pub category: ObstacleCategory,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Task {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: TaskId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub case_id: CaseId,
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub due_date: Option<Date>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub assignee_id: Option<UserId>,
+    pub assignee_name: Option<String>,
+    pub status: TaskStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub created_by: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub completed_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub case_id: CaseId,
+    pub title: String,
+    pub due_date: Option<Date>,
+    pub assignee_id: Option<UserId>,
+}
+
+/// One line of a case's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    /// Position in the history; breaks ties between entries at the same time.
+    pub seq: i64,
+    pub kind: EventKind,
+    /// When it happened (for a note, when the contact took place).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+    /// When it was recorded.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub recorded_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub actor_id: UserId,
+    pub actor_name: String,
+    /// The id of the note, amendment, outcome, obstacle, task or case concerned.
+    pub subject_id: String,
+    /// What changed, in brief (never note text: that lives in the note).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: serde_json::Value,
+}
+
+/// A new audit event. Never holds content: who, what, which object, when.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
+    pub at: Timestamp,
+    pub actor: Option<UserId>,
+    /// `case.read`, `note.create`, `case.read.denied`, …
+    pub action: String,
+    pub object_type: &'static str,
+    pub object_id: Option<String>,
+    pub request_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEvent {
+    pub seq: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub actor_id: Option<UserId>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub request_id: String,
+}
+
+/// Decoding helpers shared by the backends.
+pub mod decode {
+    use super::*;
+    use crate::StoreError;
+
+    pub fn vocab<T>(value: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, StoreError> {
+        parse(value).ok_or_else(|| StoreError::corrupt(format!("{what} {value:?}")))
+    }
+
+    pub fn sections(json: &str) -> Result<Vec<Section>, StoreError> {
+        serde_json::from_str(json).map_err(|e| StoreError::corrupt(format!("note sections: {e}")))
+    }
+
+    pub fn sections_json(sections: &[Section]) -> String {
+        serde_json::to_string(sections).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    pub fn date(text: &str) -> Result<Date, StoreError> {
+        text.parse().map_err(|_| StoreError::corrupt(format!("date {text:?}")))
+    }
+
+    pub fn json(text: &str) -> Result<serde_json::Value, StoreError> {
+        serde_json::from_str(text).map_err(|e| StoreError::corrupt(format!("json: {e}")))
+    }
+
+    /// Microseconds since the epoch (SQLite's storage of timestamps).
+    pub fn micros(ts: Timestamp) -> i64 {
+        ts.as_microsecond()
+    }
+
+    pub fn from_micros(us: i64) -> Result<Timestamp, StoreError> {
+        Timestamp::from_microsecond(us).map_err(|_| StoreError::corrupt(format!("timestamp {us}")))
+    }
+
+    /// Fill in `current_sections` of a note from its original and amendments.
+    pub fn finish_note(note: &mut Note) {
+        let template = caseload_domain::notes::Template::find(&note.template)
+            .unwrap_or(&caseload_domain::notes::STAR);
+        note.current_sections = caseload_domain::notes::current_sections(
+            &note.sections,
+            note.amendments.iter().map(|a| a.sections.as_slice()),
+            template,
+        );
+    }
+}
