@@ -1,1 +1,1123 @@
+//! The PostgreSQL store, for services bigger than one SQLite file: the same
+//! behaviour as the SQLite store (one conformance suite proves it), with
+//! PostgreSQL's own types (timestamptz, date, jsonb) and row locks where
+//! SQLite relies on its single writer. Default commit settings: a commit is
+//! durable when acknowledged.
 
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange};
+use caseload_domain::ids::*;
+use caseload_domain::notes::NoteKind;
+use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
+use caseload_domain::users::Role;
+use caseload_store::decode;
+use caseload_store::*;
+use jiff::Timestamp;
+use time::OffsetDateTime;
+use serde_json::json;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use tracing::instrument;
+
+/// The migrations, embedded in the binary: `caseload init` and `serve` apply
+/// whichever have not run yet, so running them again is harmless.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "case records", include_str!("../migrations/0001_case_records.sql"))];
+
+#[derive(Debug)]
+struct Embedded;
+
+impl sqlx::migrate::MigrationSource<'static> for Embedded {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>> + Send>,
+    > {
+        Box::pin(async {
+            Ok(MIGRATIONS
+                .iter()
+                .map(|(version, description, sql)| {
+                    sqlx::migrate::Migration::new(
+                        *version,
+                        (*description).into(),
+                        sqlx::migrate::MigrationType::Simple,
+                        (*sql).into(),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    writer: PgPool,
+    reader: PgPool,
+}
+
+fn db_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(d) = &e {
+        match d.code().as_deref() {
+            // unique_violation
+            Some("23505") => {
+                let message = match d.constraint() {
+                    Some("users_email_key") => "a user with this email address already exists",
+                    Some("teams_name_key") => "a team with this name already exists",
+                    _ => "this record already exists",
+                };
+                return StoreError::Conflict(message.into());
+            }
+            // foreign_key_violation
+            Some("23503") => return StoreError::Conflict("a record this refers to does not exist".into()),
+            _ => {}
+        }
+    }
+    StoreError::other(e)
+}
+
+type Conn = PgConnection;
+
+impl PgStore {
+    /// Connect to the database at a `postgres://` URL.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url).map_err(StoreError::other)?.application_name("caseload");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .map_err(StoreError::other)?;
+        Ok(Self { writer: pool.clone(), reader: pool })
+    }
+
+    /// The writer pool, for tools that need raw access (integrity checks,
+    /// bulk loading, benchmarks).
+    pub fn pool(&self) -> &PgPool {
+        &self.writer
+    }
+
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, Postgres>> {
+        self.writer.begin().await.map_err(db_err)
+    }
+}
+
+async fn audit(conn: &mut Conn, ctx: &WriteCtx, action: &str, object_type: &str, object_id: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(pg_ts(ctx.at))
+    .bind(ctx.actor.as_str())
+    .bind(action)
+    .bind(object_type)
+    .bind(object_id)
+    .bind(&ctx.request_id)
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event(
+    conn: &mut Conn,
+    case: &CaseId,
+    at: Timestamp,
+    ctx: &WriteCtx,
+    kind: EventKind,
+    subject: &str,
+    data: serde_json::Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, recorded_at, actor_id, kind, subject_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
+    )
+    .bind(case.as_str())
+    .bind(pg_ts(at))
+    .bind(pg_ts(ctx.at))
+    .bind(ctx.actor.as_str())
+    .bind(kind.as_str())
+    .bind(subject)
+    .bind(data.to_string())
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+fn s(row: &PgRow, col: &str) -> Result<String> {
+    row.try_get::<String, _>(col).map_err(StoreError::other)
+}
+fn opt_s(row: &PgRow, col: &str) -> Result<Option<String>> {
+    row.try_get::<Option<String>, _>(col).map_err(StoreError::other)
+}
+/// jiff → the driver's timestamptz type.
+fn pg_ts(t: Timestamp) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(t.as_nanosecond()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+fn from_pg_ts(t: OffsetDateTime) -> Result<Timestamp> {
+    Timestamp::from_nanosecond(t.unix_timestamp_nanos()).map_err(|_| StoreError::corrupt(format!("timestamp {t}")))
+}
+fn pg_date(d: jiff::civil::Date) -> Option<time::Date> {
+    let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
+    time::Date::from_calendar_date(i32::from(d.year()), month, u8::try_from(d.day()).ok()?).ok()
+}
+fn ts(row: &PgRow, col: &str) -> Result<Timestamp> {
+    from_pg_ts(row.try_get::<OffsetDateTime, _>(col).map_err(StoreError::other)?)
+}
+fn opt_ts(row: &PgRow, col: &str) -> Result<Option<Timestamp>> {
+    row.try_get::<Option<OffsetDateTime>, _>(col).map_err(StoreError::other)?.map(from_pg_ts).transpose()
+}
+fn opt_date(row: &PgRow, col: &str) -> Result<Option<jiff::civil::Date>> {
+    let d = row.try_get::<Option<time::Date>, _>(col).map_err(StoreError::other)?;
+    d.map(|d| jiff::civil::Date::new(d.year() as i16, u8::from(d.month()) as i8, d.day() as i8))
+        .transpose()
+        .map_err(|e| StoreError::corrupt(format!("date: {e}")))
+}
+
+fn team_row(r: &PgRow) -> Result<Team> {
+    Ok(Team { id: TeamId::from_trusted(s(r, "id")?), name: s(r, "name")?, created_at: ts(r, "created_at")? })
+}
+
+fn user_row(r: &PgRow) -> Result<User> {
+    Ok(User {
+        id: UserId::from_trusted(s(r, "id")?),
+        email: s(r, "email")?,
+        name: s(r, "name")?,
+        role: decode::vocab(&s(r, "role")?, Role::parse, "role")?,
+        team_id: opt_s(r, "team_id")?.map(TeamId::from_trusted),
+        active: r.try_get::<bool, _>("active").map_err(StoreError::other)?,
+        created_at: ts(r, "created_at")?,
+    })
+}
+
+fn client_row(r: &PgRow) -> Result<Client> {
+    Ok(Client {
+        id: ClientId::from_trusted(s(r, "id")?),
+        name: s(r, "name")?,
+        date_of_birth: opt_date(r, "date_of_birth")?,
+        phone: opt_s(r, "phone")?,
+        email: opt_s(r, "email")?,
+        address: opt_s(r, "address")?,
+        team_id: TeamId::from_trusted(s(r, "team_id")?),
+        created_by: UserId::from_trusted(s(r, "created_by")?),
+        created_at: ts(r, "created_at")?,
+    })
+}
+
+const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, c.owner_id, \
+    u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, c.opened_at, \
+    c.closed_at, c.created_by, c.created_at, c.updated_at \
+    FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+
+fn case_row(r: &PgRow) -> Result<Case> {
+    Ok(Case {
+        id: CaseId::from_trusted(s(r, "id")?),
+        client_id: ClientId::from_trusted(s(r, "client_id")?),
+        client_name: s(r, "client_name")?,
+        title: s(r, "title")?,
+        service_area: decode::vocab(&s(r, "service_area")?, ServiceArea::parse, "service area")?,
+        owner_id: UserId::from_trusted(s(r, "owner_id")?),
+        owner_name: s(r, "owner_name")?,
+        team_id: TeamId::from_trusted(s(r, "team_id")?),
+        status: decode::vocab(&s(r, "status")?, CaseStatus::parse, "status")?,
+        complexity: decode::vocab(&s(r, "complexity")?, Complexity::parse, "complexity")?,
+        closure_reason: opt_s(r, "closure_reason")?
+            .map(|v| decode::vocab(&v, ClosureReason::parse, "closure reason"))
+            .transpose()?,
+        closure_summary: opt_s(r, "closure_summary")?,
+        opened_at: opt_ts(r, "opened_at")?,
+        closed_at: opt_ts(r, "closed_at")?,
+        created_by: UserId::from_trusted(s(r, "created_by")?),
+        created_at: ts(r, "created_at")?,
+        updated_at: ts(r, "updated_at")?,
+    })
+}
+
+const NOTE_SELECT: &str = "SELECT n.id, n.case_id, n.author_id, u.name AS author_name, n.kind, n.template, \
+    n.occurred_at, n.recorded_at, n.late_entry, n.late_reason, n.sections::text AS sections FROM notes n JOIN users u ON u.id = n.author_id";
+
+fn note_row(r: &PgRow) -> Result<Note> {
+    Ok(Note {
+        id: NoteId::from_trusted(s(r, "id")?),
+        case_id: CaseId::from_trusted(s(r, "case_id")?),
+        author_id: UserId::from_trusted(s(r, "author_id")?),
+        author_name: s(r, "author_name")?,
+        kind: decode::vocab(&s(r, "kind")?, NoteKind::parse, "note kind")?,
+        template: s(r, "template")?,
+        occurred_at: ts(r, "occurred_at")?,
+        recorded_at: ts(r, "recorded_at")?,
+        late_entry: r.try_get::<bool, _>("late_entry").map_err(StoreError::other)?,
+        late_reason: opt_s(r, "late_reason")?,
+        sections: decode::sections(&s(r, "sections")?)?,
+        amendments: Vec::new(),
+        current_sections: Vec::new(),
+    })
+}
+
+const AMENDMENT_SELECT: &str = "SELECT a.id, a.note_id, a.author_id, u.name AS author_name, a.recorded_at, a.reason, \
+    a.sections::text AS sections FROM note_amendments a JOIN users u ON u.id = a.author_id";
+
+fn amendment_row(r: &PgRow) -> Result<Amendment> {
+    Ok(Amendment {
+        id: AmendmentId::from_trusted(s(r, "id")?),
+        note_id: NoteId::from_trusted(s(r, "note_id")?),
+        author_id: UserId::from_trusted(s(r, "author_id")?),
+        author_name: s(r, "author_name")?,
+        recorded_at: ts(r, "recorded_at")?,
+        reason: s(r, "reason")?,
+        sections: decode::sections(&s(r, "sections")?)?,
+    })
+}
+
+fn outcome_row(r: &PgRow) -> Result<Outcome> {
+    Ok(Outcome {
+        id: OutcomeId::from_trusted(s(r, "id")?),
+        case_id: CaseId::from_trusted(s(r, "case_id")?),
+        description: s(r, "description")?,
+        target_date: opt_date(r, "target_date")?,
+        status: decode::vocab(&s(r, "status")?, OutcomeStatus::parse, "outcome status")?,
+        created_by: UserId::from_trusted(s(r, "created_by")?),
+        created_at: ts(r, "created_at")?,
+        progress: Vec::new(),
+    })
+}
+
+fn progress_row(r: &PgRow) -> Result<(OutcomeId, OutcomeProgress)> {
+    Ok((
+        OutcomeId::from_trusted(s(r, "outcome_id")?),
+        OutcomeProgress {
+            id: ProgressId::from_trusted(s(r, "id")?),
+            author_id: UserId::from_trusted(s(r, "author_id")?),
+            author_name: s(r, "author_name")?,
+            recorded_at: ts(r, "recorded_at")?,
+            status: decode::vocab(&s(r, "status")?, OutcomeStatus::parse, "outcome status")?,
+            text: s(r, "text")?,
+        },
+    ))
+}
+
+fn obstacle_row(r: &PgRow) -> Result<Obstacle> {
+    Ok(Obstacle {
+        id: ObstacleId::from_trusted(s(r, "id")?),
+        case_id: CaseId::from_trusted(s(r, "case_id")?),
+        category: decode::vocab(&s(r, "category")?, ObstacleCategory::parse, "obstacle category")?,
+        description: s(r, "description")?,
+        raised_by: UserId::from_trusted(s(r, "raised_by")?),
+        raised_at: ts(r, "raised_at")?,
+        resolved_at: opt_ts(r, "resolved_at")?,
+        resolved_by: opt_s(r, "resolved_by")?.map(UserId::from_trusted),
+        resolution: opt_s(r, "resolution")?,
+    })
+}
+
+const TASK_SELECT: &str = "SELECT t.id, t.case_id, t.title, t.due_date, t.assignee_id, u.name AS assignee_name, \
+    t.status, t.created_by, t.created_at, t.completed_at FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id";
+
+fn task_row(r: &PgRow) -> Result<Task> {
+    Ok(Task {
+        id: TaskId::from_trusted(s(r, "id")?),
+        case_id: CaseId::from_trusted(s(r, "case_id")?),
+        title: s(r, "title")?,
+        due_date: opt_date(r, "due_date")?,
+        assignee_id: opt_s(r, "assignee_id")?.map(UserId::from_trusted),
+        assignee_name: opt_s(r, "assignee_name")?,
+        status: decode::vocab(&s(r, "status")?, TaskStatus::parse, "task status")?,
+        created_by: UserId::from_trusted(s(r, "created_by")?),
+        created_at: ts(r, "created_at")?,
+        completed_at: opt_ts(r, "completed_at")?,
+    })
+}
+
+fn timeline_row(r: &PgRow) -> Result<TimelineEntry> {
+    Ok(TimelineEntry {
+        seq: r.try_get::<i64, _>("seq").map_err(StoreError::other)?,
+        kind: decode::vocab(&s(r, "kind")?, EventKind::parse, "event kind")?,
+        at: ts(r, "at")?,
+        recorded_at: ts(r, "recorded_at")?,
+        actor_id: UserId::from_trusted(s(r, "actor_id")?),
+        actor_name: s(r, "actor_name")?,
+        subject_id: s(r, "subject_id")?,
+        data: decode::json(&s(r, "data")?)?,
+    })
+}
+
+fn audit_row(r: &PgRow) -> Result<AuditEvent> {
+    Ok(AuditEvent {
+        seq: r.try_get::<i64, _>("seq").map_err(StoreError::other)?,
+        at: ts(r, "at")?,
+        actor_id: opt_s(r, "actor_id")?.map(UserId::from_trusted),
+        action: s(r, "action")?,
+        object_type: s(r, "object_type")?,
+        object_id: opt_s(r, "object_id")?,
+        request_id: s(r, "request_id")?,
+    })
+}
+
+fn one<T>(row: Option<PgRow>, what: &'static str, map: fn(&PgRow) -> Result<T>) -> Result<T> {
+    map(&row.ok_or(StoreError::NotFound(what))?)
+}
+
+async fn fetch_case(conn: &mut Conn, id: &CaseId) -> Result<Case> {
+    let row = sqlx::query(&format!("{CASE_SELECT} WHERE c.id = $1"))
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    one(row, "case", case_row)
+}
+
+async fn fetch_note(conn: &mut Conn, id: &NoteId) -> Result<Note> {
+    let row = sqlx::query(&format!("{NOTE_SELECT} WHERE n.id = $1"))
+        .bind(id.as_str())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    let mut note = one(row, "note", note_row)?;
+    let rows = sqlx::query(&format!("{AMENDMENT_SELECT} WHERE a.note_id = $1 ORDER BY a.seq"))
+        .bind(id.as_str())
+        .fetch_all(conn)
+        .await
+        .map_err(db_err)?;
+    note.amendments = rows.iter().map(amendment_row).collect::<Result<_>>()?;
+    decode::finish_note(&mut note);
+    Ok(note)
+}
+
+async fn fetch_outcomes(conn: &mut Conn, column: &str, id: &str) -> Result<Vec<Outcome>> {
+    let rows = sqlx::query(&format!(
+        "SELECT id, case_id, description, target_date, status, created_by, created_at FROM outcomes \
+         WHERE {column} = $1 ORDER BY created_at, id"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut outcomes: Vec<Outcome> = rows.iter().map(outcome_row).collect::<Result<_>>()?;
+    let progress = sqlx::query(&format!(
+        "SELECT p.id, p.outcome_id, p.author_id, u.name AS author_name, p.recorded_at, p.status, p.text \
+         FROM outcome_progress p JOIN users u ON u.id = p.author_id JOIN outcomes o ON o.id = p.outcome_id \
+         WHERE o.{column} = $1 ORDER BY p.seq"
+    ))
+    .bind(id)
+    .fetch_all(conn)
+    .await
+    .map_err(db_err)?;
+    for row in &progress {
+        let (outcome_id, entry) = progress_row(row)?;
+        if let Some(o) = outcomes.iter_mut().find(|o| o.id == outcome_id) {
+            o.progress.push(entry);
+        }
+    }
+    Ok(outcomes)
+}
+
+async fn fetch_obstacle(conn: &mut Conn, id: &ObstacleId) -> Result<Obstacle> {
+    let row = sqlx::query("SELECT * FROM obstacles WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    one(row, "obstacle", obstacle_row)
+}
+
+async fn fetch_task(conn: &mut Conn, id: &TaskId) -> Result<Task> {
+    let row = sqlx::query(&format!("{TASK_SELECT} WHERE t.id = $1"))
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    one(row, "task", task_row)
+}
+
+/// The case a child record belongs to, or NotFound.
+async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str) -> Result<CaseId> {
+    let row = sqlx::query(&format!("SELECT case_id FROM {table} WHERE id = $1 FOR UPDATE"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?
+        .ok_or(StoreError::NotFound(what))?;
+    Ok(CaseId::from_trusted(s(&row, "case_id")?))
+}
+
+fn push_scope(q: &mut QueryBuilder<'_, Postgres>, prefix: &str, scope: &Scope, owner_column: Option<&str>) {
+    q.push(" AND (");
+    match owner_column {
+        Some(col) => {
+            q.push(format!("{prefix}{col} = ")).push_bind(scope.user.to_string());
+        }
+        None => {
+            q.push("FALSE");
+        }
+    }
+    if let Some(team) = &scope.team {
+        q.push(format!(" OR {prefix}team_id = ")).push_bind(team.to_string());
+    }
+    q.push(")");
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    #[instrument(skip_all)]
+    async fn migrate(&self) -> Result<()> {
+        let migrator = sqlx::migrate::Migrator::new(Embedded).await.map_err(StoreError::other)?;
+        migrator.run(&self.writer).await.map_err(StoreError::other)
+    }
+
+    #[instrument(skip_all)]
+    async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
+        let team = Team { id: new_id(TeamId::from_parts, at), name: name.to_owned(), created_at: at };
+        sqlx::query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(team.id.as_str())
+            .bind(&team.name)
+            .bind(pg_ts(at))
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(team)
+    }
+
+    #[instrument(skip_all)]
+    async fn list_teams(&self) -> Result<Vec<Team>> {
+        let rows = sqlx::query("SELECT * FROM teams ORDER BY name").fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(team_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn find_team_by_name(&self, name: &str) -> Result<Option<Team>> {
+        let row =
+            sqlx::query("SELECT * FROM teams WHERE name = $1").bind(name).fetch_optional(&self.reader).await.map_err(db_err)?;
+        row.as_ref().map(team_row).transpose()
+    }
+
+    #[instrument(skip_all)]
+    async fn create_user(&self, new: &NewUser, at: Timestamp) -> Result<User> {
+        let user = User {
+            id: new_id(UserId::from_parts, at),
+            email: new.email.to_string(),
+            name: new.name.clone(),
+            role: new.role,
+            team_id: new.team_id.clone(),
+            active: true,
+            created_at: at,
+        };
+        sqlx::query("INSERT INTO users (id, email, name, role, team_id, active, created_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6)")
+            .bind(user.id.as_str())
+            .bind(&user.email)
+            .bind(&user.name)
+            .bind(user.role.as_str())
+            .bind(user.team_id.as_ref().map(|t| t.to_string()))
+            .bind(pg_ts(at))
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(user)
+    }
+
+    #[instrument(skip_all)]
+    async fn get_user(&self, id: &UserId) -> Result<User> {
+        let row =
+            sqlx::query("SELECT * FROM users WHERE id = $1").bind(id.as_str()).fetch_optional(&self.reader).await.map_err(db_err)?;
+        one(row, "user", user_row)
+    }
+
+    #[instrument(skip_all)]
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+            .bind(email.to_lowercase())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(user_row).transpose()
+    }
+
+    #[instrument(skip_all)]
+    async fn list_users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id").fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(user_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn count_users(&self) -> Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.reader).await.map_err(db_err)
+    }
+
+    #[instrument(skip_all)]
+    async fn create_api_token(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<TokenId> {
+        let id = new_id(TokenId::from_parts, at);
+        sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(id.as_str())
+            .bind(user.as_str())
+            .bind(token_hash)
+            .bind(pg_ts(at))
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(id)
+    }
+
+    #[instrument(skip_all)]
+    async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(user_row).transpose()
+    }
+
+    #[instrument(skip_all)]
+    async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client> {
+        let client = Client {
+            id: new_id(ClientId::from_parts, ctx.at),
+            name: new.name.clone(),
+            date_of_birth: new.date_of_birth,
+            phone: new.phone.clone(),
+            email: new.email.clone(),
+            address: new.address.clone(),
+            team_id: new.team_id.clone(),
+            created_by: ctx.actor.clone(),
+            created_at: ctx.at,
+        };
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO clients (id, name, date_of_birth, phone, email, address, team_id, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(client.id.as_str())
+        .bind(&client.name)
+        .bind(client.date_of_birth.and_then(pg_date))
+        .bind(&client.phone)
+        .bind(&client.email)
+        .bind(&client.address)
+        .bind(client.team_id.as_str())
+        .bind(client.created_by.as_str())
+        .bind(pg_ts(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        audit(&mut tx, ctx, "client.create", "client", client.id.as_str()).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(client)
+    }
+
+    #[instrument(skip_all)]
+    async fn get_client(&self, id: &ClientId) -> Result<Client> {
+        let row = sqlx::query("SELECT * FROM clients WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        one(row, "client", client_row)
+    }
+
+    #[instrument(skip_all)]
+    async fn list_clients(&self, scope: &Scope, page: &Page) -> Result<Vec<Client>> {
+        let mut q = QueryBuilder::new("SELECT * FROM clients WHERE 1 = 1");
+        push_scope(&mut q, "", scope, Some("created_by"));
+        if let Some(after) = &page.after {
+            q.push(" AND id > ").push_bind(after.clone());
+        }
+        q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(client_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case> {
+        let id = new_id(CaseId::from_parts, ctx.at);
+        let opened_at = (new.status == CaseStatus::Open).then_some(pg_ts(ctx.at));
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO cases (id, client_id, title, service_area, owner_id, team_id, status, complexity, \
+             opened_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(id.as_str())
+        .bind(new.client_id.as_str())
+        .bind(&new.title)
+        .bind(new.service_area.as_str())
+        .bind(new.owner_id.as_str())
+        .bind(new.team_id.as_str())
+        .bind(new.status.as_str())
+        .bind(new.complexity.as_str())
+        .bind(opened_at)
+        .bind(ctx.actor.as_str())
+        .bind(pg_ts(ctx.at))
+        .bind(pg_ts(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"status": new.status, "service_area": new.service_area, "owner_id": new.owner_id});
+        event(&mut tx, &id, ctx.at, ctx, EventKind::CaseCreated, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "case.create", "case", id.as_str()).await?;
+        let case = fetch_case(&mut tx, &id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(case)
+    }
+
+    #[instrument(skip_all)]
+    async fn get_case(&self, id: &CaseId) -> Result<Case> {
+        let mut conn = self.reader.acquire().await.map_err(db_err)?;
+        fetch_case(&mut conn, id).await
+    }
+
+    #[instrument(skip_all)]
+    async fn list_cases(&self, filter: &CaseFilter, scope: &Scope, page: &Page) -> Result<Vec<Case>> {
+        let mut q = QueryBuilder::new(CASE_SELECT);
+        q.push(" WHERE 1 = 1");
+        push_scope(&mut q, "c.", scope, Some("owner_id"));
+        if let Some(owner) = &filter.owner {
+            q.push(" AND c.owner_id = ").push_bind(owner.to_string());
+        }
+        if let Some(status) = filter.status {
+            q.push(" AND c.status = ").push_bind(status.as_str());
+        }
+        if let Some(area) = filter.service_area {
+            q.push(" AND c.service_area = ").push_bind(area.as_str());
+        }
+        if let Some(client) = &filter.client {
+            q.push(" AND c.client_id = ").push_bind(client.to_string());
+        }
+        if let Some(after) = &page.after {
+            q.push(" AND c.id > ").push_bind(after.clone());
+        }
+        q.push(" ORDER BY c.id LIMIT ").push_bind(i64::from(page.limit));
+        let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(case_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn change_case_status(&self, id: &CaseId, change: &StatusChange, ctx: &WriteCtx) -> Result<Case> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SELECT id FROM cases WHERE id = $1 FOR UPDATE")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let current = fetch_case(&mut tx, id).await?;
+        if current.status != change.from {
+            return Err(StoreError::Conflict(format!(
+                "the case is now {}, not {}: reload it and try again",
+                current.status, change.from
+            )));
+        }
+        let at = pg_ts(ctx.at);
+        let (opened, closed) = match change.to {
+            CaseStatus::Open if change.from != CaseStatus::OnHold => (Some(at), None),
+            CaseStatus::Closed => (current.opened_at.map(pg_ts), Some(at)),
+            _ => (current.opened_at.map(pg_ts), None),
+        };
+        sqlx::query(
+            "UPDATE cases SET status = $1, closure_reason = $2, closure_summary = $3, opened_at = $4, closed_at = $5, \
+             updated_at = $6 WHERE id = $7",
+        )
+        .bind(change.to.as_str())
+        .bind(change.closure_reason.map(|r| r.as_str()))
+        .bind(&change.closure_summary)
+        .bind(opened)
+        .bind(closed)
+        .bind(at)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let change_id = new_id(CaseId::from_parts, ctx.at).to_string().replacen("cas_", "chg_", 1);
+        sqlx::query(
+            "INSERT INTO case_status_changes (id, case_id, from_status, to_status, reason, actor_id, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&change_id)
+        .bind(id.as_str())
+        .bind(change.from.as_str())
+        .bind(change.to.as_str())
+        .bind(&change.reason)
+        .bind(ctx.actor.as_str())
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"from": change.from, "to": change.to, "reason": change.reason,
+            "closure_reason": change.closure_reason});
+        event(&mut tx, id, ctx.at, ctx, EventKind::StatusChanged, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "case.status", "case", id.as_str()).await?;
+        let case = fetch_case(&mut tx, id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(case)
+    }
+
+    #[instrument(skip_all)]
+    async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
+        let id = new_id(NoteId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO notes (id, case_id, author_id, kind, template, occurred_at, recorded_at, late_entry, \
+             late_reason, sections) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(ctx.actor.as_str())
+        .bind(new.kind.as_str())
+        .bind(&new.template)
+        .bind(pg_ts(new.occurred_at))
+        .bind(pg_ts(ctx.at))
+        .bind(new.late_entry)
+        .bind(&new.late_reason)
+        .bind(decode::sections_json(&new.sections))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"kind": new.kind, "late_entry": new.late_entry});
+        event(&mut tx, &new.case_id, new.occurred_at, ctx, EventKind::NoteAdded, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "note.create", "note", id.as_str()).await?;
+        let note = fetch_note(&mut tx, &id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(note)
+    }
+
+    #[instrument(skip_all)]
+    async fn get_note(&self, id: &NoteId) -> Result<Note> {
+        let mut conn = self.reader.acquire().await.map_err(db_err)?;
+        fetch_note(&mut conn, id).await
+    }
+
+    #[instrument(skip_all)]
+    async fn list_notes(&self, case: &CaseId) -> Result<Vec<Note>> {
+        let rows = sqlx::query(&format!("{NOTE_SELECT} WHERE n.case_id = $1 ORDER BY n.occurred_at, n.recorded_at, n.id"))
+            .bind(case.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        let mut notes: Vec<Note> = rows.iter().map(note_row).collect::<Result<_>>()?;
+        let rows = sqlx::query(&format!(
+            "{AMENDMENT_SELECT} JOIN notes n ON n.id = a.note_id WHERE n.case_id = $1 ORDER BY a.note_id, a.seq"
+        ))
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        for row in &rows {
+            let a = amendment_row(row)?;
+            if let Some(n) = notes.iter_mut().find(|n| n.id == a.note_id) {
+                n.amendments.push(a);
+            }
+        }
+        notes.iter_mut().for_each(decode::finish_note);
+        Ok(notes)
+    }
+
+    #[instrument(skip_all)]
+    async fn add_amendment(&self, new: &NewAmendment, ctx: &WriteCtx) -> Result<Amendment> {
+        let id = new_id(AmendmentId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        let case = parent_case(&mut tx, "notes", new.note_id.as_str(), "note").await?;
+        sqlx::query(
+            "INSERT INTO note_amendments (id, note_id, seq, author_id, recorded_at, reason, sections) \
+             VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM note_amendments WHERE note_id = $3), $4, $5, $6, $7::jsonb)",
+        )
+        .bind(id.as_str())
+        .bind(new.note_id.as_str())
+        .bind(new.note_id.as_str())
+        .bind(ctx.actor.as_str())
+        .bind(pg_ts(ctx.at))
+        .bind(&new.reason)
+        .bind(decode::sections_json(&new.sections))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let names: Vec<&str> = new.sections.iter().map(|s| s.name.as_str()).collect();
+        let data = json!({"note_id": new.note_id, "sections": names});
+        event(&mut tx, &case, ctx.at, ctx, EventKind::NoteAmended, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "note.amend", "note", new.note_id.as_str()).await?;
+        let row = sqlx::query(&format!("{AMENDMENT_SELECT} WHERE a.id = $1"))
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let amendment = amendment_row(&row)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(amendment)
+    }
+
+    #[instrument(skip_all)]
+    async fn add_outcome(&self, new: &NewOutcome, ctx: &WriteCtx) -> Result<Outcome> {
+        let id = new_id(OutcomeId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO outcomes (id, case_id, description, target_date, status, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'not_started', $5, $6, $7)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(&new.description)
+        .bind(new.target_date.and_then(pg_date))
+        .bind(ctx.actor.as_str())
+        .bind(pg_ts(ctx.at))
+        .bind(pg_ts(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"target_date": new.target_date});
+        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::OutcomeAdded, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "outcome.create", "outcome", id.as_str()).await?;
+        let outcome = fetch_outcomes(&mut tx, "id", id.as_str()).await?.pop().ok_or(StoreError::NotFound("outcome"))?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(outcome)
+    }
+
+    #[instrument(skip_all)]
+    async fn get_outcome(&self, id: &OutcomeId) -> Result<Outcome> {
+        let mut conn = self.reader.acquire().await.map_err(db_err)?;
+        fetch_outcomes(&mut conn, "id", id.as_str()).await?.pop().ok_or(StoreError::NotFound("outcome"))
+    }
+
+    #[instrument(skip_all)]
+    async fn list_outcomes(&self, case: &CaseId) -> Result<Vec<Outcome>> {
+        let mut conn = self.reader.acquire().await.map_err(db_err)?;
+        fetch_outcomes(&mut conn, "case_id", case.as_str()).await
+    }
+
+    #[instrument(skip_all)]
+    async fn add_outcome_progress(&self, new: &NewProgress, ctx: &WriteCtx) -> Result<Outcome> {
+        let id = new_id(ProgressId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        let case = parent_case(&mut tx, "outcomes", new.outcome_id.as_str(), "outcome").await?;
+        sqlx::query(
+            "INSERT INTO outcome_progress (id, outcome_id, seq, author_id, recorded_at, status, text) \
+             VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outcome_progress WHERE outcome_id = $3), $4, $5, $6, $7)",
+        )
+        .bind(id.as_str())
+        .bind(new.outcome_id.as_str())
+        .bind(new.outcome_id.as_str())
+        .bind(ctx.actor.as_str())
+        .bind(pg_ts(ctx.at))
+        .bind(new.status.as_str())
+        .bind(&new.text)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("UPDATE outcomes SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(new.status.as_str())
+            .bind(pg_ts(ctx.at))
+            .bind(new.outcome_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let data = json!({"outcome_id": new.outcome_id, "status": new.status});
+        event(&mut tx, &case, ctx.at, ctx, EventKind::OutcomeProgress, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "outcome.progress", "outcome", new.outcome_id.as_str()).await?;
+        let outcome = fetch_outcomes(&mut tx, "id", new.outcome_id.as_str())
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("outcome"))?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(outcome)
+    }
+
+    #[instrument(skip_all)]
+    async fn add_obstacle(&self, new: &NewObstacle, ctx: &WriteCtx) -> Result<Obstacle> {
+        let id = new_id(ObstacleId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO obstacles (id, case_id, category, description, raised_by, raised_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(new.category.as_str())
+        .bind(&new.description)
+        .bind(ctx.actor.as_str())
+        .bind(pg_ts(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"category": new.category});
+        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::ObstacleRaised, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "obstacle.create", "obstacle", id.as_str()).await?;
+        let obstacle = fetch_obstacle(&mut tx, &id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(obstacle)
+    }
+
+    #[instrument(skip_all)]
+    async fn get_obstacle(&self, id: &ObstacleId) -> Result<Obstacle> {
+        let mut conn = self.reader.acquire().await.map_err(db_err)?;
+        fetch_obstacle(&mut conn, id).await
+    }
+
+    #[instrument(skip_all)]
+    async fn list_obstacles(&self, case: &CaseId) -> Result<Vec<Obstacle>> {
+        let rows = sqlx::query("SELECT * FROM obstacles WHERE case_id = $1 ORDER BY raised_at, id")
+            .bind(case.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(obstacle_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn resolve_obstacle(&self, id: &ObstacleId, resolution: &str, ctx: &WriteCtx) -> Result<Obstacle> {
+        let mut tx = self.begin().await?;
+        let case = parent_case(&mut tx, "obstacles", id.as_str(), "obstacle").await?;
+        let done = sqlx::query(
+            "UPDATE obstacles SET resolved_at = $1, resolved_by = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
+        )
+        .bind(pg_ts(ctx.at))
+        .bind(ctx.actor.as_str())
+        .bind(resolution)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("this obstacle is already resolved".into()));
+        }
+        event(&mut tx, &case, ctx.at, ctx, EventKind::ObstacleResolved, id.as_str(), json!({})).await?;
+        audit(&mut tx, ctx, "obstacle.resolve", "obstacle", id.as_str()).await?;
+        let obstacle = fetch_obstacle(&mut tx, id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(obstacle)
+    }
+
+    #[instrument(skip_all)]
+    async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task> {
+        let id = new_id(TaskId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO tasks (id, case_id, title, due_date, assignee_id, status, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(&new.title)
+        .bind(new.due_date.and_then(pg_date))
+        .bind(new.assignee_id.as_ref().map(|a| a.to_string()))
+        .bind(ctx.actor.as_str())
+        .bind(pg_ts(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"due_date": new.due_date, "assignee_id": new.assignee_id});
+        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::TaskAdded, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "task.create", "task", id.as_str()).await?;
+        let task = fetch_task(&mut tx, &id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(task)
+    }
+
+    #[instrument(skip_all)]
+    async fn get_task(&self, id: &TaskId) -> Result<Task> {
+        let mut conn = self.reader.acquire().await.map_err(db_err)?;
+        fetch_task(&mut conn, id).await
+    }
+
+    #[instrument(skip_all)]
+    async fn list_tasks(&self, case: &CaseId) -> Result<Vec<Task>> {
+        let rows = sqlx::query(&format!("{TASK_SELECT} WHERE t.case_id = $1 ORDER BY t.created_at, t.id"))
+            .bind(case.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(task_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn set_task_status(&self, id: &TaskId, from: TaskStatus, to: TaskStatus, ctx: &WriteCtx) -> Result<Task> {
+        let mut tx = self.begin().await?;
+        let case = parent_case(&mut tx, "tasks", id.as_str(), "task").await?;
+        let finished = matches!(to, TaskStatus::Done | TaskStatus::Cancelled);
+        let done = sqlx::query(
+            "UPDATE tasks SET status = $1, completed_at = $2, completed_by = $3 WHERE id = $4 AND status = $5",
+        )
+        .bind(to.as_str())
+        .bind(finished.then_some(pg_ts(ctx.at)))
+        .bind(finished.then(|| ctx.actor.to_string()))
+        .bind(id.as_str())
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!("the task is no longer {from}: reload it and try again")));
+        }
+        let data = json!({"from": from, "to": to});
+        event(&mut tx, &case, ctx.at, ctx, EventKind::TaskStatusChanged, id.as_str(), data).await?;
+        audit(&mut tx, ctx, "task.status", "task", id.as_str()).await?;
+        let task = fetch_task(&mut tx, id).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(task)
+    }
+
+    #[instrument(skip_all)]
+    async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>> {
+        let rows = sqlx::query(
+            "SELECT e.seq, e.kind, e.at, e.recorded_at, e.actor_id, u.name AS actor_name, e.subject_id, e.data::text AS data \
+             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.at, e.seq",
+        )
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(timeline_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn record_audit(&self, e: &NewAuditEvent) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(pg_ts(e.at))
+        .bind(e.actor.as_ref().map(|a| a.to_string()))
+        .bind(&e.action)
+        .bind(e.object_type)
+        .bind(&e.object_id)
+        .bind(&e.request_id)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>> {
+        let rows = sqlx::query("SELECT * FROM audit_events ORDER BY seq DESC LIMIT $1")
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(audit_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+             AND table_name NOT LIKE '_sqlx%' ORDER BY table_name",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let mut out = Vec::new();
+        for table in tables {
+            let mut cols: Vec<String> = sqlx::query_scalar(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = $1",
+            )
+                .bind(&table)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+            cols.sort();
+            out.push((table, cols));
+        }
+        Ok(out)
+    }
+}

@@ -451,7 +451,7 @@ fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, prefix: &str, scope: &Scope, own
             q.push(format!("{prefix}{col} = ")).push_bind(scope.user.to_string());
         }
         None => {
-            q.push("0");
+            q.push("FALSE");
         }
     }
     if let Some(team) = &scope.team {
@@ -509,7 +509,7 @@ impl Store for SqliteStore {
             active: true,
             created_at: at,
         };
-        sqlx::query("INSERT INTO users (id, email, name, role, team_id, active, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)")
+        sqlx::query("INSERT INTO users (id, email, name, role, team_id, active, created_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)")
             .bind(user.id.as_str())
             .bind(&user.email)
             .bind(&user.name)
@@ -568,7 +568,7 @@ impl Store for SqliteStore {
     async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
         let row = sqlx::query(
             "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1",
+             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active",
         )
         .bind(token_hash)
         .fetch_optional(&self.reader)
