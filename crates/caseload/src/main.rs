@@ -1,1 +1,235 @@
-fn main() {}
+//! `caseload`: the web server, the JSON API and the command line, in one
+//! binary. Errors end the process with a non-zero exit and one line saying
+//! what is wrong.
+
+mod demo;
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use caseload_domain::SystemClock;
+use caseload_domain::text::{Email, limits, single_line};
+use caseload_domain::users::Role;
+use caseload_store::{NewUser, Store};
+use caseload_web::{AppState, Settings};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "caseload", version, about = "A caseload manager for advice and guidance practitioners")]
+struct Cli {
+    /// Database URL: `sqlite:FILE` (the embedded default) or `postgres://…`.
+    #[arg(long, global = true, env = "CASELOAD_DATABASE_URL", default_value = "sqlite:caseload.db")]
+    database: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create or upgrade the database schema (safe to run again).
+    Init,
+    /// Run the web server and JSON API.
+    Serve(ServeArgs),
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Load demonstration data into an empty database and print how to sign in.
+    Demo {
+        /// Start the server once the data is loaded.
+        #[arg(long)]
+        serve: bool,
+        #[command(flatten)]
+        server: ServeArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CASELOAD_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// A note recorded more than this many hours after the contact is a late entry.
+    #[arg(long, env = "CASELOAD_NOTE_LATE_WINDOW_HOURS", default_value_t = 24)]
+    late_window_hours: u32,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user. Prints the new user's id.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// practitioner, supervisor, admin or auditor.
+        #[arg(long)]
+        role: String,
+        /// Team name (created if it does not exist). Practitioners and supervisors need one.
+        #[arg(long)]
+        team: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it (only it) on standard output.
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CASELOAD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("caseload: error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: the error and its causes.
+            let causes: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("caseload: error: {}", causes.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Open the store named by a database URL.
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        let store = caseload_sqlite::SqliteStore::connect(url)
+            .await
+            .with_context(|| format!("cannot open the SQLite database {url}"))?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = caseload_postgres::PgStore::connect(url)
+            .await
+            .context("cannot connect to the PostgreSQL database (check the URL, the server and the credentials)")?;
+        Ok(Arc::new(store))
+    } else {
+        bail!("unsupported database URL {url:?}: use sqlite:FILE or postgres://USER@HOST/DB")
+    }
+}
+
+async fn migrated_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let store = open_store(url).await?;
+    store.migrate().await.context("cannot apply the database migrations")?;
+    Ok(store)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Init => {
+            migrated_store(&cli.database).await?;
+            eprintln!("caseload: database {} is ready", cli.database);
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let store = migrated_store(&cli.database).await?;
+            serve(store, &args).await
+        }
+        Command::User { command: UserCommand::Add { email, name, role, team } } => {
+            let store = migrated_store(&cli.database).await?;
+            let user = add_user(store.as_ref(), &email, &name, &role, team.as_deref()).await?;
+            println!("{}", user.id);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { email } } => {
+            let store = migrated_store(&cli.database).await?;
+            let token = create_token(store.as_ref(), &email).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Demo { serve: and_serve, server } => {
+            let store = migrated_store(&cli.database).await?;
+            demo::load(store.as_ref(), &cli.database, &server.listen).await?;
+            if and_serve { serve(store, &server).await } else { Ok(()) }
+        }
+    }
+}
+
+async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
+    let settings = Settings {
+        note_late_window: jiff::SignedDuration::from_hours(i64::from(args.late_window_hours)),
+        ..Settings::default()
+    };
+    if args.late_window_hours == 0 {
+        bail!("--late-window-hours must be at least 1");
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(store, Arc::new(SystemClock), settings);
+    // Tests and scripts read this line to find the port.
+    println!("Caseload listening on http://{addr}");
+    std::io::stdout().flush()?;
+    caseload_web::serve(listener, state).await.context("the server stopped with an error")
+}
+
+pub async fn add_user(
+    store: &dyn Store,
+    email: &str,
+    name: &str,
+    role: &str,
+    team: Option<&str>,
+) -> anyhow::Result<caseload_store::User> {
+    let email = Email::parse("--email", email).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+    let name = single_line("--name", name, limits::NAME).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+    let role = Role::parse(role)
+        .with_context(|| format!("--role {role:?} is not a role: use practitioner, supervisor, admin or auditor"))?;
+    if role.works_cases() && team.is_none() {
+        bail!("--team is required for a {role}: caseloads belong to teams");
+    }
+    let now = jiff::Timestamp::now();
+    let team_id = match team {
+        None => None,
+        Some(t) => {
+            let t = single_line("--team", t, limits::NAME).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+            match store.find_team_by_name(&t).await? {
+                Some(team) => Some(team.id),
+                None => {
+                    eprintln!("caseload: created team {t:?}");
+                    Some(store.create_team(&t, now).await?.id)
+                }
+            }
+        }
+    };
+    let user = store.create_user(&NewUser { email, name, role, team_id }, now).await?;
+    Ok(user)
+}
+
+pub async fn create_token(store: &dyn Store, email: &str) -> anyhow::Result<String> {
+    let user = store
+        .find_user_by_email(email)
+        .await?
+        .with_context(|| format!("no user with email {email:?}"))?;
+    if !user.active {
+        bail!("{email} is deactivated; tokens are only issued to active users");
+    }
+    let token = caseload_web::auth::new_token()?;
+    store.create_api_token(&user.id, &caseload_web::auth::token_hash(&token), jiff::Timestamp::now()).await?;
+    Ok(token)
+}

@@ -41,7 +41,10 @@ async fn template() -> Option<(String, String)> {
                 if in_ci() {
                     panic!("CI=true but CASELOAD_TEST_POSTGRES_URL is not set: the PostgreSQL suite must run in CI");
                 }
-                eprintln!(
+                // Written straight to stderr so the test harness does not capture it.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
                     "\n*** SKIPPING the PostgreSQL store suite: set CASELOAD_TEST_POSTGRES_URL, e.g. \
                      postgres://postgres@127.0.0.1:5432/postgres ***\n"
                 );

@@ -1,0 +1,220 @@
+//! Case notes: append-only legal records (SPEC C1; AG14 PC1, PC17).
+//! There is no edit and no delete: `PUT`, `PATCH` and `DELETE` answer 405.
+//! A correction is an amendment, and the original stays readable.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use caseload_domain::ids::NoteId;
+use caseload_domain::notes::{NoteKind, STAR, Template, check_timing, parse_sections};
+use caseload_domain::text::{FieldErrors, limits, prose};
+use caseload_store::{Amendment, Case, NewAmendment, NewNote, Note};
+use jiff::Timestamp;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::ApiJson;
+use crate::problem::ApiError;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNoteBody {
+    pub kind: NoteKind,
+    /// When the contact happened: RFC 3339 with an offset, e.g. `2026-03-02T14:30:00Z`.
+    pub occurred_at: String,
+    /// `star` (the default) or `soap`.
+    pub template: Option<String>,
+    /// Section name → text, e.g. `{"situation": "…", "action": "…"}`; at least one.
+    pub sections: BTreeMap<String, String>,
+    /// Required when the note is a late entry (recorded outside the window).
+    pub late_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAmendmentBody {
+    /// Why the note is being corrected.
+    pub reason: String,
+    /// The sections being corrected, with their new text.
+    pub sections: BTreeMap<String, String>,
+}
+
+/// Parse an RFC 3339 timestamp from a form or JSON field.
+pub fn parse_timestamp(field: &str, value: &str) -> Result<Timestamp, FieldErrors> {
+    if value.trim().is_empty() {
+        return Err(FieldErrors::single(field, "is required"));
+    }
+    value.trim().parse::<Timestamp>().map_err(|_| {
+        FieldErrors::single(field, "must be a date and time with a UTC offset (RFC 3339), e.g. 2026-03-02T14:30:00Z")
+    })
+}
+
+/// Check a new note against the rules: known template, sections from it,
+/// not in the future, late entries explained. Shared with the pages.
+pub fn parse_new_note(
+    case: &Case,
+    kind: NoteKind,
+    occurred_at: &str,
+    template: Option<&str>,
+    sections: &BTreeMap<String, String>,
+    late_reason: Option<&str>,
+    now: Timestamp,
+    window: jiff::SignedDuration,
+) -> Result<NewNote, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let template = match template {
+        None | Some("") => Some(&STAR),
+        Some(t) => {
+            let found = Template::find(t);
+            if found.is_none() {
+                errors.push("template", "is not a known template: use star or soap");
+            }
+            found
+        }
+    };
+    let sections = match template {
+        Some(t) => match parse_sections(t, sections, "sections") {
+            Ok(s) => Some(s),
+            Err(e) => {
+                errors.0.extend(e.0);
+                None
+            }
+        },
+        None => None,
+    };
+    let occurred = match parse_timestamp("occurred_at", occurred_at) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
+    let timing = match occurred {
+        Some(at) => match check_timing(at, now, window, late_reason) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.0.extend(e.0);
+                None
+            }
+        },
+        None => None,
+    };
+    errors.into_result()?;
+    let (Some(template), Some(sections), Some(occurred_at), Some(timing)) = (template, sections, occurred, timing) else {
+        return Err(FieldErrors::single("body", "is incomplete"));
+    };
+    Ok(NewNote {
+        case_id: case.id.clone(),
+        kind,
+        template: template.id.to_owned(),
+        occurred_at,
+        late_entry: timing.late_entry,
+        late_reason: timing.late_reason,
+        sections,
+    })
+}
+
+/// Handles `POST /api/v1/cases/{id}/notes`: record a note. `recorded_at` and
+/// the author are the server's to set.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", tag = "notes", params(("id" = String, Path)),
+    request_body = NewNoteBody, responses((status = 201, body = Note)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewNoteBody>,
+) -> Result<(StatusCode, Json<Note>), ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let ctx = caller.write_ctx(&state);
+    let new = parse_new_note(
+        &case,
+        body.kind,
+        &body.occurred_at,
+        body.template.as_deref(),
+        &body.sections,
+        body.late_reason.as_deref(),
+        ctx.at,
+        state.settings.note_late_window,
+    )?;
+    let note = state.store.add_note(&new, &ctx).await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+/// Handles `GET /api/v1/cases/{id}/notes`: the case's notes in the order the
+/// contacts happened, each with its amendments.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/notes", tag = "notes", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Note>)))]
+pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<Note>>, ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let notes = state.store.list_notes(&case.id).await?;
+    caller.audit(&state, "note.list", "case", Some(case.id.as_str())).await?;
+    Ok(Json(notes))
+}
+
+/// A note the caller may see (through its case), or 404.
+pub async fn visible_note(state: &AppState, caller: &Caller, id: &str) -> Result<(Note, Case), ApiError> {
+    let note_id = NoteId::parse(id).ok_or_else(|| ApiError::not_found("note"))?;
+    let note = state.store.get_note(&note_id).await?;
+    let case = state.store.get_case(&note.case_id).await?;
+    if !caller.actor().can_read_case(&case.owner_id, &case.team_id) {
+        return Err(caller.denied(state, "note", id).await);
+    }
+    Ok((note, case))
+}
+
+/// Handles `GET /api/v1/notes/{id}`: a note with its amendments, oldest first.
+#[utoipa::path(get, path = "/api/v1/notes/{id}", tag = "notes", params(("id" = String, Path)),
+    responses((status = 200, body = Note)))]
+pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Note>, ApiError> {
+    let (note, _) = visible_note(&state, &caller, &id).await?;
+    caller.audit(&state, "note.read", "note", Some(note.id.as_str())).await?;
+    Ok(Json(note))
+}
+
+/// Handles `PUT`, `PATCH` and `DELETE` on `/api/v1/notes/{id}`: never allowed.
+#[utoipa::path(method(put, patch, delete), path = "/api/v1/notes/{id}", tag = "notes", params(("id" = String, Path)),
+    responses((status = 405, description = "Notes are never edited or deleted in place; add an amendment.",
+        body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn no_edits() -> ApiError {
+    ApiError::MethodNotAllowed { allow: "GET".into() }
+}
+
+/// Check an amendment against the note's template. Shared with the pages.
+pub fn parse_amendment(note: &Note, reason: &str, sections: &BTreeMap<String, String>) -> Result<NewAmendment, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let reason = errors.take(prose("reason", reason, limits::REASON));
+    let template = Template::find(&note.template).unwrap_or(&STAR);
+    let sections = match parse_sections(template, sections, "sections") {
+        Ok(s) => Some(s),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
+    errors.into_result()?;
+    Ok(NewAmendment {
+        note_id: note.id.clone(),
+        reason: reason.unwrap_or_default(),
+        sections: sections.unwrap_or_default(),
+    })
+}
+
+/// Handles `POST /api/v1/notes/{id}/amendments`: correct a note. The
+/// original and every earlier amendment stay readable.
+#[utoipa::path(post, path = "/api/v1/notes/{id}/amendments", tag = "notes", params(("id" = String, Path)),
+    request_body = NewAmendmentBody, responses((status = 201, body = Amendment)))]
+pub async fn amend(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewAmendmentBody>,
+) -> Result<(StatusCode, Json<Amendment>), ApiError> {
+    let (note, _) = visible_note(&state, &caller, &id).await?;
+    let new = parse_amendment(&note, &body.reason, &body.sections)?;
+    let amendment = state.store.add_amendment(&new, &caller.write_ctx(&state)).await?;
+    Ok((StatusCode::CREATED, Json(amendment)))
+}

@@ -1,0 +1,77 @@
+//! Obstacles to a case's outcomes, by category (AG14 PC4, K11).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use caseload_domain::ids::ObstacleId;
+use caseload_domain::records::ObstacleCategory;
+use caseload_domain::text::{limits, prose};
+use caseload_store::{NewObstacle, Obstacle};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::ApiJson;
+use crate::problem::ApiError;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewObstacleBody {
+    pub category: ObstacleCategory,
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    /// How the obstacle was overcome.
+    pub resolution: String,
+}
+
+/// Handles `POST /api/v1/cases/{id}/obstacles`: raise an obstacle.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/obstacles", tag = "obstacles", params(("id" = String, Path)),
+    request_body = NewObstacleBody, responses((status = 201, body = Obstacle)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewObstacleBody>,
+) -> Result<(StatusCode, Json<Obstacle>), ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let description = prose("description", &body.description, limits::SUMMARY)?;
+    let new = NewObstacle { case_id: case.id, category: body.category, description };
+    let obstacle = state.store.add_obstacle(&new, &caller.write_ctx(&state)).await?;
+    Ok((StatusCode::CREATED, Json(obstacle)))
+}
+
+/// Handles `GET /api/v1/cases/{id}/obstacles`.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/obstacles", tag = "obstacles", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Obstacle>)))]
+pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<Obstacle>>, ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let obstacles = state.store.list_obstacles(&case.id).await?;
+    caller.audit(&state, "obstacle.list", "case", Some(case.id.as_str())).await?;
+    Ok(Json(obstacles))
+}
+
+/// Handles `POST /api/v1/cases/{id}/obstacles/{obstacle_id}/resolve`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/obstacles/{obstacle_id}/resolve", tag = "obstacles",
+    params(("id" = String, Path), ("obstacle_id" = String, Path)),
+    request_body = ResolveBody, responses((status = 200, body = Obstacle), (status = 409, body = crate::problem::Problem)))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, obstacle_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ResolveBody>,
+) -> Result<Json<Obstacle>, ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let obstacle_id = ObstacleId::parse(&obstacle_id).ok_or_else(|| ApiError::not_found("obstacle"))?;
+    let obstacle = state.store.get_obstacle(&obstacle_id).await?;
+    if obstacle.case_id != case.id {
+        return Err(ApiError::not_found("obstacle"));
+    }
+    let resolution = prose("resolution", &body.resolution, limits::SUMMARY)?;
+    let obstacle = state.store.resolve_obstacle(&obstacle_id, &resolution, &caller.write_ctx(&state)).await?;
+    Ok(Json(obstacle))
+}

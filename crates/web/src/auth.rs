@@ -1,0 +1,91 @@
+//! Who is calling. API clients send `Authorization: Bearer <token>`; the
+//! token's SHA-256 is looked up (the token itself is never stored). Tokens
+//! are 256 random bits, so a fast hash is enough — there is nothing to
+//! brute-force.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use caseload_domain::Actor;
+use caseload_store::User;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::problem::ApiError;
+use crate::request_id::RequestId;
+
+/// An authenticated API caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub request_id: String,
+}
+
+impl Caller {
+    pub fn actor(&self) -> Actor {
+        self.user.actor()
+    }
+}
+
+/// SHA-256 of a token, hex-encoded, as stored.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new API token: `cl_` and 52 base32 characters (256 random bits).
+pub fn new_token() -> std::io::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::from("cl_");
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[((acc >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[((acc << (5 - bits)) & 31) as usize]));
+    }
+    Ok(out)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let RequestId(request_id) = RequestId::from_request_parts(parts, state).await.unwrap_or_else(|e| match e {});
+        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(value) = header else {
+            return Err(ApiError::Unauthorized("send an API token as Authorization: Bearer <token>".into()));
+        };
+        let Some(token) = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
+            return Err(ApiError::Unauthorized("the Authorization header must be: Bearer <token>".into()));
+        };
+        match state.store.user_for_token(&token_hash(token)).await? {
+            Some(user) => Ok(Caller { user, request_id }),
+            None => {
+                tracing::warn!(request_id, "API request with an unknown, revoked or deactivated token");
+                Err(ApiError::Unauthorized("this API token is not valid (unknown, revoked, or its user is deactivated)".into()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_distinct() {
+        let a = new_token().expect("token");
+        let b = new_token().expect("token");
+        assert_eq!(a.len(), 3 + 52);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+    }
+}
