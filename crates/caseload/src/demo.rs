@@ -36,16 +36,77 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Amara", "Siobhán", "Tomasz", "Fatima", "Kwame", "Zoë", "Priya", "Liam", "Nguyễn", "Aisha", "Declan", "Mei",
-    "Oluwaseun", "Grace", "Łukasz", "Hannah", "Yusuf", "Chloe", "Ravi", "Bethany", "Mohammed", "Eilidh", "Dariusz",
-    "Keisha", "Sean", "Ana", "Imran", "Leah", "Kofi", "Niamh",
+    "Amara",
+    "Siobhán",
+    "Tomasz",
+    "Fatima",
+    "Kwame",
+    "Zoë",
+    "Priya",
+    "Liam",
+    "Nguyễn",
+    "Aisha",
+    "Declan",
+    "Mei",
+    "Oluwaseun",
+    "Grace",
+    "Łukasz",
+    "Hannah",
+    "Yusuf",
+    "Chloe",
+    "Ravi",
+    "Bethany",
+    "Mohammed",
+    "Eilidh",
+    "Dariusz",
+    "Keisha",
+    "Sean",
+    "Ana",
+    "Imran",
+    "Leah",
+    "Kofi",
+    "Niamh",
 ];
 const LAST: &[&str] = &[
-    "Okafor", "O'Brien", "Kowalski", "Hussain", "Mensah", "Clarke", "Patel", "Murphy", "Thi Lan", "Begum", "Gallagher",
-    "Chen", "Adeyemi", "Williams", "Nowak", "Evans", "Ali", "Robinson", "Sharma", "Hughes", "Rahman", "MacLeod",
-    "Wiśniewski", "Campbell", "Doyle", "Silva", "Khan", "Morgan", "Asante", "Byrne",
+    "Okafor",
+    "O'Brien",
+    "Kowalski",
+    "Hussain",
+    "Mensah",
+    "Clarke",
+    "Patel",
+    "Murphy",
+    "Thi Lan",
+    "Begum",
+    "Gallagher",
+    "Chen",
+    "Adeyemi",
+    "Williams",
+    "Nowak",
+    "Evans",
+    "Ali",
+    "Robinson",
+    "Sharma",
+    "Hughes",
+    "Rahman",
+    "MacLeod",
+    "Wiśniewski",
+    "Campbell",
+    "Doyle",
+    "Silva",
+    "Khan",
+    "Morgan",
+    "Asante",
+    "Byrne",
 ];
-const STREETS: &[&str] = &["High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Street", "Park Avenue"];
+const STREETS: &[&str] = &[
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Victoria Road",
+    "Mill Street",
+    "Park Avenue",
+];
 
 struct Area {
     area: ServiceArea,
@@ -67,7 +128,12 @@ const AREAS: &[Area] = &[
             "Housing benefit overpayment",
             "Harassment by landlord",
         ],
-        outcomes: &["Tenancy sustained", "Settled accommodation secured", "Repairs completed", "Arrears cleared by agreement"],
+        outcomes: &[
+            "Tenancy sustained",
+            "Settled accommodation secured",
+            "Repairs completed",
+            "Arrears cleared by agreement",
+        ],
         situations: &[
             "Client phoned after receiving a section 21 notice dated last week; arrears of about £1,450.",
             "Client reports black mould in two bedrooms; child has asthma. Landlord not responding to texts.",
@@ -80,7 +146,12 @@ const AREAS: &[Area] = &[
             "Made a homelessness referral to the council's Housing Options team under the duty to refer.",
             "Explained the right to request a review of suitability within 21 days.",
         ],
-        tasks: &["Chase landlord for rent statement", "Send review request to council", "Book environmental health visit", "Check deposit protection"],
+        tasks: &[
+            "Chase landlord for rent statement",
+            "Send review request to council",
+            "Book environmental health visit",
+            "Check deposit protection",
+        ],
     },
     Area {
         area: ServiceArea::Debt,
@@ -92,7 +163,12 @@ const AREAS: &[Area] = &[
             "Credit card and catalogue debts",
             "Magistrates' court fine arrears",
         ],
-        outcomes: &["Priority debts stabilised", "Debt solution in place", "Enforcement stopped", "Affordable payment plan agreed"],
+        outcomes: &[
+            "Priority debts stabilised",
+            "Debt solution in place",
+            "Enforcement stopped",
+            "Affordable payment plan agreed",
+        ],
         situations: &[
             "Client has a letter from an enforcement agent giving 7 days' notice for council tax arrears of £2,100.",
             "Client has been self-disconnecting from the prepayment meter for two weeks; three children at home.",
@@ -105,7 +181,12 @@ const AREAS: &[Area] = &[
             "Applied to the supplier's hardship fund and requested emergency credit.",
             "Explained the options: DRO, bankruptcy, debt management plan; client chose to pursue a DRO.",
         ],
-        tasks: &["Send financial statement to creditor", "Apply for hardship fund", "Gather bank statements for DRO", "Respond to county court claim"],
+        tasks: &[
+            "Send financial statement to creditor",
+            "Apply for hardship fund",
+            "Gather bank statements for DRO",
+            "Respond to county court claim",
+        ],
     },
     Area {
         area: ServiceArea::Benefits,
@@ -117,7 +198,12 @@ const AREAS: &[Area] = &[
             "Universal Credit housing element missing",
             "Attendance Allowance claim",
         ],
-        outcomes: &["Correct entitlement in payment", "Decision revised", "Appeal lodged in time", "Claim submitted with evidence"],
+        outcomes: &[
+            "Correct entitlement in payment",
+            "Decision revised",
+            "Appeal lodged in time",
+            "Claim submitted with evidence",
+        ],
         situations: &[
             "Client was awarded no points for daily living in the PIP decision dated 12 days ago.",
             "Client had a 28-day sanction for missing a work coach appointment while in hospital.",
@@ -130,7 +216,12 @@ const AREAS: &[Area] = &[
             "Asked the client to upload the new tenancy agreement to the UC journal; drafted the message with her.",
             "Completed the Carer's Allowance claim online with the client and explained the earnings limit.",
         ],
-        tasks: &["Request medical evidence from GP", "Chase mandatory reconsideration decision", "Prepare appeal submission", "Check UC statement next assessment period"],
+        tasks: &[
+            "Request medical evidence from GP",
+            "Chase mandatory reconsideration decision",
+            "Prepare appeal submission",
+            "Check UC statement next assessment period",
+        ],
     },
     Area {
         area: ServiceArea::Careers,
@@ -142,7 +233,12 @@ const AREAS: &[Area] = &[
             "College course choice",
             "Access to Work support",
         ],
-        outcomes: &["In education, employment or training", "Apprenticeship place secured", "Job offer accepted", "Enrolled on course"],
+        outcomes: &[
+            "In education, employment or training",
+            "Apprenticeship place secured",
+            "Job offer accepted",
+            "Enrolled on course",
+        ],
         situations: &[
             "Young person left college in October and has not been in education, employment or training since.",
             "Client was made redundant after 14 years in warehousing and wants to retrain.",
@@ -155,7 +251,12 @@ const AREAS: &[Area] = &[
             "Agreed a plan: functional skills maths at the adult learning centre, then apply in spring.",
             "Explained Access to Work and helped the client start an online application.",
         ],
-        tasks: &["Send college application link", "Mock interview session", "Follow up with training provider", "Review CV draft"],
+        tasks: &[
+            "Send college application link",
+            "Mock interview session",
+            "Follow up with training provider",
+            "Review CV draft",
+        ],
     },
 ];
 
@@ -178,11 +279,16 @@ struct Person {
 }
 
 fn ctx(user: &User, at: Timestamp) -> WriteCtx {
-    WriteCtx { actor: user.id.clone(), at, request_id: "demo".into() }
+    WriteCtx {
+        actor: user.id.clone(),
+        at,
+        request_id: "demo".into(),
+    }
 }
 
 fn email(local: &str) -> anyhow::Result<Email> {
-    Email::parse("email", &format!("{local}@demo.caseload.invalid")).map_err(|e| anyhow::anyhow!("{}", e.message))
+    Email::parse("email", &format!("{local}@demo.caseload.invalid"))
+        .map_err(|e| anyhow::anyhow!("{}", e.message))
 }
 
 const PEOPLE: &[(&str, &str, Role, usize)] = &[
@@ -202,14 +308,18 @@ const PEOPLE: &[(&str, &str, Role, usize)] = &[
 pub async fn load(store: &dyn Store, database: &str, listen: &str) -> anyhow::Result<()> {
     let first = email(PEOPLE[0].0)?;
     if store.find_user_by_email(first.as_str()).await?.is_some() {
-        eprintln!("caseload: the demonstration data is already in {database}; issuing fresh tokens");
+        eprintln!(
+            "caseload: the demonstration data is already in {database}; issuing fresh tokens"
+        );
     } else {
         if store.count_users().await? > 0 {
             bail!(
                 "{database} already holds users that are not demonstration data; load the demo into a new database, e.g. --database sqlite:demo.db"
             );
         }
-        generate(store).await.context("loading demonstration data")?;
+        generate(store)
+            .await
+            .context("loading demonstration data")?;
     }
     print_sign_in(store, listen).await
 }
@@ -228,13 +338,25 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
     let mut people = Vec::new();
     for (local, name, role, team) in PEOPLE {
         let team_id = (*role != Role::Admin).then(|| teams[*team].id.clone());
-        let user = store.create_user(&NewUser { email: email(local)?, name: (*name).into(), role: *role, team_id }, setup).await?;
+        let user = store
+            .create_user(
+                &NewUser {
+                    email: email(local)?,
+                    name: (*name).into(),
+                    role: *role,
+                    team_id,
+                },
+                setup,
+            )
+            .await?;
         people.push(Person { user });
     }
     let practitioners: [Vec<&User>; 2] = [0, 1].map(|t| {
         people
             .iter()
-            .filter(|p| p.user.role == Role::Practitioner && p.user.team_id.as_ref() == Some(&teams[t].id))
+            .filter(|p| {
+                p.user.role == Role::Practitioner && p.user.team_id.as_ref() == Some(&teams[t].id)
+            })
             .map(|p| &p.user)
             .collect()
     });
@@ -254,7 +376,11 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
             .create_client(
                 &NewClient {
                     name,
-                    date_of_birth: Some(jiff::civil::date(1950 + rng.below(56) as i16, 1 + rng.below(12) as i8, 1 + rng.below(28) as i8)),
+                    date_of_birth: Some(jiff::civil::date(
+                        1950 + rng.below(56) as i16,
+                        1 + rng.below(12) as i8,
+                        1 + rng.below(28) as i8,
+                    )),
                     phone: Some(format!("07700 9{:05}", rng.below(100_000))),
                     email: None,
                     address: Some(format!("{} {}", 1 + rng.below(120), rng.pick(STREETS))),
@@ -270,10 +396,19 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
                     client_id: client.id.clone(),
                     title: (*rng.pick(area.titles)).into(),
                     service_area: area.area,
-                    complexity: *rng.pick(&[Complexity::Low, Complexity::Medium, Complexity::Medium, Complexity::High]),
+                    complexity: *rng.pick(&[
+                        Complexity::Low,
+                        Complexity::Medium,
+                        Complexity::Medium,
+                        Complexity::High,
+                    ]),
                     owner_id: owner.id.clone(),
                     team_id: teams[team_index].id.clone(),
-                    status: if referral { CaseStatus::Referral } else { CaseStatus::Open },
+                    status: if referral {
+                        CaseStatus::Referral
+                    } else {
+                        CaseStatus::Open
+                    },
                 },
                 &ctx(owner, opened),
             )
@@ -288,7 +423,8 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
         let mut first_note = None;
         for n in 0..note_count {
             if n > 0 {
-                when = when.checked_add(SignedDuration::from_hours(24 * (1 + rng.below(9) as i64)))?;
+                when =
+                    when.checked_add(SignedDuration::from_hours(24 * (1 + rng.below(9) as i64)))?;
             }
             if when > start_of_today {
                 break;
@@ -301,13 +437,36 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
             };
             let recorded = when.checked_add(delay)?;
             let reason = late.then(|| *rng.pick(LATE_REASONS));
-            let timing = check_timing(when, recorded, DEFAULT_LATE_WINDOW, reason).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let kind = if n == 0 { NoteKind::FaceToFace } else { *rng.pick(&[NoteKind::Phone, NoteKind::Email, NoteKind::FaceToFace, NoteKind::Letter, NoteKind::Video]) };
+            let timing = check_timing(when, recorded, DEFAULT_LATE_WINDOW, reason)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let kind = if n == 0 {
+                NoteKind::FaceToFace
+            } else {
+                *rng.pick(&[
+                    NoteKind::Phone,
+                    NoteKind::Email,
+                    NoteKind::FaceToFace,
+                    NoteKind::Letter,
+                    NoteKind::Video,
+                ])
+            };
             let sections = vec![
-                Section { name: "situation".into(), text: (*rng.pick(area.situations)).into() },
-                Section { name: "task".into(), text: "Agree the client's priorities and what needs doing first.".into() },
-                Section { name: "action".into(), text: (*rng.pick(area.actions)).into() },
-                Section { name: "result".into(), text: (*rng.pick(RESULTS)).into() },
+                Section {
+                    name: "situation".into(),
+                    text: (*rng.pick(area.situations)).into(),
+                },
+                Section {
+                    name: "task".into(),
+                    text: "Agree the client's priorities and what needs doing first.".into(),
+                },
+                Section {
+                    name: "action".into(),
+                    text: (*rng.pick(area.actions)).into(),
+                },
+                Section {
+                    name: "result".into(),
+                    text: (*rng.pick(RESULTS)).into(),
+                },
             ];
             let note = store
                 .add_note(
@@ -327,43 +486,64 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
                 first_note = Some((note, recorded));
             }
         }
-        if let Some((note, recorded)) = first_note {
-            if rng.chance(6) {
-                store
-                    .add_amendment(
-                        &NewAmendment {
-                            note_id: note.id.clone(),
-                            reason: "Corrected the amount after seeing the statement".into(),
-                            sections: vec![Section {
-                                name: "situation".into(),
-                                text: format!("{} (Amount confirmed from the statement the client brought in.)", note.sections[0].text),
-                            }],
-                        },
-                        &ctx(owner, recorded.checked_add(SignedDuration::from_hours(30))?),
-                    )
-                    .await?;
-            }
+        if let Some((note, recorded)) = first_note
+            && rng.chance(6)
+        {
+            store
+                .add_amendment(
+                    &NewAmendment {
+                        note_id: note.id.clone(),
+                        reason: "Corrected the amount after seeing the statement".into(),
+                        sections: vec![Section {
+                            name: "situation".into(),
+                            text: format!(
+                                "{} (Amount confirmed from the statement the client brought in.)",
+                                note.sections[0].text
+                            ),
+                        }],
+                    },
+                    &ctx(owner, recorded.checked_add(SignedDuration::from_hours(30))?),
+                )
+                .await?;
         }
 
         let outcome_at = opened.checked_add(SignedDuration::from_mins(45))?;
         let target = today.checked_add((20 + rng.below(60) as i64).days())?;
         let outcome = store
             .add_outcome(
-                &NewOutcome { case_id: case.id.clone(), description: (*rng.pick(area.outcomes)).into(), target_date: Some(target) },
+                &NewOutcome {
+                    case_id: case.id.clone(),
+                    description: (*rng.pick(area.outcomes)).into(),
+                    target_date: Some(target),
+                },
                 &ctx(owner, outcome_at),
             )
             .await?;
         if note_count > 1 {
             store
                 .add_outcome_progress(
-                    &NewProgress { outcome_id: outcome.id.clone(), status: OutcomeStatus::InProgress, text: "Plan agreed with the client; first steps taken.".into() },
-                    &ctx(owner, outcome_at.checked_add(SignedDuration::from_hours(24))?),
+                    &NewProgress {
+                        outcome_id: outcome.id.clone(),
+                        status: OutcomeStatus::InProgress,
+                        text: "Plan agreed with the client; first steps taken.".into(),
+                    },
+                    &ctx(
+                        owner,
+                        outcome_at.checked_add(SignedDuration::from_hours(24))?,
+                    ),
                 )
                 .await?;
         }
 
         if rng.chance(45) {
-            let category = *rng.pick(&[ObstacleCategory::DigitalAccess, ObstacleCategory::Financial, ObstacleCategory::Health, ObstacleCategory::Language, ObstacleCategory::AgencyCapacity, ObstacleCategory::Caring]);
+            let category = *rng.pick(&[
+                ObstacleCategory::DigitalAccess,
+                ObstacleCategory::Financial,
+                ObstacleCategory::Health,
+                ObstacleCategory::Language,
+                ObstacleCategory::AgencyCapacity,
+                ObstacleCategory::Caring,
+            ]);
             let obstacle = store
                 .add_obstacle(
                     &NewObstacle { case_id: case.id.clone(), category, description: "Raised at first appointment; affects what the client can do without support.".into() },
@@ -371,7 +551,16 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
                 )
                 .await?;
             if rng.chance(40) {
-                store.resolve_obstacle(&obstacle.id, "Support arranged with a partner agency.", &ctx(owner, outcome_at.checked_add(SignedDuration::from_hours(72))?)).await?;
+                store
+                    .resolve_obstacle(
+                        &obstacle.id,
+                        "Support arranged with a partner agency.",
+                        &ctx(
+                            owner,
+                            outcome_at.checked_add(SignedDuration::from_hours(72))?,
+                        ),
+                    )
+                    .await?;
             }
         }
 
@@ -380,33 +569,63 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
             let assignee = if t == 2 { colleague } else { owner };
             let task = store
                 .add_task(
-                    &NewTask { case_id: case.id.clone(), title: (*rng.pick(area.tasks)).into(), due_date: Some(due), assignee_id: Some(assignee.id.clone()) },
+                    &NewTask {
+                        case_id: case.id.clone(),
+                        title: (*rng.pick(area.tasks)).into(),
+                        due_date: Some(due),
+                        assignee_id: Some(assignee.id.clone()),
+                    },
                     &ctx(owner, outcome_at),
                 )
                 .await?;
             if due < today && rng.chance(60) {
-                let done_at = due.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp().checked_add(SignedDuration::from_hours(15))?;
+                let done_at = due
+                    .to_zoned(jiff::tz::TimeZone::UTC)?
+                    .timestamp()
+                    .checked_add(SignedDuration::from_hours(15))?;
                 if done_at > outcome_at {
-                    store.set_task_status(&task.id, TaskStatus::Open, TaskStatus::Done, &ctx(assignee, done_at)).await?;
+                    store
+                        .set_task_status(
+                            &task.id,
+                            TaskStatus::Open,
+                            TaskStatus::Done,
+                            &ctx(assignee, done_at),
+                        )
+                        .await?;
                 }
             }
         }
 
         // A few cases on hold, a few closed.
-        let last = when.checked_add(SignedDuration::from_hours(6))?.max(outcome_at.checked_add(SignedDuration::from_hours(80))?);
+        let last = when
+            .checked_add(SignedDuration::from_hours(6))?
+            .max(outcome_at.checked_add(SignedDuration::from_hours(80))?);
         if last < start_of_today {
             if rng.chance(8) {
-                let change = StatusChange { from: CaseStatus::Open, to: CaseStatus::OnHold, reason: Some("Waiting for the client to send documents".into()), closure_reason: None, closure_summary: None };
-                store.change_case_status(&case.id, &change, &ctx(owner, last)).await?;
+                let change = StatusChange {
+                    from: CaseStatus::Open,
+                    to: CaseStatus::OnHold,
+                    reason: Some("Waiting for the client to send documents".into()),
+                    closure_reason: None,
+                    closure_summary: None,
+                };
+                store
+                    .change_case_status(&case.id, &change, &ctx(owner, last))
+                    .await?;
             } else if days_ago > 60 && rng.chance(30) {
                 let change = StatusChange {
                     from: CaseStatus::Open,
                     to: CaseStatus::Closed,
                     reason: None,
                     closure_reason: Some(ClosureReason::OutcomesAchieved),
-                    closure_summary: Some("Outcome achieved; client knows to come back if the situation changes.".into()),
+                    closure_summary: Some(
+                        "Outcome achieved; client knows to come back if the situation changes."
+                            .into(),
+                    ),
                 };
-                store.change_case_status(&case.id, &change, &ctx(owner, last)).await?;
+                store
+                    .change_case_status(&case.id, &change, &ctx(owner, last))
+                    .await?;
             }
         }
     }
@@ -420,7 +639,11 @@ async fn print_sign_in(store: &dyn Store, listen: &str) -> anyhow::Result<()> {
     for (local, name, role, _) in PEOPLE {
         let address = email(local)?;
         let token = crate::create_token(store, address.as_str()).await?;
-        println!("  {name:<16} {:<13} {:<38} {token}", role.as_str(), address.as_str());
+        println!(
+            "  {name:<16} {:<13} {:<38} {token}",
+            role.as_str(),
+            address.as_str()
+        );
     }
     println!();
     println!("Try:  curl -H 'Authorization: Bearer <token>' http://{listen}/api/v1/cases");

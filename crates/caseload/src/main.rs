@@ -17,10 +17,19 @@ use caseload_web::{AppState, Settings};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "caseload", version, about = "A caseload manager for advice and guidance practitioners")]
+#[command(
+    name = "caseload",
+    version,
+    about = "A caseload manager for advice and guidance practitioners"
+)]
 struct Cli {
     /// Database URL: `sqlite:FILE` (the embedded default) or `postgres://…`.
-    #[arg(long, global = true, env = "CASELOAD_DATABASE_URL", default_value = "sqlite:caseload.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "CASELOAD_DATABASE_URL",
+        default_value = "sqlite:caseload.db"
+    )]
     database: String,
 
     #[command(subcommand)]
@@ -98,7 +107,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("caseload: error: cannot start the runtime: {e}");
@@ -135,7 +147,10 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 
 async fn migrated_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     let store = open_store(url).await?;
-    store.migrate().await.context("cannot apply the database migrations")?;
+    store
+        .migrate()
+        .await
+        .context("cannot apply the database migrations")?;
     Ok(store)
 }
 
@@ -150,22 +165,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = migrated_store(&cli.database).await?;
             serve(store, &args).await
         }
-        Command::User { command: UserCommand::Add { email, name, role, team } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    team,
+                },
+        } => {
             let store = migrated_store(&cli.database).await?;
             let user = add_user(store.as_ref(), &email, &name, &role, team.as_deref()).await?;
             println!("{}", user.id);
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { email } } => {
+        Command::Token {
+            command: TokenCommand::Create { email },
+        } => {
             let store = migrated_store(&cli.database).await?;
             let token = create_token(store.as_ref(), &email).await?;
             println!("{token}");
             Ok(())
         }
-        Command::Demo { serve: and_serve, server } => {
+        Command::Demo {
+            serve: and_serve,
+            server,
+        } => {
             let store = migrated_store(&cli.database).await?;
             demo::load(store.as_ref(), &cli.database, &server.listen).await?;
-            if and_serve { serve(store, &server).await } else { Ok(()) }
+            if and_serve {
+                serve(store, &server).await
+            } else {
+                Ok(())
+            }
         }
     }
 }
@@ -186,7 +218,9 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
     // Tests and scripts read this line to find the port.
     println!("Caseload listening on http://{addr}");
     std::io::stdout().flush()?;
-    caseload_web::serve(listener, state).await.context("the server stopped with an error")
+    caseload_web::serve(listener, state)
+        .await
+        .context("the server stopped with an error")
 }
 
 pub async fn add_user(
@@ -196,10 +230,13 @@ pub async fn add_user(
     role: &str,
     team: Option<&str>,
 ) -> anyhow::Result<caseload_store::User> {
-    let email = Email::parse("--email", email).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
-    let name = single_line("--name", name, limits::NAME).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
-    let role = Role::parse(role)
-        .with_context(|| format!("--role {role:?} is not a role: use practitioner, supervisor, admin or auditor"))?;
+    let email =
+        Email::parse("--email", email).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+    let name = single_line("--name", name, limits::NAME)
+        .map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+    let role = Role::parse(role).with_context(|| {
+        format!("--role {role:?} is not a role: use practitioner, supervisor, admin or auditor")
+    })?;
     if role.works_cases() && team.is_none() {
         bail!("--team is required for a {role}: caseloads belong to teams");
     }
@@ -207,7 +244,8 @@ pub async fn add_user(
     let team_id = match team {
         None => None,
         Some(t) => {
-            let t = single_line("--team", t, limits::NAME).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+            let t = single_line("--team", t, limits::NAME)
+                .map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
             match store.find_team_by_name(&t).await? {
                 Some(team) => Some(team.id),
                 None => {
@@ -217,7 +255,17 @@ pub async fn add_user(
             }
         }
     };
-    let user = store.create_user(&NewUser { email, name, role, team_id }, now).await?;
+    let user = store
+        .create_user(
+            &NewUser {
+                email,
+                name,
+                role,
+                team_id,
+            },
+            now,
+        )
+        .await?;
     Ok(user)
 }
 
@@ -230,6 +278,12 @@ pub async fn create_token(store: &dyn Store, email: &str) -> anyhow::Result<Stri
         bail!("{email} is deactivated; tokens are only issued to active users");
     }
     let token = caseload_web::auth::new_token()?;
-    store.create_api_token(&user.id, &caseload_web::auth::token_hash(&token), jiff::Timestamp::now()).await?;
+    store
+        .create_api_token(
+            &user.id,
+            &caseload_web::auth::token_hash(&token),
+            jiff::Timestamp::now(),
+        )
+        .await?;
     Ok(token)
 }

@@ -55,7 +55,11 @@ mod tests {
 
     #[test]
     fn practitioner_reads_own_and_team_cases_only() {
-        let me = Actor { id: uid(1), role: Role::Practitioner, team: Some(tid(1)) };
+        let me = Actor {
+            id: uid(1),
+            role: Role::Practitioner,
+            team: Some(tid(1)),
+        };
         assert!(me.can_read_case(&uid(1), &tid(2)));
         assert!(me.can_read_case(&uid(2), &tid(1)));
         assert!(!me.can_read_case(&uid(3), &tid(2)));
@@ -64,14 +68,22 @@ mod tests {
     #[test]
     fn admins_and_auditors_see_no_case_content() {
         for role in [Role::Admin, Role::Auditor] {
-            let a = Actor { id: uid(1), role, team: Some(tid(1)) };
+            let a = Actor {
+                id: uid(1),
+                role,
+                team: Some(tid(1)),
+            };
             assert!(!a.can_read_case(&uid(1), &tid(1)));
         }
     }
 
     #[test]
     fn nobody_assigns_into_another_team() {
-        let me = Actor { id: uid(1), role: Role::Supervisor, team: Some(tid(1)) };
+        let me = Actor {
+            id: uid(1),
+            role: Role::Supervisor,
+            team: Some(tid(1)),
+        };
         assert!(me.can_assign_to(&uid(2), Some(&tid(1))));
         assert!(!me.can_assign_to(&uid(3), Some(&tid(2))));
         assert!(!me.can_assign_to(&uid(3), None));

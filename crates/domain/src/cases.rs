@@ -69,7 +69,11 @@ pub struct StatusChange {
 pub enum TransitionError {
     /// The lifecycle does not allow this move (answered 409).
     #[error("a case cannot go from {from} to {to}; from {from} it can go to {allowed}")]
-    NotAllowed { from: CaseStatus, to: CaseStatus, allowed: String },
+    NotAllowed {
+        from: CaseStatus,
+        to: CaseStatus,
+        allowed: String,
+    },
     /// The move is allowed but the request is incomplete (answered 422).
     #[error("{0}")]
     Incomplete(FieldErrors),
@@ -89,7 +93,10 @@ impl CaseStatus {
     }
 
     pub fn is_active(self) -> bool {
-        matches!(self, CaseStatus::Open | CaseStatus::OnHold | CaseStatus::Referral)
+        matches!(
+            self,
+            CaseStatus::Open | CaseStatus::OnHold | CaseStatus::Referral
+        )
     }
 }
 
@@ -99,18 +106,32 @@ pub fn check_transition(change: &StatusChange) -> Result<(), TransitionError> {
     let StatusChange { from, to, .. } = *change;
     if !from.next().contains(&to) {
         let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
-        return Err(TransitionError::NotAllowed { from, to, allowed: allowed.join(" or ") });
+        return Err(TransitionError::NotAllowed {
+            from,
+            to,
+            allowed: allowed.join(" or "),
+        });
     }
     let mut errors = FieldErrors::new();
     if to == CaseStatus::Closed {
         if change.closure_reason.is_none() {
             errors.push(
                 "closure_reason",
-                format!("is required to close a case: one of {}", ClosureReason::expected()),
+                format!(
+                    "is required to close a case: one of {}",
+                    ClosureReason::expected()
+                ),
             );
         }
-        if change.closure_summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            errors.push("closure_summary", "is required to close a case: say what was done and where the client stands");
+        if change
+            .closure_summary
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            errors.push(
+                "closure_summary",
+                "is required to close a case: say what was done and where the client stands",
+            );
         }
     } else {
         if change.closure_reason.is_some() {
@@ -140,7 +161,13 @@ mod tests {
     use CaseStatus::*;
 
     fn change(from: CaseStatus, to: CaseStatus) -> StatusChange {
-        StatusChange { from, to, reason: Some("r".into()), closure_reason: None, closure_summary: None }
+        StatusChange {
+            from,
+            to,
+            reason: Some("r".into()),
+            closure_reason: None,
+            closure_summary: None,
+        }
     }
 
     #[test]
@@ -161,7 +188,9 @@ mod tests {
     #[test]
     fn closing_needs_a_reason_and_summary() {
         let err = check_transition(&change(Open, Closed)).unwrap_err();
-        let TransitionError::Incomplete(errors) = err else { panic!("expected incomplete") };
+        let TransitionError::Incomplete(errors) = err else {
+            panic!("expected incomplete")
+        };
         assert!(errors.for_field("closure_reason").is_some());
         assert!(errors.for_field("closure_summary").is_some());
     }
@@ -170,7 +199,13 @@ mod tests {
     fn a_closed_case_reopens_only_with_a_reason() {
         let mut c = change(Closed, Open);
         c.reason = None;
-        assert!(matches!(check_transition(&c), Err(TransitionError::Incomplete(_))));
-        assert!(matches!(check_transition(&change(Closed, OnHold)), Err(TransitionError::NotAllowed { .. })));
+        assert!(matches!(
+            check_transition(&c),
+            Err(TransitionError::Incomplete(_))
+        ));
+        assert!(matches!(
+            check_transition(&change(Closed, OnHold)),
+            Err(TransitionError::NotAllowed { .. })
+        ));
     }
 }

@@ -68,10 +68,18 @@ impl Template {
         TEMPLATES.iter().find(|t| t.id == id)
     }
     pub fn label(&self, section: &str) -> &'static str {
-        self.sections.iter().find(|(id, _)| *id == section).map(|(_, l)| *l).unwrap_or("Section")
+        self.sections
+            .iter()
+            .find(|(id, _)| *id == section)
+            .map(|(_, l)| *l)
+            .unwrap_or("Section")
     }
     fn names(&self) -> String {
-        self.sections.iter().map(|(id, _)| *id).collect::<Vec<_>>().join(", ")
+        self.sections
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -97,7 +105,11 @@ pub fn parse_sections(
         if !template.sections.iter().any(|(id, _)| id == name) {
             errors.push(
                 &format!("{field}.{name}"),
-                format!("is not a section of the {} template; its sections are {}", template.name, template.names()),
+                format!(
+                    "is not a section of the {} template; its sections are {}",
+                    template.name,
+                    template.names()
+                ),
             );
         }
     }
@@ -107,13 +119,23 @@ pub fn parse_sections(
             if text.trim().is_empty() {
                 continue;
             }
-            if let Some(text) = errors.take(prose(&format!("{field}.{id}"), text, limits::SECTION)) {
-                sections.push(Section { name: (*id).to_owned(), text });
+            if let Some(text) = errors.take(prose(&format!("{field}.{id}"), text, limits::SECTION))
+            {
+                sections.push(Section {
+                    name: (*id).to_owned(),
+                    text,
+                });
             }
         }
     }
     if sections.is_empty() && errors.is_empty() {
-        errors.push(field, format!("at least one section must be filled in ({})", template.names()));
+        errors.push(
+            field,
+            format!(
+                "at least one section must be filled in ({})",
+                template.names()
+            ),
+        );
     }
     errors.into_result().map(|()| sections)
 }
@@ -148,12 +170,19 @@ pub fn check_timing(
     }
     let late = recorded_at.duration_since(occurred_at) > window;
     if !late {
-        return Ok(Timing { late_entry: false, late_reason: None });
+        return Ok(Timing {
+            late_entry: false,
+            late_reason: None,
+        });
     }
     match late_reason {
         Some(r) if !r.trim().is_empty() => {
-            let reason = prose("late_reason", r, limits::REASON).map_err(|e| FieldErrors(vec![e]))?;
-            Ok(Timing { late_entry: true, late_reason: Some(reason) })
+            let reason =
+                prose("late_reason", r, limits::REASON).map_err(|e| FieldErrors(vec![e]))?;
+            Ok(Timing {
+                late_entry: true,
+                late_reason: Some(reason),
+            })
         }
         _ => Err(FieldErrors::single(
             "late_reason",
@@ -185,8 +214,10 @@ pub fn current_sections<'a>(
     amendments: impl IntoIterator<Item = &'a [Section]>,
     template: &Template,
 ) -> Vec<Section> {
-    let mut by_name: BTreeMap<&str, String> =
-        original.iter().map(|s| (s.name.as_str(), s.text.clone())).collect();
+    let mut by_name: BTreeMap<&str, String> = original
+        .iter()
+        .map(|s| (s.name.as_str(), s.text.clone()))
+        .collect();
     for amendment in amendments {
         for s in amendment {
             by_name.insert(s.name.as_str(), s.text.clone());
@@ -195,7 +226,12 @@ pub fn current_sections<'a>(
     template
         .sections
         .iter()
-        .filter_map(|(id, _)| by_name.get(id).map(|t| Section { name: (*id).to_owned(), text: t.clone() }))
+        .filter_map(|(id, _)| {
+            by_name.get(id).map(|t| Section {
+                name: (*id).to_owned(),
+                text: t.clone(),
+            })
+        })
         .collect()
 }
 
@@ -209,31 +245,79 @@ mod tests {
 
     #[test]
     fn a_note_within_the_window_is_not_late() {
-        let timing = check_timing(t("2026-01-01T09:00Z"), t("2026-01-02T08:59Z"), DEFAULT_LATE_WINDOW, None);
-        assert_eq!(timing, Ok(Timing { late_entry: false, late_reason: None }));
+        let timing = check_timing(
+            t("2026-01-01T09:00Z"),
+            t("2026-01-02T08:59Z"),
+            DEFAULT_LATE_WINDOW,
+            None,
+        );
+        assert_eq!(
+            timing,
+            Ok(Timing {
+                late_entry: false,
+                late_reason: None
+            })
+        );
     }
 
     #[test]
     fn a_late_note_is_marked_late_entry_and_needs_a_reason() {
-        let err = check_timing(t("2026-01-01T09:00Z"), t("2026-01-02T09:01Z"), DEFAULT_LATE_WINDOW, None).unwrap_err();
-        assert!(err.for_field("late_reason").is_some_and(|m| m.contains("24 hours")));
-        let ok = check_timing(t("2026-01-01T09:00Z"), t("2026-01-02T09:01Z"), DEFAULT_LATE_WINDOW, Some("court all day"));
-        assert_eq!(ok, Ok(Timing { late_entry: true, late_reason: Some("court all day".into()) }));
+        let err = check_timing(
+            t("2026-01-01T09:00Z"),
+            t("2026-01-02T09:01Z"),
+            DEFAULT_LATE_WINDOW,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.for_field("late_reason")
+                .is_some_and(|m| m.contains("24 hours"))
+        );
+        let ok = check_timing(
+            t("2026-01-01T09:00Z"),
+            t("2026-01-02T09:01Z"),
+            DEFAULT_LATE_WINDOW,
+            Some("court all day"),
+        );
+        assert_eq!(
+            ok,
+            Ok(Timing {
+                late_entry: true,
+                late_reason: Some("court all day".into())
+            })
+        );
     }
 
     #[test]
     fn a_note_about_the_future_is_refused() {
-        let err = check_timing(t("2026-01-01T10:00Z"), t("2026-01-01T09:00Z"), DEFAULT_LATE_WINDOW, None).unwrap_err();
+        let err = check_timing(
+            t("2026-01-01T10:00Z"),
+            t("2026-01-01T09:00Z"),
+            DEFAULT_LATE_WINDOW,
+            None,
+        )
+        .unwrap_err();
         assert!(err.for_field("occurred_at").is_some());
         // A slightly fast client clock is tolerated.
-        assert!(check_timing(t("2026-01-01T09:01Z"), t("2026-01-01T09:00Z"), DEFAULT_LATE_WINDOW, None).is_ok());
+        assert!(
+            check_timing(
+                t("2026-01-01T09:01Z"),
+                t("2026-01-01T09:00Z"),
+                DEFAULT_LATE_WINDOW,
+                None
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn sections_follow_the_template() {
         let mut given = BTreeMap::new();
         given.insert("result".to_string(), "Rent arrears plan agreed".to_string());
-        given.insert("situation".to_string(), "Client rang about a notice".to_string());
+        given.insert(
+            "situation".to_string(),
+            "Client rang about a notice".to_string(),
+        );
         given.insert("task".to_string(), "   ".to_string());
         let sections = parse_sections(&STAR, &given, "sections").expect("valid");
         let names: Vec<&str> = sections.iter().map(|s| s.name.as_str()).collect();
@@ -244,14 +328,28 @@ mod tests {
         assert!(err.for_field("sections.feelings").is_some());
 
         let empty: BTreeMap<String, String> = [("action".to_string(), " ".to_string())].into();
-        assert!(parse_sections(&STAR, &empty, "sections").unwrap_err().for_field("sections").is_some());
+        assert!(
+            parse_sections(&STAR, &empty, "sections")
+                .unwrap_err()
+                .for_field("sections")
+                .is_some()
+        );
     }
 
     #[test]
     fn amendments_apply_in_order_and_leave_the_original() {
-        let original = vec![Section { name: "situation".into(), text: "v1".into() }];
-        let a1 = vec![Section { name: "situation".into(), text: "v2".into() }];
-        let a2 = vec![Section { name: "result".into(), text: "r".into() }];
+        let original = vec![Section {
+            name: "situation".into(),
+            text: "v1".into(),
+        }];
+        let a1 = vec![Section {
+            name: "situation".into(),
+            text: "v2".into(),
+        }];
+        let a2 = vec![Section {
+            name: "result".into(),
+            text: "r".into(),
+        }];
         let now = current_sections(&original, [a1.as_slice(), a2.as_slice()], &STAR);
         assert_eq!(now[0].text, "v2");
         assert_eq!(now[1].name, "result");

@@ -15,7 +15,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -58,7 +61,10 @@ impl FieldErrors {
             .join("; ")
     }
     pub fn for_field(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 }
 
@@ -89,7 +95,10 @@ pub fn single_line(field: &str, value: &str, max: usize) -> Result<String, Field
         return Err(FieldError::new(field, "is required"));
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     check_chars(field, value, false)?;
     Ok(value.to_owned())
@@ -114,7 +123,10 @@ pub fn prose(field: &str, value: &str, max: usize) -> Result<String, FieldError>
         return Err(FieldError::new(field, "is required"));
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     check_chars(field, value, true)?;
     Ok(value.to_owned())
@@ -180,7 +192,13 @@ mod tests {
 
     #[test]
     fn unicode_names_are_kept_byte_exact() {
-        for name in ["Siobhán O'Hara", "ねこ", "Zoë 👩🏽‍🦱", "مريم الحسن", "  spaced  "] {
+        for name in [
+            "Siobhán O'Hara",
+            "ねこ",
+            "Zoë 👩🏽‍🦱",
+            "مريم الحسن",
+            "  spaced  ",
+        ] {
             assert_eq!(single_line("name", name, 200).as_deref(), Ok(name));
         }
     }
@@ -203,8 +221,19 @@ mod tests {
 
     #[test]
     fn emails_are_checked_and_lower_cased() {
-        assert_eq!(Email::parse("email", " Ann@Example.ORG ").map(|e| e.into_string()), Ok("ann@example.org".into()));
-        for bad in ["", "ann", "ann@", "@x.org", "ann@localhost", "a b@x.org", "a@b@c.org"] {
+        assert_eq!(
+            Email::parse("email", " Ann@Example.ORG ").map(|e| e.into_string()),
+            Ok("ann@example.org".into())
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@x.org",
+            "ann@localhost",
+            "a b@x.org",
+            "a@b@c.org",
+        ] {
             assert!(Email::parse("email", bad).is_err(), "{bad}");
         }
     }

@@ -16,7 +16,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Practitioner, Role::Supervisor, Role::Admin, Role::Auditor];
+    pub const ALL: [Role; 4] = [
+        Role::Practitioner,
+        Role::Supervisor,
+        Role::Admin,
+        Role::Auditor,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -16,16 +16,19 @@ use caseload_domain::users::Role;
 use caseload_store::decode;
 use caseload_store::*;
 use jiff::Timestamp;
-use time::OffsetDateTime;
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use time::OffsetDateTime;
 use tracing::instrument;
 
 /// The migrations, embedded in the binary: `caseload init` and `serve` apply
 /// whichever have not run yet, so running them again is harmless.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "case records", include_str!("../migrations/0001_case_records.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "case records",
+    include_str!("../migrations/0001_case_records.sql"),
+)];
 
 #[derive(Debug)]
 struct Embedded;
@@ -34,7 +37,11 @@ impl sqlx::migrate::MigrationSource<'static> for Embedded {
     fn resolve(
         self,
     ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>> + Send>,
+        Box<
+            dyn std::future::Future<
+                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
+                > + Send,
+        >,
     > {
         Box::pin(async {
             Ok(MIGRATIONS
@@ -72,7 +79,9 @@ fn db_err(e: sqlx::Error) -> StoreError {
                 return StoreError::Conflict(message.into());
             }
             // foreign_key_violation
-            Some("23503") => return StoreError::Conflict("a record this refers to does not exist".into()),
+            Some("23503") => {
+                return StoreError::Conflict("a record this refers to does not exist".into());
+            }
             _ => {}
         }
     }
@@ -84,14 +93,19 @@ type Conn = PgConnection;
 impl PgStore {
     /// Connect to the database at a `postgres://` URL.
     pub async fn connect(url: &str) -> Result<Self> {
-        let options = PgConnectOptions::from_str(url).map_err(StoreError::other)?.application_name("caseload");
+        let options = PgConnectOptions::from_str(url)
+            .map_err(StoreError::other)?
+            .application_name("caseload");
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await
             .map_err(StoreError::other)?;
-        Ok(Self { writer: pool.clone(), reader: pool })
+        Ok(Self {
+            writer: pool.clone(),
+            reader: pool,
+        })
     }
 
     /// The writer pool, for tools that need raw access (integrity checks,
@@ -105,7 +119,13 @@ impl PgStore {
     }
 }
 
-async fn audit(conn: &mut Conn, ctx: &WriteCtx, action: &str, object_type: &str, object_id: &str) -> Result<()> {
+async fn audit(
+    conn: &mut Conn,
+    ctx: &WriteCtx,
+    action: &str,
+    object_type: &str,
+    object_id: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -151,34 +171,49 @@ fn s(row: &PgRow, col: &str) -> Result<String> {
     row.try_get::<String, _>(col).map_err(StoreError::other)
 }
 fn opt_s(row: &PgRow, col: &str) -> Result<Option<String>> {
-    row.try_get::<Option<String>, _>(col).map_err(StoreError::other)
+    row.try_get::<Option<String>, _>(col)
+        .map_err(StoreError::other)
 }
 /// jiff → the driver's timestamptz type.
 fn pg_ts(t: Timestamp) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(t.as_nanosecond()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::from_unix_timestamp_nanos(t.as_nanosecond())
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 fn from_pg_ts(t: OffsetDateTime) -> Result<Timestamp> {
-    Timestamp::from_nanosecond(t.unix_timestamp_nanos()).map_err(|_| StoreError::corrupt(format!("timestamp {t}")))
+    Timestamp::from_nanosecond(t.unix_timestamp_nanos())
+        .map_err(|_| StoreError::corrupt(format!("timestamp {t}")))
 }
 fn pg_date(d: jiff::civil::Date) -> Option<time::Date> {
     let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
     time::Date::from_calendar_date(i32::from(d.year()), month, u8::try_from(d.day()).ok()?).ok()
 }
 fn ts(row: &PgRow, col: &str) -> Result<Timestamp> {
-    from_pg_ts(row.try_get::<OffsetDateTime, _>(col).map_err(StoreError::other)?)
+    from_pg_ts(
+        row.try_get::<OffsetDateTime, _>(col)
+            .map_err(StoreError::other)?,
+    )
 }
 fn opt_ts(row: &PgRow, col: &str) -> Result<Option<Timestamp>> {
-    row.try_get::<Option<OffsetDateTime>, _>(col).map_err(StoreError::other)?.map(from_pg_ts).transpose()
+    row.try_get::<Option<OffsetDateTime>, _>(col)
+        .map_err(StoreError::other)?
+        .map(from_pg_ts)
+        .transpose()
 }
 fn opt_date(row: &PgRow, col: &str) -> Result<Option<jiff::civil::Date>> {
-    let d = row.try_get::<Option<time::Date>, _>(col).map_err(StoreError::other)?;
+    let d = row
+        .try_get::<Option<time::Date>, _>(col)
+        .map_err(StoreError::other)?;
     d.map(|d| jiff::civil::Date::new(d.year() as i16, u8::from(d.month()) as i8, d.day() as i8))
         .transpose()
         .map_err(|e| StoreError::corrupt(format!("date: {e}")))
 }
 
 fn team_row(r: &PgRow) -> Result<Team> {
-    Ok(Team { id: TeamId::from_trusted(s(r, "id")?), name: s(r, "name")?, created_at: ts(r, "created_at")? })
+    Ok(Team {
+        id: TeamId::from_trusted(s(r, "id")?),
+        name: s(r, "name")?,
+        created_at: ts(r, "created_at")?,
+    })
 }
 
 fn user_row(r: &PgRow) -> Result<User> {
@@ -249,7 +284,9 @@ fn note_row(r: &PgRow) -> Result<Note> {
         template: s(r, "template")?,
         occurred_at: ts(r, "occurred_at")?,
         recorded_at: ts(r, "recorded_at")?,
-        late_entry: r.try_get::<bool, _>("late_entry").map_err(StoreError::other)?,
+        late_entry: r
+            .try_get::<bool, _>("late_entry")
+            .map_err(StoreError::other)?,
         late_reason: opt_s(r, "late_reason")?,
         sections: decode::sections(&s(r, "sections")?)?,
         amendments: Vec::new(),
@@ -303,7 +340,11 @@ fn obstacle_row(r: &PgRow) -> Result<Obstacle> {
     Ok(Obstacle {
         id: ObstacleId::from_trusted(s(r, "id")?),
         case_id: CaseId::from_trusted(s(r, "case_id")?),
-        category: decode::vocab(&s(r, "category")?, ObstacleCategory::parse, "obstacle category")?,
+        category: decode::vocab(
+            &s(r, "category")?,
+            ObstacleCategory::parse,
+            "obstacle category",
+        )?,
         description: s(r, "description")?,
         raised_by: UserId::from_trusted(s(r, "raised_by")?),
         raised_at: ts(r, "raised_at")?,
@@ -376,11 +417,13 @@ async fn fetch_note(conn: &mut Conn, id: &NoteId) -> Result<Note> {
         .await
         .map_err(db_err)?;
     let mut note = one(row, "note", note_row)?;
-    let rows = sqlx::query(&format!("{AMENDMENT_SELECT} WHERE a.note_id = $1 ORDER BY a.seq"))
-        .bind(id.as_str())
-        .fetch_all(conn)
-        .await
-        .map_err(db_err)?;
+    let rows = sqlx::query(&format!(
+        "{AMENDMENT_SELECT} WHERE a.note_id = $1 ORDER BY a.seq"
+    ))
+    .bind(id.as_str())
+    .fetch_all(conn)
+    .await
+    .map_err(db_err)?;
     note.amendments = rows.iter().map(amendment_row).collect::<Result<_>>()?;
     decode::finish_note(&mut note);
     Ok(note)
@@ -434,27 +477,36 @@ async fn fetch_task(conn: &mut Conn, id: &TaskId) -> Result<Task> {
 
 /// The case a child record belongs to, or NotFound.
 async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str) -> Result<CaseId> {
-    let row = sqlx::query(&format!("SELECT case_id FROM {table} WHERE id = $1 FOR UPDATE"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(db_err)?
-        .ok_or(StoreError::NotFound(what))?;
+    let row = sqlx::query(&format!(
+        "SELECT case_id FROM {table} WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .map_err(db_err)?
+    .ok_or(StoreError::NotFound(what))?;
     Ok(CaseId::from_trusted(s(&row, "case_id")?))
 }
 
-fn push_scope(q: &mut QueryBuilder<'_, Postgres>, prefix: &str, scope: &Scope, owner_column: Option<&str>) {
+fn push_scope(
+    q: &mut QueryBuilder<'_, Postgres>,
+    prefix: &str,
+    scope: &Scope,
+    owner_column: Option<&str>,
+) {
     q.push(" AND (");
     match owner_column {
         Some(col) => {
-            q.push(format!("{prefix}{col} = ")).push_bind(scope.user.to_string());
+            q.push(format!("{prefix}{col} = "))
+                .push_bind(scope.user.to_string());
         }
         None => {
             q.push("FALSE");
         }
     }
     if let Some(team) = &scope.team {
-        q.push(format!(" OR {prefix}team_id = ")).push_bind(team.to_string());
+        q.push(format!(" OR {prefix}team_id = "))
+            .push_bind(team.to_string());
     }
     q.push(")");
 }
@@ -467,13 +519,19 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn migrate(&self) -> Result<()> {
-        let migrator = sqlx::migrate::Migrator::new(Embedded).await.map_err(StoreError::other)?;
+        let migrator = sqlx::migrate::Migrator::new(Embedded)
+            .await
+            .map_err(StoreError::other)?;
         migrator.run(&self.writer).await.map_err(StoreError::other)
     }
 
     #[instrument(skip_all)]
     async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
-        let team = Team { id: new_id(TeamId::from_parts, at), name: name.to_owned(), created_at: at };
+        let team = Team {
+            id: new_id(TeamId::from_parts, at),
+            name: name.to_owned(),
+            created_at: at,
+        };
         sqlx::query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(team.id.as_str())
             .bind(&team.name)
@@ -486,14 +544,20 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn list_teams(&self) -> Result<Vec<Team>> {
-        let rows = sqlx::query("SELECT * FROM teams ORDER BY name").fetch_all(&self.reader).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM teams ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(team_row).collect()
     }
 
     #[instrument(skip_all)]
     async fn find_team_by_name(&self, name: &str) -> Result<Option<Team>> {
-        let row =
-            sqlx::query("SELECT * FROM teams WHERE name = $1").bind(name).fetch_optional(&self.reader).await.map_err(db_err)?;
+        let row = sqlx::query("SELECT * FROM teams WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
         row.as_ref().map(team_row).transpose()
     }
 
@@ -523,8 +587,11 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn get_user(&self, id: &UserId) -> Result<User> {
-        let row =
-            sqlx::query("SELECT * FROM users WHERE id = $1").bind(id.as_str()).fetch_optional(&self.reader).await.map_err(db_err)?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
         one(row, "user", user_row)
     }
 
@@ -540,26 +607,39 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn list_users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id").fetch_all(&self.reader).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(user_row).collect()
     }
 
     #[instrument(skip_all)]
     async fn count_users(&self) -> Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.reader).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)
     }
 
     #[instrument(skip_all)]
-    async fn create_api_token(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<TokenId> {
+    async fn create_api_token(
+        &self,
+        user: &UserId,
+        token_hash: &str,
+        at: Timestamp,
+    ) -> Result<TokenId> {
         let id = new_id(TokenId::from_parts, at);
-        sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(id.as_str())
-            .bind(user.as_str())
-            .bind(token_hash)
-            .bind(pg_ts(at))
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.as_str())
+        .bind(user.as_str())
+        .bind(token_hash)
+        .bind(pg_ts(at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
         Ok(id)
     }
 
@@ -628,7 +708,8 @@ impl Store for PgStore {
         if let Some(after) = &page.after {
             q.push(" AND id > ").push_bind(after.clone());
         }
-        q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit));
+        q.push(" ORDER BY id LIMIT ")
+            .push_bind(i64::from(page.limit));
         let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
         rows.iter().map(client_row).collect()
     }
@@ -658,7 +739,16 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         let data = json!({"status": new.status, "service_area": new.service_area, "owner_id": new.owner_id});
-        event(&mut tx, &id, ctx.at, ctx, EventKind::CaseCreated, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &id,
+            ctx.at,
+            ctx,
+            EventKind::CaseCreated,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "case.create", "case", id.as_str()).await?;
         let case = fetch_case(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -672,7 +762,12 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
-    async fn list_cases(&self, filter: &CaseFilter, scope: &Scope, page: &Page) -> Result<Vec<Case>> {
+    async fn list_cases(
+        &self,
+        filter: &CaseFilter,
+        scope: &Scope,
+        page: &Page,
+    ) -> Result<Vec<Case>> {
         let mut q = QueryBuilder::new(CASE_SELECT);
         q.push(" WHERE 1 = 1");
         push_scope(&mut q, "c.", scope, Some("owner_id"));
@@ -691,13 +786,19 @@ impl Store for PgStore {
         if let Some(after) = &page.after {
             q.push(" AND c.id > ").push_bind(after.clone());
         }
-        q.push(" ORDER BY c.id LIMIT ").push_bind(i64::from(page.limit));
+        q.push(" ORDER BY c.id LIMIT ")
+            .push_bind(i64::from(page.limit));
         let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
         rows.iter().map(case_row).collect()
     }
 
     #[instrument(skip_all)]
-    async fn change_case_status(&self, id: &CaseId, change: &StatusChange, ctx: &WriteCtx) -> Result<Case> {
+    async fn change_case_status(
+        &self,
+        id: &CaseId,
+        change: &StatusChange,
+        ctx: &WriteCtx,
+    ) -> Result<Case> {
         let mut tx = self.begin().await?;
         sqlx::query("SELECT id FROM cases WHERE id = $1 FOR UPDATE")
             .bind(id.as_str())
@@ -731,7 +832,9 @@ impl Store for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let change_id = new_id(CaseId::from_parts, ctx.at).to_string().replacen("cas_", "chg_", 1);
+        let change_id = new_id(CaseId::from_parts, ctx.at)
+            .to_string()
+            .replacen("cas_", "chg_", 1);
         sqlx::query(
             "INSERT INTO case_status_changes (id, case_id, from_status, to_status, reason, actor_id, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -748,7 +851,16 @@ impl Store for PgStore {
         .map_err(db_err)?;
         let data = json!({"from": change.from, "to": change.to, "reason": change.reason,
             "closure_reason": change.closure_reason});
-        event(&mut tx, id, ctx.at, ctx, EventKind::StatusChanged, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            id,
+            ctx.at,
+            ctx,
+            EventKind::StatusChanged,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "case.status", "case", id.as_str()).await?;
         let case = fetch_case(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -777,7 +889,16 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         let data = json!({"kind": new.kind, "late_entry": new.late_entry});
-        event(&mut tx, &new.case_id, new.occurred_at, ctx, EventKind::NoteAdded, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            new.occurred_at,
+            ctx,
+            EventKind::NoteAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "note.create", "note", id.as_str()).await?;
         let note = fetch_note(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -792,11 +913,13 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn list_notes(&self, case: &CaseId) -> Result<Vec<Note>> {
-        let rows = sqlx::query(&format!("{NOTE_SELECT} WHERE n.case_id = $1 ORDER BY n.occurred_at, n.recorded_at, n.id"))
-            .bind(case.as_str())
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(&format!(
+            "{NOTE_SELECT} WHERE n.case_id = $1 ORDER BY n.occurred_at, n.recorded_at, n.id"
+        ))
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
         let mut notes: Vec<Note> = rows.iter().map(note_row).collect::<Result<_>>()?;
         let rows = sqlx::query(&format!(
             "{AMENDMENT_SELECT} JOIN notes n ON n.id = a.note_id WHERE n.case_id = $1 ORDER BY a.note_id, a.seq"
@@ -836,7 +959,16 @@ impl Store for PgStore {
         .map_err(db_err)?;
         let names: Vec<&str> = new.sections.iter().map(|s| s.name.as_str()).collect();
         let data = json!({"note_id": new.note_id, "sections": names});
-        event(&mut tx, &case, ctx.at, ctx, EventKind::NoteAmended, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::NoteAmended,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "note.amend", "note", new.note_id.as_str()).await?;
         let row = sqlx::query(&format!("{AMENDMENT_SELECT} WHERE a.id = $1"))
             .bind(id.as_str())
@@ -867,9 +999,21 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         let data = json!({"target_date": new.target_date});
-        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::OutcomeAdded, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::OutcomeAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "outcome.create", "outcome", id.as_str()).await?;
-        let outcome = fetch_outcomes(&mut tx, "id", id.as_str()).await?.pop().ok_or(StoreError::NotFound("outcome"))?;
+        let outcome = fetch_outcomes(&mut tx, "id", id.as_str())
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("outcome"))?;
         tx.commit().await.map_err(db_err)?;
         Ok(outcome)
     }
@@ -877,7 +1021,10 @@ impl Store for PgStore {
     #[instrument(skip_all)]
     async fn get_outcome(&self, id: &OutcomeId) -> Result<Outcome> {
         let mut conn = self.reader.acquire().await.map_err(db_err)?;
-        fetch_outcomes(&mut conn, "id", id.as_str()).await?.pop().ok_or(StoreError::NotFound("outcome"))
+        fetch_outcomes(&mut conn, "id", id.as_str())
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("outcome"))
     }
 
     #[instrument(skip_all)]
@@ -913,8 +1060,24 @@ impl Store for PgStore {
             .await
             .map_err(db_err)?;
         let data = json!({"outcome_id": new.outcome_id, "status": new.status});
-        event(&mut tx, &case, ctx.at, ctx, EventKind::OutcomeProgress, id.as_str(), data).await?;
-        audit(&mut tx, ctx, "outcome.progress", "outcome", new.outcome_id.as_str()).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::OutcomeProgress,
+            id.as_str(),
+            data,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            ctx,
+            "outcome.progress",
+            "outcome",
+            new.outcome_id.as_str(),
+        )
+        .await?;
         let outcome = fetch_outcomes(&mut tx, "id", new.outcome_id.as_str())
             .await?
             .pop()
@@ -940,7 +1103,16 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         let data = json!({"category": new.category});
-        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::ObstacleRaised, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::ObstacleRaised,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "obstacle.create", "obstacle", id.as_str()).await?;
         let obstacle = fetch_obstacle(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -964,7 +1136,12 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
-    async fn resolve_obstacle(&self, id: &ObstacleId, resolution: &str, ctx: &WriteCtx) -> Result<Obstacle> {
+    async fn resolve_obstacle(
+        &self,
+        id: &ObstacleId,
+        resolution: &str,
+        ctx: &WriteCtx,
+    ) -> Result<Obstacle> {
         let mut tx = self.begin().await?;
         let case = parent_case(&mut tx, "obstacles", id.as_str(), "obstacle").await?;
         let done = sqlx::query(
@@ -978,9 +1155,20 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("this obstacle is already resolved".into()));
+            return Err(StoreError::Conflict(
+                "this obstacle is already resolved".into(),
+            ));
         }
-        event(&mut tx, &case, ctx.at, ctx, EventKind::ObstacleResolved, id.as_str(), json!({})).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::ObstacleResolved,
+            id.as_str(),
+            json!({}),
+        )
+        .await?;
         audit(&mut tx, ctx, "obstacle.resolve", "obstacle", id.as_str()).await?;
         let obstacle = fetch_obstacle(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -1006,7 +1194,16 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         let data = json!({"due_date": new.due_date, "assignee_id": new.assignee_id});
-        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::TaskAdded, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::TaskAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "task.create", "task", id.as_str()).await?;
         let task = fetch_task(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -1021,16 +1218,24 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn list_tasks(&self, case: &CaseId) -> Result<Vec<Task>> {
-        let rows = sqlx::query(&format!("{TASK_SELECT} WHERE t.case_id = $1 ORDER BY t.created_at, t.id"))
-            .bind(case.as_str())
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(&format!(
+            "{TASK_SELECT} WHERE t.case_id = $1 ORDER BY t.created_at, t.id"
+        ))
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
         rows.iter().map(task_row).collect()
     }
 
     #[instrument(skip_all)]
-    async fn set_task_status(&self, id: &TaskId, from: TaskStatus, to: TaskStatus, ctx: &WriteCtx) -> Result<Task> {
+    async fn set_task_status(
+        &self,
+        id: &TaskId,
+        from: TaskStatus,
+        to: TaskStatus,
+        ctx: &WriteCtx,
+    ) -> Result<Task> {
         let mut tx = self.begin().await?;
         let case = parent_case(&mut tx, "tasks", id.as_str(), "task").await?;
         let finished = matches!(to, TaskStatus::Done | TaskStatus::Cancelled);
@@ -1046,10 +1251,21 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!("the task is no longer {from}: reload it and try again")));
+            return Err(StoreError::Conflict(format!(
+                "the task is no longer {from}: reload it and try again"
+            )));
         }
         let data = json!({"from": from, "to": to});
-        event(&mut tx, &case, ctx.at, ctx, EventKind::TaskStatusChanged, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::TaskStatusChanged,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "task.status", "task", id.as_str()).await?;
         let task = fetch_task(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;

@@ -18,15 +18,19 @@ use caseload_store::*;
 use jiff::Timestamp;
 use serde_json::json;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use tracing::instrument;
 
 /// The migrations, embedded in the binary: `caseload init` and `serve` apply
 /// whichever have not run yet, so running them again is harmless.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "case records", include_str!("../migrations/0001_case_records.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "case records",
+    include_str!("../migrations/0001_case_records.sql"),
+)];
 
 #[derive(Debug)]
 struct Embedded;
@@ -35,7 +39,11 @@ impl sqlx::migrate::MigrationSource<'static> for Embedded {
     fn resolve(
         self,
     ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>> + Send>,
+        Box<
+            dyn std::future::Future<
+                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
+                > + Send,
+        >,
     > {
         Box::pin(async {
             Ok(MIGRATIONS
@@ -116,11 +124,20 @@ impl SqliteStore {
     }
 
     async fn begin(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)
     }
 }
 
-async fn audit(conn: &mut Conn, ctx: &WriteCtx, action: &str, object_type: &str, object_id: &str) -> Result<()> {
+async fn audit(
+    conn: &mut Conn,
+    ctx: &WriteCtx,
+    action: &str,
+    object_type: &str,
+    object_id: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -166,20 +183,28 @@ fn s(row: &SqliteRow, col: &str) -> Result<String> {
     row.try_get::<String, _>(col).map_err(StoreError::other)
 }
 fn opt_s(row: &SqliteRow, col: &str) -> Result<Option<String>> {
-    row.try_get::<Option<String>, _>(col).map_err(StoreError::other)
+    row.try_get::<Option<String>, _>(col)
+        .map_err(StoreError::other)
 }
 fn ts(row: &SqliteRow, col: &str) -> Result<Timestamp> {
     from_micros(row.try_get::<i64, _>(col).map_err(StoreError::other)?)
 }
 fn opt_ts(row: &SqliteRow, col: &str) -> Result<Option<Timestamp>> {
-    row.try_get::<Option<i64>, _>(col).map_err(StoreError::other)?.map(from_micros).transpose()
+    row.try_get::<Option<i64>, _>(col)
+        .map_err(StoreError::other)?
+        .map(from_micros)
+        .transpose()
 }
 fn opt_date(row: &SqliteRow, col: &str) -> Result<Option<jiff::civil::Date>> {
     opt_s(row, col)?.as_deref().map(decode::date).transpose()
 }
 
 fn team_row(r: &SqliteRow) -> Result<Team> {
-    Ok(Team { id: TeamId::from_trusted(s(r, "id")?), name: s(r, "name")?, created_at: ts(r, "created_at")? })
+    Ok(Team {
+        id: TeamId::from_trusted(s(r, "id")?),
+        name: s(r, "name")?,
+        created_at: ts(r, "created_at")?,
+    })
 }
 
 fn user_row(r: &SqliteRow) -> Result<User> {
@@ -250,7 +275,9 @@ fn note_row(r: &SqliteRow) -> Result<Note> {
         template: s(r, "template")?,
         occurred_at: ts(r, "occurred_at")?,
         recorded_at: ts(r, "recorded_at")?,
-        late_entry: r.try_get::<bool, _>("late_entry").map_err(StoreError::other)?,
+        late_entry: r
+            .try_get::<bool, _>("late_entry")
+            .map_err(StoreError::other)?,
         late_reason: opt_s(r, "late_reason")?,
         sections: decode::sections(&s(r, "sections")?)?,
         amendments: Vec::new(),
@@ -304,7 +331,11 @@ fn obstacle_row(r: &SqliteRow) -> Result<Obstacle> {
     Ok(Obstacle {
         id: ObstacleId::from_trusted(s(r, "id")?),
         case_id: CaseId::from_trusted(s(r, "case_id")?),
-        category: decode::vocab(&s(r, "category")?, ObstacleCategory::parse, "obstacle category")?,
+        category: decode::vocab(
+            &s(r, "category")?,
+            ObstacleCategory::parse,
+            "obstacle category",
+        )?,
         description: s(r, "description")?,
         raised_by: UserId::from_trusted(s(r, "raised_by")?),
         raised_at: ts(r, "raised_at")?,
@@ -357,7 +388,11 @@ fn audit_row(r: &SqliteRow) -> Result<AuditEvent> {
     })
 }
 
-fn one<T>(row: Option<SqliteRow>, what: &'static str, map: fn(&SqliteRow) -> Result<T>) -> Result<T> {
+fn one<T>(
+    row: Option<SqliteRow>,
+    what: &'static str,
+    map: fn(&SqliteRow) -> Result<T>,
+) -> Result<T> {
     map(&row.ok_or(StoreError::NotFound(what))?)
 }
 
@@ -377,11 +412,13 @@ async fn fetch_note(conn: &mut Conn, id: &NoteId) -> Result<Note> {
         .await
         .map_err(db_err)?;
     let mut note = one(row, "note", note_row)?;
-    let rows = sqlx::query(&format!("{AMENDMENT_SELECT} WHERE a.note_id = ? ORDER BY a.seq"))
-        .bind(id.as_str())
-        .fetch_all(conn)
-        .await
-        .map_err(db_err)?;
+    let rows = sqlx::query(&format!(
+        "{AMENDMENT_SELECT} WHERE a.note_id = ? ORDER BY a.seq"
+    ))
+    .bind(id.as_str())
+    .fetch_all(conn)
+    .await
+    .map_err(db_err)?;
     note.amendments = rows.iter().map(amendment_row).collect::<Result<_>>()?;
     decode::finish_note(&mut note);
     Ok(note)
@@ -444,18 +481,25 @@ async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str)
     Ok(CaseId::from_trusted(s(&row, "case_id")?))
 }
 
-fn push_scope(q: &mut QueryBuilder<'_, Sqlite>, prefix: &str, scope: &Scope, owner_column: Option<&str>) {
+fn push_scope(
+    q: &mut QueryBuilder<'_, Sqlite>,
+    prefix: &str,
+    scope: &Scope,
+    owner_column: Option<&str>,
+) {
     q.push(" AND (");
     match owner_column {
         Some(col) => {
-            q.push(format!("{prefix}{col} = ")).push_bind(scope.user.to_string());
+            q.push(format!("{prefix}{col} = "))
+                .push_bind(scope.user.to_string());
         }
         None => {
             q.push("FALSE");
         }
     }
     if let Some(team) = &scope.team {
-        q.push(format!(" OR {prefix}team_id = ")).push_bind(team.to_string());
+        q.push(format!(" OR {prefix}team_id = "))
+            .push_bind(team.to_string());
     }
     q.push(")");
 }
@@ -468,13 +512,19 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn migrate(&self) -> Result<()> {
-        let migrator = sqlx::migrate::Migrator::new(Embedded).await.map_err(StoreError::other)?;
+        let migrator = sqlx::migrate::Migrator::new(Embedded)
+            .await
+            .map_err(StoreError::other)?;
         migrator.run(&self.writer).await.map_err(StoreError::other)
     }
 
     #[instrument(skip_all)]
     async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
-        let team = Team { id: new_id(TeamId::from_parts, at), name: name.to_owned(), created_at: at };
+        let team = Team {
+            id: new_id(TeamId::from_parts, at),
+            name: name.to_owned(),
+            created_at: at,
+        };
         sqlx::query("INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)")
             .bind(team.id.as_str())
             .bind(&team.name)
@@ -487,14 +537,20 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn list_teams(&self) -> Result<Vec<Team>> {
-        let rows = sqlx::query("SELECT * FROM teams ORDER BY name").fetch_all(&self.reader).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM teams ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(team_row).collect()
     }
 
     #[instrument(skip_all)]
     async fn find_team_by_name(&self, name: &str) -> Result<Option<Team>> {
-        let row =
-            sqlx::query("SELECT * FROM teams WHERE name = ?").bind(name).fetch_optional(&self.reader).await.map_err(db_err)?;
+        let row = sqlx::query("SELECT * FROM teams WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
         row.as_ref().map(team_row).transpose()
     }
 
@@ -524,8 +580,11 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn get_user(&self, id: &UserId) -> Result<User> {
-        let row =
-            sqlx::query("SELECT * FROM users WHERE id = ?").bind(id.as_str()).fetch_optional(&self.reader).await.map_err(db_err)?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
         one(row, "user", user_row)
     }
 
@@ -541,26 +600,39 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn list_users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id").fetch_all(&self.reader).await.map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(user_row).collect()
     }
 
     #[instrument(skip_all)]
     async fn count_users(&self) -> Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.reader).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)
     }
 
     #[instrument(skip_all)]
-    async fn create_api_token(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<TokenId> {
+    async fn create_api_token(
+        &self,
+        user: &UserId,
+        token_hash: &str,
+        at: Timestamp,
+    ) -> Result<TokenId> {
         let id = new_id(TokenId::from_parts, at);
-        sqlx::query("INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)")
-            .bind(id.as_str())
-            .bind(user.as_str())
-            .bind(token_hash)
-            .bind(micros(at))
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id.as_str())
+        .bind(user.as_str())
+        .bind(token_hash)
+        .bind(micros(at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
         Ok(id)
     }
 
@@ -629,7 +701,8 @@ impl Store for SqliteStore {
         if let Some(after) = &page.after {
             q.push(" AND id > ").push_bind(after.clone());
         }
-        q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit));
+        q.push(" ORDER BY id LIMIT ")
+            .push_bind(i64::from(page.limit));
         let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
         rows.iter().map(client_row).collect()
     }
@@ -659,7 +732,16 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         let data = json!({"status": new.status, "service_area": new.service_area, "owner_id": new.owner_id});
-        event(&mut tx, &id, ctx.at, ctx, EventKind::CaseCreated, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &id,
+            ctx.at,
+            ctx,
+            EventKind::CaseCreated,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "case.create", "case", id.as_str()).await?;
         let case = fetch_case(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -673,7 +755,12 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn list_cases(&self, filter: &CaseFilter, scope: &Scope, page: &Page) -> Result<Vec<Case>> {
+    async fn list_cases(
+        &self,
+        filter: &CaseFilter,
+        scope: &Scope,
+        page: &Page,
+    ) -> Result<Vec<Case>> {
         let mut q = QueryBuilder::new(CASE_SELECT);
         q.push(" WHERE 1 = 1");
         push_scope(&mut q, "c.", scope, Some("owner_id"));
@@ -692,13 +779,19 @@ impl Store for SqliteStore {
         if let Some(after) = &page.after {
             q.push(" AND c.id > ").push_bind(after.clone());
         }
-        q.push(" ORDER BY c.id LIMIT ").push_bind(i64::from(page.limit));
+        q.push(" ORDER BY c.id LIMIT ")
+            .push_bind(i64::from(page.limit));
         let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
         rows.iter().map(case_row).collect()
     }
 
     #[instrument(skip_all)]
-    async fn change_case_status(&self, id: &CaseId, change: &StatusChange, ctx: &WriteCtx) -> Result<Case> {
+    async fn change_case_status(
+        &self,
+        id: &CaseId,
+        change: &StatusChange,
+        ctx: &WriteCtx,
+    ) -> Result<Case> {
         let mut tx = self.begin().await?;
         let current = fetch_case(&mut tx, id).await?;
         if current.status != change.from {
@@ -727,7 +820,9 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        let change_id = new_id(CaseId::from_parts, ctx.at).to_string().replacen("cas_", "chg_", 1);
+        let change_id = new_id(CaseId::from_parts, ctx.at)
+            .to_string()
+            .replacen("cas_", "chg_", 1);
         sqlx::query(
             "INSERT INTO case_status_changes (id, case_id, from_status, to_status, reason, actor_id, at) \
              VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -744,7 +839,16 @@ impl Store for SqliteStore {
         .map_err(db_err)?;
         let data = json!({"from": change.from, "to": change.to, "reason": change.reason,
             "closure_reason": change.closure_reason});
-        event(&mut tx, id, ctx.at, ctx, EventKind::StatusChanged, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            id,
+            ctx.at,
+            ctx,
+            EventKind::StatusChanged,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "case.status", "case", id.as_str()).await?;
         let case = fetch_case(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -773,7 +877,16 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         let data = json!({"kind": new.kind, "late_entry": new.late_entry});
-        event(&mut tx, &new.case_id, new.occurred_at, ctx, EventKind::NoteAdded, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            new.occurred_at,
+            ctx,
+            EventKind::NoteAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "note.create", "note", id.as_str()).await?;
         let note = fetch_note(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -788,11 +901,13 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn list_notes(&self, case: &CaseId) -> Result<Vec<Note>> {
-        let rows = sqlx::query(&format!("{NOTE_SELECT} WHERE n.case_id = ? ORDER BY n.occurred_at, n.recorded_at, n.id"))
-            .bind(case.as_str())
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(&format!(
+            "{NOTE_SELECT} WHERE n.case_id = ? ORDER BY n.occurred_at, n.recorded_at, n.id"
+        ))
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
         let mut notes: Vec<Note> = rows.iter().map(note_row).collect::<Result<_>>()?;
         let rows = sqlx::query(&format!(
             "{AMENDMENT_SELECT} JOIN notes n ON n.id = a.note_id WHERE n.case_id = ? ORDER BY a.note_id, a.seq"
@@ -832,7 +947,16 @@ impl Store for SqliteStore {
         .map_err(db_err)?;
         let names: Vec<&str> = new.sections.iter().map(|s| s.name.as_str()).collect();
         let data = json!({"note_id": new.note_id, "sections": names});
-        event(&mut tx, &case, ctx.at, ctx, EventKind::NoteAmended, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::NoteAmended,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "note.amend", "note", new.note_id.as_str()).await?;
         let row = sqlx::query(&format!("{AMENDMENT_SELECT} WHERE a.id = ?"))
             .bind(id.as_str())
@@ -863,9 +987,21 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         let data = json!({"target_date": new.target_date});
-        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::OutcomeAdded, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::OutcomeAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "outcome.create", "outcome", id.as_str()).await?;
-        let outcome = fetch_outcomes(&mut tx, "id", id.as_str()).await?.pop().ok_or(StoreError::NotFound("outcome"))?;
+        let outcome = fetch_outcomes(&mut tx, "id", id.as_str())
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("outcome"))?;
         tx.commit().await.map_err(db_err)?;
         Ok(outcome)
     }
@@ -873,7 +1009,10 @@ impl Store for SqliteStore {
     #[instrument(skip_all)]
     async fn get_outcome(&self, id: &OutcomeId) -> Result<Outcome> {
         let mut conn = self.reader.acquire().await.map_err(db_err)?;
-        fetch_outcomes(&mut conn, "id", id.as_str()).await?.pop().ok_or(StoreError::NotFound("outcome"))
+        fetch_outcomes(&mut conn, "id", id.as_str())
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound("outcome"))
     }
 
     #[instrument(skip_all)]
@@ -909,8 +1048,24 @@ impl Store for SqliteStore {
             .await
             .map_err(db_err)?;
         let data = json!({"outcome_id": new.outcome_id, "status": new.status});
-        event(&mut tx, &case, ctx.at, ctx, EventKind::OutcomeProgress, id.as_str(), data).await?;
-        audit(&mut tx, ctx, "outcome.progress", "outcome", new.outcome_id.as_str()).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::OutcomeProgress,
+            id.as_str(),
+            data,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            ctx,
+            "outcome.progress",
+            "outcome",
+            new.outcome_id.as_str(),
+        )
+        .await?;
         let outcome = fetch_outcomes(&mut tx, "id", new.outcome_id.as_str())
             .await?
             .pop()
@@ -936,7 +1091,16 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         let data = json!({"category": new.category});
-        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::ObstacleRaised, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::ObstacleRaised,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "obstacle.create", "obstacle", id.as_str()).await?;
         let obstacle = fetch_obstacle(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -960,7 +1124,12 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn resolve_obstacle(&self, id: &ObstacleId, resolution: &str, ctx: &WriteCtx) -> Result<Obstacle> {
+    async fn resolve_obstacle(
+        &self,
+        id: &ObstacleId,
+        resolution: &str,
+        ctx: &WriteCtx,
+    ) -> Result<Obstacle> {
         let mut tx = self.begin().await?;
         let case = parent_case(&mut tx, "obstacles", id.as_str(), "obstacle").await?;
         let done = sqlx::query(
@@ -974,9 +1143,20 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("this obstacle is already resolved".into()));
+            return Err(StoreError::Conflict(
+                "this obstacle is already resolved".into(),
+            ));
         }
-        event(&mut tx, &case, ctx.at, ctx, EventKind::ObstacleResolved, id.as_str(), json!({})).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::ObstacleResolved,
+            id.as_str(),
+            json!({}),
+        )
+        .await?;
         audit(&mut tx, ctx, "obstacle.resolve", "obstacle", id.as_str()).await?;
         let obstacle = fetch_obstacle(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -1002,7 +1182,16 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         let data = json!({"due_date": new.due_date, "assignee_id": new.assignee_id});
-        event(&mut tx, &new.case_id, ctx.at, ctx, EventKind::TaskAdded, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::TaskAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "task.create", "task", id.as_str()).await?;
         let task = fetch_task(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
@@ -1017,16 +1206,24 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn list_tasks(&self, case: &CaseId) -> Result<Vec<Task>> {
-        let rows = sqlx::query(&format!("{TASK_SELECT} WHERE t.case_id = ? ORDER BY t.created_at, t.id"))
-            .bind(case.as_str())
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(&format!(
+            "{TASK_SELECT} WHERE t.case_id = ? ORDER BY t.created_at, t.id"
+        ))
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
         rows.iter().map(task_row).collect()
     }
 
     #[instrument(skip_all)]
-    async fn set_task_status(&self, id: &TaskId, from: TaskStatus, to: TaskStatus, ctx: &WriteCtx) -> Result<Task> {
+    async fn set_task_status(
+        &self,
+        id: &TaskId,
+        from: TaskStatus,
+        to: TaskStatus,
+        ctx: &WriteCtx,
+    ) -> Result<Task> {
         let mut tx = self.begin().await?;
         let case = parent_case(&mut tx, "tasks", id.as_str(), "task").await?;
         let finished = matches!(to, TaskStatus::Done | TaskStatus::Cancelled);
@@ -1042,10 +1239,21 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!("the task is no longer {from}: reload it and try again")));
+            return Err(StoreError::Conflict(format!(
+                "the task is no longer {from}: reload it and try again"
+            )));
         }
         let data = json!({"from": from, "to": to});
-        event(&mut tx, &case, ctx.at, ctx, EventKind::TaskStatusChanged, id.as_str(), data).await?;
+        event(
+            &mut tx,
+            &case,
+            ctx.at,
+            ctx,
+            EventKind::TaskStatusChanged,
+            id.as_str(),
+            data,
+        )
+        .await?;
         audit(&mut tx, ctx, "task.status", "task", id.as_str()).await?;
         let task = fetch_task(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;

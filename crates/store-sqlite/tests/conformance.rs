@@ -11,7 +11,9 @@ async fn fresh() -> Option<SqliteStore> {
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let path = dir.join(format!("t{n}.db"));
     let _ = std::fs::remove_file(&path);
-    let store = SqliteStore::connect(&format!("sqlite:{}", path.display())).await.expect("open sqlite");
+    let store = SqliteStore::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .expect("open sqlite");
     store.migrate().await.expect("migrate");
     Some(store)
 }
@@ -35,23 +37,47 @@ async fn the_database_refuses_to_rewrite_or_delete_notes() {
         occurred_at: f.case.created_at,
         late_entry: false,
         late_reason: None,
-        sections: vec![caseload_domain::notes::Section { name: "situation".into(), text: "original".into() }],
+        sections: vec![caseload_domain::notes::Section {
+            name: "situation".into(),
+            text: "original".into(),
+        }],
     };
-    let n = store.add_note(&note, &caseload_store::conformance::ctx(&f.ann, 3)).await.expect("note");
-    let update = sqlx::query("UPDATE notes SET sections = '[]' WHERE id = ?").bind(n.id.as_str()).execute(store.pool()).await;
+    let n = store
+        .add_note(&note, &caseload_store::conformance::ctx(&f.ann, 3))
+        .await
+        .expect("note");
+    let update = sqlx::query("UPDATE notes SET sections = '[]' WHERE id = ?")
+        .bind(n.id.as_str())
+        .execute(store.pool())
+        .await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM notes WHERE id = ?").bind(n.id.as_str()).execute(store.pool()).await;
+    let delete = sqlx::query("DELETE FROM notes WHERE id = ?")
+        .bind(n.id.as_str())
+        .execute(store.pool())
+        .await;
     assert!(delete.is_err());
-    assert_eq!(store.get_note(&n.id).await.expect("still there").sections[0].text, "original");
+    assert_eq!(
+        store.get_note(&n.id).await.expect("still there").sections[0].text,
+        "original"
+    );
 }
 
 #[tokio::test]
 async fn the_database_is_durable_by_configuration() {
     let store = fresh().await.expect("store");
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.expect("pragma");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
     assert_eq!(mode, "wal");
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(store.pool()).await.expect("pragma");
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
     assert_eq!(sync, 2, "synchronous=FULL");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.expect("pragma");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
     assert_eq!(fk, 1);
 }

@@ -3,7 +3,11 @@
 //! fresh, migrated store — so SQLite and PostgreSQL are held to exactly the
 //! same behaviour.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cloned_ref_to_slice_refs
+)]
 
 use std::collections::BTreeMap;
 
@@ -59,7 +63,8 @@ fn t0() -> Timestamp {
 }
 
 fn at(minutes: i64) -> Timestamp {
-    t0().checked_add(SignedDuration::from_mins(minutes)).unwrap()
+    t0().checked_add(SignedDuration::from_mins(minutes))
+        .unwrap()
 }
 
 /// Two teams, three practitioners and a supervisor, one client and one case.
@@ -75,7 +80,11 @@ pub struct Fixture {
 }
 
 pub fn ctx(user: &User, minutes: i64) -> WriteCtx {
-    WriteCtx { actor: user.id.clone(), at: at(minutes), request_id: format!("req-{minutes}") }
+    WriteCtx {
+        actor: user.id.clone(),
+        at: at(minutes),
+        request_id: format!("req-{minutes}"),
+    }
 }
 
 async fn user(store: &dyn Store, email: &str, name: &str, role: Role, team: &Team) -> User {
@@ -97,13 +106,59 @@ impl Fixture {
     pub async fn new(store: &dyn Store) -> Fixture {
         let team_a = store.create_team("North", t0()).await.unwrap();
         let team_b = store.create_team("South", t0()).await.unwrap();
-        let ann = user(store, "ann@example.org", "Ann Adviser", Role::Practitioner, &team_a).await;
-        let bob = user(store, "bob@example.org", "Bob Adviser", Role::Practitioner, &team_a).await;
-        let sue = user(store, "sue@example.org", "Sue Supervisor", Role::Supervisor, &team_a).await;
-        let cat = user(store, "cat@example.org", "Cat Adviser", Role::Practitioner, &team_b).await;
-        let client = store.create_client(&new_client("Dana Client", &team_a), &ctx(&ann, 0)).await.unwrap();
-        let case = store.create_case(&new_case(&client, &ann, &team_a, "Rent arrears"), &ctx(&ann, 1)).await.unwrap();
-        Fixture { team_a, team_b, ann, bob, sue, cat, client, case }
+        let ann = user(
+            store,
+            "ann@example.org",
+            "Ann Adviser",
+            Role::Practitioner,
+            &team_a,
+        )
+        .await;
+        let bob = user(
+            store,
+            "bob@example.org",
+            "Bob Adviser",
+            Role::Practitioner,
+            &team_a,
+        )
+        .await;
+        let sue = user(
+            store,
+            "sue@example.org",
+            "Sue Supervisor",
+            Role::Supervisor,
+            &team_a,
+        )
+        .await;
+        let cat = user(
+            store,
+            "cat@example.org",
+            "Cat Adviser",
+            Role::Practitioner,
+            &team_b,
+        )
+        .await;
+        let client = store
+            .create_client(&new_client("Dana Client", &team_a), &ctx(&ann, 0))
+            .await
+            .unwrap();
+        let case = store
+            .create_case(
+                &new_case(&client, &ann, &team_a, "Rent arrears"),
+                &ctx(&ann, 1),
+            )
+            .await
+            .unwrap();
+        Fixture {
+            team_a,
+            team_b,
+            ann,
+            bob,
+            sue,
+            cat,
+            client,
+            case,
+        }
     }
 }
 
@@ -131,7 +186,13 @@ pub fn new_case(client: &Client, owner: &User, team: &Team, title: &str) -> NewC
 }
 
 fn sections(pairs: &[(&str, &str)]) -> Vec<Section> {
-    pairs.iter().map(|(n, t)| Section { name: (*n).into(), text: (*t).into() }).collect()
+    pairs
+        .iter()
+        .map(|(n, t)| Section {
+            name: (*n).into(),
+            text: (*t).into(),
+        })
+        .collect()
 }
 
 fn note(case: &Case, occurred: i64, text: &str) -> NewNote {
@@ -147,16 +208,37 @@ fn note(case: &Case, occurred: i64, text: &str) -> NewNote {
 }
 
 fn scope(u: &User) -> Scope {
-    Scope { user: u.id.clone(), team: u.team_id.clone() }
+    Scope {
+        user: u.id.clone(),
+        team: u.team_id.clone(),
+    }
 }
 
 pub async fn teams_and_users_round_trip(store: &dyn Store) {
     let f = Fixture::new(store).await;
     assert_eq!(store.get_user(&f.ann.id).await.unwrap(), f.ann);
-    assert_eq!(store.find_user_by_email("ann@example.org").await.unwrap(), Some(f.ann.clone()));
-    assert_eq!(store.find_user_by_email("nobody@example.org").await.unwrap(), None);
-    assert_eq!(store.find_team_by_name("South").await.unwrap(), Some(f.team_b.clone()));
-    let teams: Vec<String> = store.list_teams().await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(
+        store.find_user_by_email("ann@example.org").await.unwrap(),
+        Some(f.ann.clone())
+    );
+    assert_eq!(
+        store
+            .find_user_by_email("nobody@example.org")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.find_team_by_name("South").await.unwrap(),
+        Some(f.team_b.clone())
+    );
+    let teams: Vec<String> = store
+        .list_teams()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
     assert_eq!(teams, ["North", "South"]);
     assert_eq!(store.count_users().await.unwrap(), 4);
     assert_eq!(store.list_users().await.unwrap().len(), 4);
@@ -181,17 +263,39 @@ pub async fn duplicate_emails_and_team_names_are_conflicts(store: &dyn Store) {
 
 pub async fn api_tokens_find_only_active_users(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    store.create_api_token(&f.ann.id, "hash-one", t0()).await.unwrap();
-    assert_eq!(store.user_for_token("hash-one").await.unwrap().map(|u| u.id), Some(f.ann.id.clone()));
+    store
+        .create_api_token(&f.ann.id, "hash-one", t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .user_for_token("hash-one")
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(f.ann.id.clone())
+    );
     assert_eq!(store.user_for_token("hash-two").await.unwrap(), None);
-    let err = store.create_api_token(&f.bob.id, "hash-one", t0()).await.unwrap_err();
+    let err = store
+        .create_api_token(&f.bob.id, "hash-one", t0())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
 }
 
 pub async fn clients_round_trip_unicode_byte_exact(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    for name in ["Siobhán O'Hara", "ねこ", "Zoë 👩🏽‍🦱 Smith", "مريم الحسن", "Robert'); DROP TABLE clients;--"] {
-        let c = store.create_client(&new_client(name, &f.team_a), &ctx(&f.ann, 2)).await.unwrap();
+    for name in [
+        "Siobhán O'Hara",
+        "ねこ",
+        "Zoë 👩🏽‍🦱 Smith",
+        "مريم الحسن",
+        "Robert'); DROP TABLE clients;--",
+    ] {
+        let c = store
+            .create_client(&new_client(name, &f.team_a), &ctx(&f.ann, 2))
+            .await
+            .unwrap();
         let back = store.get_client(&c.id).await.unwrap();
         assert_eq!(back.name.as_bytes(), name.as_bytes());
         assert_eq!(back, c);
@@ -202,12 +306,25 @@ pub async fn clients_round_trip_unicode_byte_exact(store: &dyn Store) {
 
 pub async fn clients_list_only_within_scope(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    let other = store.create_client(&new_client("Eve Other", &f.team_b), &ctx(&f.cat, 2)).await.unwrap();
-    let mine: Vec<ClientId> =
-        store.list_clients(&scope(&f.bob), &Page::default()).await.unwrap().into_iter().map(|c| c.id).collect();
+    let other = store
+        .create_client(&new_client("Eve Other", &f.team_b), &ctx(&f.cat, 2))
+        .await
+        .unwrap();
+    let mine: Vec<ClientId> = store
+        .list_clients(&scope(&f.bob), &Page::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(mine, [f.client.id.clone()]);
-    let theirs: Vec<ClientId> =
-        store.list_clients(&scope(&f.cat), &Page::default()).await.unwrap().into_iter().map(|c| c.id).collect();
+    let theirs: Vec<ClientId> = store
+        .list_clients(&scope(&f.cat), &Page::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(theirs, [other.id]);
 }
 
@@ -228,34 +345,89 @@ pub async fn cases_round_trip_and_filter(store: &dyn Store) {
     assert_eq!(debt.opened_at, None);
 
     let all = Page::default();
-    let by_area = CaseFilter { service_area: Some(ServiceArea::Debt), ..Default::default() };
+    let by_area = CaseFilter {
+        service_area: Some(ServiceArea::Debt),
+        ..Default::default()
+    };
     let ids = |cases: Vec<Case>| cases.into_iter().map(|c| c.id).collect::<Vec<_>>();
-    assert_eq!(ids(store.list_cases(&by_area, &scope(&f.ann), &all).await.unwrap()), [debt.id.clone()]);
-    let by_owner = CaseFilter { owner: Some(f.ann.id.clone()), ..Default::default() };
-    assert_eq!(ids(store.list_cases(&by_owner, &scope(&f.bob), &all).await.unwrap()), [f.case.id.clone()]);
-    let by_status = CaseFilter { status: Some(CaseStatus::Referral), ..Default::default() };
-    assert_eq!(ids(store.list_cases(&by_status, &scope(&f.ann), &all).await.unwrap()), [debt.id.clone()]);
-    let by_client = CaseFilter { client: Some(f.client.id.clone()), ..Default::default() };
-    assert_eq!(store.list_cases(&by_client, &scope(&f.ann), &all).await.unwrap().len(), 2);
+    assert_eq!(
+        ids(store
+            .list_cases(&by_area, &scope(&f.ann), &all)
+            .await
+            .unwrap()),
+        [debt.id.clone()]
+    );
+    let by_owner = CaseFilter {
+        owner: Some(f.ann.id.clone()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store
+            .list_cases(&by_owner, &scope(&f.bob), &all)
+            .await
+            .unwrap()),
+        [f.case.id.clone()]
+    );
+    let by_status = CaseFilter {
+        status: Some(CaseStatus::Referral),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store
+            .list_cases(&by_status, &scope(&f.ann), &all)
+            .await
+            .unwrap()),
+        [debt.id.clone()]
+    );
+    let by_client = CaseFilter {
+        client: Some(f.client.id.clone()),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_cases(&by_client, &scope(&f.ann), &all)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 pub async fn cases_list_only_within_scope_and_page(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    let other_client = store.create_client(&new_client("Eve Other", &f.team_b), &ctx(&f.cat, 2)).await.unwrap();
-    let theirs = store.create_case(&new_case(&other_client, &f.cat, &f.team_b, "Theirs"), &ctx(&f.cat, 3)).await.unwrap();
+    let other_client = store
+        .create_client(&new_client("Eve Other", &f.team_b), &ctx(&f.cat, 2))
+        .await
+        .unwrap();
+    let theirs = store
+        .create_case(
+            &new_case(&other_client, &f.cat, &f.team_b, "Theirs"),
+            &ctx(&f.cat, 3),
+        )
+        .await
+        .unwrap();
     let mut created = vec![f.case.id.clone()];
     for i in 0..4 {
         let c = store
-            .create_case(&new_case(&f.client, &f.bob, &f.team_a, &format!("Case {i}")), &ctx(&f.bob, 4 + i))
+            .create_case(
+                &new_case(&f.client, &f.bob, &f.team_a, &format!("Case {i}")),
+                &ctx(&f.bob, 4 + i),
+            )
             .await
             .unwrap();
         created.push(c.id);
     }
     let none = CaseFilter::default();
     let mut seen = Vec::new();
-    let mut page = Page { limit: 2, after: None };
+    let mut page = Page {
+        limit: 2,
+        after: None,
+    };
     loop {
-        let batch = store.list_cases(&none, &scope(&f.sue), &page).await.unwrap();
+        let batch = store
+            .list_cases(&none, &scope(&f.sue), &page)
+            .await
+            .unwrap();
         if batch.is_empty() {
             break;
         }
@@ -264,9 +436,18 @@ pub async fn cases_list_only_within_scope_and_page(store: &dyn Store) {
         seen.extend(batch.into_iter().map(|c| c.id));
     }
     created.sort();
-    assert_eq!(seen, created, "a supervisor pages through their team's cases in id order");
-    let cats = store.list_cases(&none, &scope(&f.cat), &Page::default()).await.unwrap();
-    assert_eq!(cats.into_iter().map(|c| c.id).collect::<Vec<_>>(), [theirs.id]);
+    assert_eq!(
+        seen, created,
+        "a supervisor pages through their team's cases in id order"
+    );
+    let cats = store
+        .list_cases(&none, &scope(&f.cat), &Page::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        cats.into_iter().map(|c| c.id).collect::<Vec<_>>(),
+        [theirs.id]
+    );
 }
 
 pub async fn a_case_for_an_unknown_client_is_refused(store: &dyn Store) {
@@ -274,7 +455,10 @@ pub async fn a_case_for_an_unknown_client_is_refused(store: &dyn Store) {
     let mut bad = new_case(&f.client, &f.ann, &f.team_a, "Ghost");
     bad.client_id = ClientId::from_parts(1, [9; 10]);
     assert!(store.create_case(&bad, &ctx(&f.ann, 5)).await.is_err());
-    let all = store.list_cases(&CaseFilter::default(), &scope(&f.ann), &Page::default()).await.unwrap();
+    let all = store
+        .list_cases(&CaseFilter::default(), &scope(&f.ann), &Page::default())
+        .await
+        .unwrap();
     assert_eq!(all.len(), 1, "nothing was stored");
 }
 
@@ -287,11 +471,17 @@ pub async fn status_changes_are_kept_and_stale_changes_conflict(store: &dyn Stor
         closure_reason: None,
         closure_summary: None,
     };
-    let held = store.change_case_status(&f.case.id, &hold, &ctx(&f.ann, 10)).await.unwrap();
+    let held = store
+        .change_case_status(&f.case.id, &hold, &ctx(&f.ann, 10))
+        .await
+        .unwrap();
     assert_eq!(held.status, CaseStatus::OnHold);
     assert_eq!(held.updated_at, at(10));
     // The same change again is stale: the case is no longer open.
-    let err = store.change_case_status(&f.case.id, &hold, &ctx(&f.ann, 11)).await.unwrap_err();
+    let err = store
+        .change_case_status(&f.case.id, &hold, &ctx(&f.ann, 11))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
 
     let close = StatusChange {
@@ -301,10 +491,16 @@ pub async fn status_changes_are_kept_and_stale_changes_conflict(store: &dyn Stor
         closure_reason: Some(ClosureReason::OutcomesAchieved),
         closure_summary: Some("Arrears cleared; tenancy safe.".into()),
     };
-    let closed = store.change_case_status(&f.case.id, &close, &ctx(&f.ann, 20)).await.unwrap();
+    let closed = store
+        .change_case_status(&f.case.id, &close, &ctx(&f.ann, 20))
+        .await
+        .unwrap();
     assert_eq!(closed.closed_at, Some(at(20)));
     assert_eq!(closed.closure_reason, Some(ClosureReason::OutcomesAchieved));
-    assert_eq!(closed.closure_summary.as_deref(), Some("Arrears cleared; tenancy safe."));
+    assert_eq!(
+        closed.closure_summary.as_deref(),
+        Some("Arrears cleared; tenancy safe.")
+    );
 
     let reopen = StatusChange {
         from: CaseStatus::Closed,
@@ -313,7 +509,10 @@ pub async fn status_changes_are_kept_and_stale_changes_conflict(store: &dyn Stor
         closure_reason: None,
         closure_summary: None,
     };
-    let reopened = store.change_case_status(&f.case.id, &reopen, &ctx(&f.ann, 30)).await.unwrap();
+    let reopened = store
+        .change_case_status(&f.case.id, &reopen, &ctx(&f.ann, 30))
+        .await
+        .unwrap();
     assert_eq!(reopened.closed_at, None);
     assert_eq!(reopened.opened_at, Some(at(30)));
 
@@ -323,17 +522,29 @@ pub async fn status_changes_are_kept_and_stale_changes_conflict(store: &dyn Stor
         .unwrap()
         .into_iter()
         .filter(|e| e.kind == EventKind::StatusChanged)
-        .map(|e| (e.data["from"].as_str().unwrap().to_owned(), e.data["to"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e.data["from"].as_str().unwrap().to_owned(),
+                e.data["to"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         changes,
-        [("open".into(), "on_hold".into()), ("on_hold".into(), "closed".into()), ("closed".into(), "open".into())]
+        [
+            ("open".into(), "on_hold".into()),
+            ("on_hold".into(), "closed".into()),
+            ("closed".into(), "open".into())
+        ]
     );
 }
 
 pub async fn notes_are_stored_with_late_entry_and_reason(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    let on_time = store.add_note(&note(&f.case, 5, "Client rang"), &ctx(&f.ann, 6)).await.unwrap();
+    let on_time = store
+        .add_note(&note(&f.case, 5, "Client rang"), &ctx(&f.ann, 6))
+        .await
+        .unwrap();
     assert!(!on_time.late_entry);
     assert_eq!(on_time.recorded_at, at(6));
     assert_eq!(on_time.occurred_at, at(5));
@@ -343,24 +554,51 @@ pub async fn notes_are_stored_with_late_entry_and_reason(store: &dyn Store) {
     late.kind = NoteKind::FaceToFace;
     late.late_entry = true;
     late.late_reason = Some("Visit ran late; no signal".into());
-    let late = store.add_note(&late, &ctx(&f.bob, 7 + 60 * 30)).await.unwrap();
+    let late = store
+        .add_note(&late, &ctx(&f.bob, 7 + 60 * 30))
+        .await
+        .unwrap();
     let back = store.get_note(&late.id).await.unwrap();
     assert!(back.late_entry);
-    assert_eq!(back.late_reason.as_deref(), Some("Visit ran late; no signal"));
+    assert_eq!(
+        back.late_reason.as_deref(),
+        Some("Visit ran late; no signal")
+    );
     assert_eq!(back.kind, NoteKind::FaceToFace);
     assert_eq!(back, late);
 
     let text = "Line one\nLine two — ねこ 🐈 \"quoted\" <script>alert(1)</script>\t";
-    let exact = store.add_note(&note(&f.case, 8, text), &ctx(&f.ann, 9)).await.unwrap();
-    assert_eq!(store.get_note(&exact.id).await.unwrap().sections[0].text.as_bytes(), text.as_bytes());
+    let exact = store
+        .add_note(&note(&f.case, 8, text), &ctx(&f.ann, 9))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_note(&exact.id).await.unwrap().sections[0]
+            .text
+            .as_bytes(),
+        text.as_bytes()
+    );
 
-    let listed: Vec<NoteId> = store.list_notes(&f.case.id).await.unwrap().into_iter().map(|n| n.id).collect();
-    assert_eq!(listed, [on_time.id, late.id, exact.id], "notes list in order of when the contact happened");
+    let listed: Vec<NoteId> = store
+        .list_notes(&f.case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(
+        listed,
+        [on_time.id, late.id, exact.id],
+        "notes list in order of when the contact happened"
+    );
 }
 
 pub async fn amendments_keep_the_original_in_order(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    let n = store.add_note(&note(&f.case, 5, "Client owes £1,200"), &ctx(&f.ann, 6)).await.unwrap();
+    let n = store
+        .add_note(&note(&f.case, 5, "Client owes £1,200"), &ctx(&f.ann, 6))
+        .await
+        .unwrap();
     let first = store
         .add_amendment(
             &NewAmendment {
@@ -386,11 +624,18 @@ pub async fn amendments_keep_the_original_in_order(store: &dyn Store) {
     assert_eq!(first.recorded_at, at(10));
     assert_eq!(second.author_name, "Bob Adviser");
     let back = store.get_note(&n.id).await.unwrap();
-    assert_eq!(back.sections, sections(&[("situation", "Client owes £1,200")]), "the original is kept");
+    assert_eq!(
+        back.sections,
+        sections(&[("situation", "Client owes £1,200")]),
+        "the original is kept"
+    );
     assert_eq!(back.amendments, [first, second]);
     assert_eq!(
         back.current_sections,
-        sections(&[("situation", "Client owes £2,100"), ("result", "Payment plan agreed")])
+        sections(&[
+            ("situation", "Client owes £2,100"),
+            ("result", "Payment plan agreed")
+        ])
     );
     assert_eq!(store.list_notes(&f.case.id).await.unwrap()[0], back);
 }
@@ -409,7 +654,14 @@ pub async fn amending_an_unknown_note_is_not_found(store: &dyn Store) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
-    assert!(store.timeline(&f.case.id).await.unwrap().iter().all(|e| e.kind != EventKind::NoteAmended));
+    assert!(
+        store
+            .timeline(&f.case.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.kind != EventKind::NoteAmended)
+    );
 }
 
 pub async fn outcomes_record_progress(store: &dyn Store) {
@@ -428,7 +680,11 @@ pub async fn outcomes_record_progress(store: &dyn Store) {
     assert_eq!(o.status, OutcomeStatus::NotStarted);
     let o2 = store
         .add_outcome_progress(
-            &NewProgress { outcome_id: o.id.clone(), status: OutcomeStatus::InProgress, text: "Plan agreed".into() },
+            &NewProgress {
+                outcome_id: o.id.clone(),
+                status: OutcomeStatus::InProgress,
+                text: "Plan agreed".into(),
+            },
             &ctx(&f.ann, 6),
         )
         .await
@@ -436,12 +692,19 @@ pub async fn outcomes_record_progress(store: &dyn Store) {
     assert_eq!(o2.status, OutcomeStatus::InProgress);
     let o3 = store
         .add_outcome_progress(
-            &NewProgress { outcome_id: o.id.clone(), status: OutcomeStatus::Achieved, text: "Arrears cleared".into() },
+            &NewProgress {
+                outcome_id: o.id.clone(),
+                status: OutcomeStatus::Achieved,
+                text: "Arrears cleared".into(),
+            },
             &ctx(&f.bob, 7),
         )
         .await
         .unwrap();
-    assert_eq!(o3.progress.iter().map(|p| p.status).collect::<Vec<_>>(), [OutcomeStatus::InProgress, OutcomeStatus::Achieved]);
+    assert_eq!(
+        o3.progress.iter().map(|p| p.status).collect::<Vec<_>>(),
+        [OutcomeStatus::InProgress, OutcomeStatus::Achieved]
+    );
     assert_eq!(o3.progress[1].author_name, "Bob Adviser");
     assert_eq!(store.get_outcome(&o.id).await.unwrap(), o3);
     assert_eq!(store.list_outcomes(&f.case.id).await.unwrap(), [o3]);
@@ -461,11 +724,17 @@ pub async fn obstacles_resolve_once(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(o.resolved_at, None);
-    let r = store.resolve_obstacle(&o.id, "Library booking made", &ctx(&f.ann, 9)).await.unwrap();
+    let r = store
+        .resolve_obstacle(&o.id, "Library booking made", &ctx(&f.ann, 9))
+        .await
+        .unwrap();
     assert_eq!(r.resolved_at, Some(at(9)));
     assert_eq!(r.resolved_by, Some(f.ann.id.clone()));
     assert_eq!(r.resolution.as_deref(), Some("Library booking made"));
-    let err = store.resolve_obstacle(&o.id, "again", &ctx(&f.ann, 10)).await.unwrap_err();
+    let err = store
+        .resolve_obstacle(&o.id, "again", &ctx(&f.ann, 10))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     assert_eq!(store.list_obstacles(&f.case.id).await.unwrap(), [r.clone()]);
     assert_eq!(store.get_obstacle(&o.id).await.unwrap(), r);
@@ -487,46 +756,114 @@ pub async fn tasks_change_status_and_stale_changes_conflict(store: &dyn Store) {
         .unwrap();
     assert_eq!(t.assignee_name.as_deref(), Some("Bob Adviser"));
     assert_eq!(t.status, TaskStatus::Open);
-    let done = store.set_task_status(&t.id, TaskStatus::Open, TaskStatus::Done, &ctx(&f.bob, 8)).await.unwrap();
+    let done = store
+        .set_task_status(&t.id, TaskStatus::Open, TaskStatus::Done, &ctx(&f.bob, 8))
+        .await
+        .unwrap();
     assert_eq!(done.status, TaskStatus::Done);
     assert_eq!(done.completed_at, Some(at(8)));
-    let err = store.set_task_status(&t.id, TaskStatus::Open, TaskStatus::Cancelled, &ctx(&f.bob, 9)).await.unwrap_err();
+    let err = store
+        .set_task_status(
+            &t.id,
+            TaskStatus::Open,
+            TaskStatus::Cancelled,
+            &ctx(&f.bob, 9),
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    let reopened = store.set_task_status(&t.id, TaskStatus::Done, TaskStatus::Open, &ctx(&f.bob, 10)).await.unwrap();
+    let reopened = store
+        .set_task_status(&t.id, TaskStatus::Done, TaskStatus::Open, &ctx(&f.bob, 10))
+        .await
+        .unwrap();
     assert_eq!(reopened.completed_at, None);
-    assert_eq!(store.list_tasks(&f.case.id).await.unwrap(), [reopened.clone()]);
+    assert_eq!(
+        store.list_tasks(&f.case.id).await.unwrap(),
+        [reopened.clone()]
+    );
     assert_eq!(store.get_task(&t.id).await.unwrap(), reopened);
 }
 
 pub async fn the_timeline_merges_everything_oldest_first(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    let n = store.add_note(&note(&f.case, 2, "First contact"), &ctx(&f.ann, 3)).await.unwrap();
+    let n = store
+        .add_note(&note(&f.case, 2, "First contact"), &ctx(&f.ann, 3))
+        .await
+        .unwrap();
     let o = store
-        .add_outcome(&NewOutcome { case_id: f.case.id.clone(), description: "Stay housed".into(), target_date: None }, &ctx(&f.ann, 4))
+        .add_outcome(
+            &NewOutcome {
+                case_id: f.case.id.clone(),
+                description: "Stay housed".into(),
+                target_date: None,
+            },
+            &ctx(&f.ann, 4),
+        )
         .await
         .unwrap();
     store
-        .add_outcome_progress(&NewProgress { outcome_id: o.id.clone(), status: OutcomeStatus::InProgress, text: "Started".into() }, &ctx(&f.ann, 5))
+        .add_outcome_progress(
+            &NewProgress {
+                outcome_id: o.id.clone(),
+                status: OutcomeStatus::InProgress,
+                text: "Started".into(),
+            },
+            &ctx(&f.ann, 5),
+        )
         .await
         .unwrap();
     let ob = store
-        .add_obstacle(&NewObstacle { case_id: f.case.id.clone(), category: ObstacleCategory::Financial, description: "No income".into() }, &ctx(&f.ann, 6))
+        .add_obstacle(
+            &NewObstacle {
+                case_id: f.case.id.clone(),
+                category: ObstacleCategory::Financial,
+                description: "No income".into(),
+            },
+            &ctx(&f.ann, 6),
+        )
         .await
         .unwrap();
-    store.resolve_obstacle(&ob.id, "UC claim paid", &ctx(&f.ann, 7)).await.unwrap();
-    let t = store
-        .add_task(&NewTask { case_id: f.case.id.clone(), title: "Call back".into(), due_date: None, assignee_id: None }, &ctx(&f.ann, 8))
-        .await
-        .unwrap();
-    store.set_task_status(&t.id, TaskStatus::Open, TaskStatus::Done, &ctx(&f.ann, 9)).await.unwrap();
     store
-        .add_amendment(&NewAmendment { note_id: n.id.clone(), reason: "Typo".into(), sections: sections(&[("situation", "First contact.")]) }, &ctx(&f.bob, 10))
+        .resolve_obstacle(&ob.id, "UC claim paid", &ctx(&f.ann, 7))
+        .await
+        .unwrap();
+    let t = store
+        .add_task(
+            &NewTask {
+                case_id: f.case.id.clone(),
+                title: "Call back".into(),
+                due_date: None,
+                assignee_id: None,
+            },
+            &ctx(&f.ann, 8),
+        )
+        .await
+        .unwrap();
+    store
+        .set_task_status(&t.id, TaskStatus::Open, TaskStatus::Done, &ctx(&f.ann, 9))
+        .await
+        .unwrap();
+    store
+        .add_amendment(
+            &NewAmendment {
+                note_id: n.id.clone(),
+                reason: "Typo".into(),
+                sections: sections(&[("situation", "First contact.")]),
+            },
+            &ctx(&f.bob, 10),
+        )
         .await
         .unwrap();
     store
         .change_case_status(
             &f.case.id,
-            &StatusChange { from: CaseStatus::Open, to: CaseStatus::OnHold, reason: Some("Waiting".into()), closure_reason: None, closure_summary: None },
+            &StatusChange {
+                from: CaseStatus::Open,
+                to: CaseStatus::OnHold,
+                reason: Some("Waiting".into()),
+                closure_reason: None,
+                closure_summary: None,
+            },
             &ctx(&f.ann, 11),
         )
         .await
@@ -543,19 +880,42 @@ pub async fn the_timeline_merges_everything_oldest_first(store: &dyn Store) {
     use EventKind::*;
     assert_eq!(
         kinds,
-        [NoteAdded, CaseCreated, NoteAdded, OutcomeAdded, OutcomeProgress, ObstacleRaised, ObstacleResolved, TaskAdded, TaskStatusChanged, NoteAmended, StatusChanged]
+        [
+            NoteAdded,
+            CaseCreated,
+            NoteAdded,
+            OutcomeAdded,
+            OutcomeProgress,
+            ObstacleRaised,
+            ObstacleResolved,
+            TaskAdded,
+            TaskStatusChanged,
+            NoteAmended,
+            StatusChanged
+        ]
     );
     assert_eq!(timeline[0].subject_id, early.id.to_string());
     assert_eq!(timeline[0].at, at(-30));
     assert_eq!(timeline[0].recorded_at, at(12));
-    assert!(timeline.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+    assert!(
+        timeline.windows(2).all(|w| w[0].at <= w[1].at),
+        "oldest first"
+    );
     assert_eq!(timeline[9].actor_name, "Bob Adviser");
-    assert!(timeline.iter().all(|e| !e.data.to_string().contains("First contact")), "no note text in the timeline data");
+    assert!(
+        timeline
+            .iter()
+            .all(|e| !e.data.to_string().contains("First contact")),
+        "no note text in the timeline data"
+    );
 }
 
 pub async fn writes_append_audit_events_without_content(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    let n = store.add_note(&note(&f.case, 2, "Sensitive words"), &ctx(&f.ann, 3)).await.unwrap();
+    let n = store
+        .add_note(&note(&f.case, 2, "Sensitive words"), &ctx(&f.ann, 3))
+        .await
+        .unwrap();
     store
         .record_audit(&NewAuditEvent {
             at: at(4),
@@ -569,28 +929,75 @@ pub async fn writes_append_audit_events_without_content(store: &dyn Store) {
         .unwrap();
     let events = store.list_audit(10).await.unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["note.read", "note.create", "case.create", "client.create"], "newest first");
+    assert_eq!(
+        actions,
+        ["note.read", "note.create", "case.create", "client.create"],
+        "newest first"
+    );
     assert_eq!(events[1].object_id.as_deref(), Some(n.id.as_str()));
     assert_eq!(events[1].actor_id.as_ref(), Some(&f.ann.id));
     assert_eq!(events[1].request_id, "req-3");
     assert_eq!(events[1].at, at(3));
-    assert!(events.iter().all(|e| !format!("{e:?}").contains("Sensitive")));
+    assert!(
+        events
+            .iter()
+            .all(|e| !format!("{e:?}").contains("Sensitive"))
+    );
     assert!(events.windows(2).all(|w| w[0].seq > w[1].seq));
 }
 
 pub async fn unknown_ids_are_not_found(store: &dyn Store) {
     let f = Fixture::new(store).await;
     let r = [9u8; 10];
-    assert!(matches!(store.get_case(&CaseId::from_parts(1, r)).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.get_client(&ClientId::from_parts(1, r)).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.get_note(&NoteId::from_parts(1, r)).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.get_user(&UserId::from_parts(1, r)).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.get_task(&TaskId::from_parts(1, r)).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.get_outcome(&OutcomeId::from_parts(1, r)).await, Err(StoreError::NotFound(_))));
-    assert!(matches!(store.get_obstacle(&ObstacleId::from_parts(1, r)).await, Err(StoreError::NotFound(_))));
-    let progress = NewProgress { outcome_id: OutcomeId::from_parts(1, r), status: OutcomeStatus::Achieved, text: "x".into() };
-    assert!(matches!(store.add_outcome_progress(&progress, &ctx(&f.ann, 3)).await, Err(StoreError::NotFound(_))));
-    let stale = StatusChange { from: CaseStatus::Open, to: CaseStatus::OnHold, reason: Some("x".into()), closure_reason: None, closure_summary: None };
-    assert!(matches!(store.change_case_status(&CaseId::from_parts(1, r), &stale, &ctx(&f.ann, 3)).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.get_case(&CaseId::from_parts(1, r)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_client(&ClientId::from_parts(1, r)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_note(&NoteId::from_parts(1, r)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_user(&UserId::from_parts(1, r)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_task(&TaskId::from_parts(1, r)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_outcome(&OutcomeId::from_parts(1, r)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_obstacle(&ObstacleId::from_parts(1, r)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let progress = NewProgress {
+        outcome_id: OutcomeId::from_parts(1, r),
+        status: OutcomeStatus::Achieved,
+        text: "x".into(),
+    };
+    assert!(matches!(
+        store.add_outcome_progress(&progress, &ctx(&f.ann, 3)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let stale = StatusChange {
+        from: CaseStatus::Open,
+        to: CaseStatus::OnHold,
+        reason: Some("x".into()),
+        closure_reason: None,
+        closure_summary: None,
+    };
+    assert!(matches!(
+        store
+            .change_case_status(&CaseId::from_parts(1, r), &stale, &ctx(&f.ann, 3))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
     let _ = BTreeMap::<(), ()>::new();
 }

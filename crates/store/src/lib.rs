@@ -7,9 +7,9 @@
 //! audit event and timeline entry in the same transaction as the write: an
 //! acknowledged write always has its audit trail.
 
-pub mod records;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod records;
 
 use async_trait::async_trait;
 use caseload_domain::cases::StatusChange;
@@ -73,7 +73,10 @@ pub struct Page {
 
 impl Default for Page {
     fn default() -> Self {
-        Self { limit: 50, after: None }
+        Self {
+            limit: 50,
+            after: None,
+        }
     }
 }
 
@@ -108,7 +111,12 @@ pub trait Store: Send + Sync + 'static {
     async fn count_users(&self) -> Result<i64>;
 
     /// Store the SHA-256 of a new API token; the token itself is never kept.
-    async fn create_api_token(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<TokenId>;
+    async fn create_api_token(
+        &self,
+        user: &UserId,
+        token_hash: &str,
+        at: Timestamp,
+    ) -> Result<TokenId>;
     /// The active user holding this token, if any.
     async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>>;
 
@@ -120,11 +128,21 @@ pub trait Store: Send + Sync + 'static {
     // Cases.
     async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case>;
     async fn get_case(&self, id: &CaseId) -> Result<Case>;
-    async fn list_cases(&self, filter: &CaseFilter, scope: &Scope, page: &Page) -> Result<Vec<Case>>;
+    async fn list_cases(
+        &self,
+        filter: &CaseFilter,
+        scope: &Scope,
+        page: &Page,
+    ) -> Result<Vec<Case>>;
     /// Move a case from `change.from` to `change.to`. The caller has checked
     /// the lifecycle; if the stored status is no longer `change.from`, this is
     /// a [`StoreError::Conflict`] and nothing changes.
-    async fn change_case_status(&self, id: &CaseId, change: &StatusChange, ctx: &WriteCtx) -> Result<Case>;
+    async fn change_case_status(
+        &self,
+        id: &CaseId,
+        change: &StatusChange,
+        ctx: &WriteCtx,
+    ) -> Result<Case>;
 
     // Notes: append-only. There is deliberately no update or delete.
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note>;
@@ -143,14 +161,25 @@ pub trait Store: Send + Sync + 'static {
     async fn get_obstacle(&self, id: &ObstacleId) -> Result<Obstacle>;
     async fn list_obstacles(&self, case: &CaseId) -> Result<Vec<Obstacle>>;
     /// Resolve an open obstacle; resolving twice is a conflict.
-    async fn resolve_obstacle(&self, id: &ObstacleId, resolution: &str, ctx: &WriteCtx) -> Result<Obstacle>;
+    async fn resolve_obstacle(
+        &self,
+        id: &ObstacleId,
+        resolution: &str,
+        ctx: &WriteCtx,
+    ) -> Result<Obstacle>;
 
     // Tasks.
     async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task>;
     async fn get_task(&self, id: &TaskId) -> Result<Task>;
     async fn list_tasks(&self, case: &CaseId) -> Result<Vec<Task>>;
     /// Move a task from `from` to `to`; a conflict if it is no longer `from`.
-    async fn set_task_status(&self, id: &TaskId, from: TaskStatus, to: TaskStatus, ctx: &WriteCtx) -> Result<Task>;
+    async fn set_task_status(
+        &self,
+        id: &TaskId,
+        from: TaskStatus,
+        to: TaskStatus,
+        ctx: &WriteCtx,
+    ) -> Result<Task>;
 
     /// The case's history, oldest first.
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;

@@ -1,15 +1,15 @@
 //! The records the store reads and writes. They serialise as the JSON API
 //! shows them; inputs (`New…`) hold values already parsed by the domain.
 
+use caseload_domain::Actor;
 use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
 use caseload_domain::ids::*;
 use caseload_domain::notes::{NoteKind, Section};
 use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
 use caseload_domain::text::Email;
 use caseload_domain::users::Role;
-use caseload_domain::Actor;
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,7 +40,11 @@ pub struct User {
 
 impl User {
     pub fn actor(&self) -> Actor {
-        Actor { id: self.id.clone(), role: self.role, team: self.team_id.clone() }
+        Actor {
+            id: self.id.clone(),
+            role: self.role,
+            team: self.team_id.clone(),
+        }
     }
 }
 
@@ -357,7 +361,11 @@ pub mod decode {
     use super::*;
     use crate::StoreError;
 
-    pub fn vocab<T>(value: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, StoreError> {
+    pub fn vocab<T>(
+        value: &str,
+        parse: fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Result<T, StoreError> {
         parse(value).ok_or_else(|| StoreError::corrupt(format!("{what} {value:?}")))
     }
 
@@ -370,7 +378,8 @@ pub mod decode {
     }
 
     pub fn date(text: &str) -> Result<Date, StoreError> {
-        text.parse().map_err(|_| StoreError::corrupt(format!("date {text:?}")))
+        text.parse()
+            .map_err(|_| StoreError::corrupt(format!("date {text:?}")))
     }
 
     pub fn json(text: &str) -> Result<serde_json::Value, StoreError> {

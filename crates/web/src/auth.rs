@@ -29,7 +29,10 @@ impl Caller {
 
 /// SHA-256 of a token, hex-encoded, as stored.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A new API token: `cl_` and 52 base32 characters (256 random bits).
@@ -57,20 +60,42 @@ pub fn new_token() -> std::io::Result<String> {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let RequestId(request_id) = RequestId::from_request_parts(parts, state).await.unwrap_or_else(|e| match e {});
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let RequestId(request_id) = RequestId::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let Some(value) = header else {
-            return Err(ApiError::Unauthorized("send an API token as Authorization: Bearer <token>".into()));
+            return Err(ApiError::Unauthorized(
+                "send an API token as Authorization: Bearer <token>".into(),
+            ));
         };
-        let Some(token) = value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
-            return Err(ApiError::Unauthorized("the Authorization header must be: Bearer <token>".into()));
+        let Some(token) = value
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            return Err(ApiError::Unauthorized(
+                "the Authorization header must be: Bearer <token>".into(),
+            ));
         };
         match state.store.user_for_token(&token_hash(token)).await? {
             Some(user) => Ok(Caller { user, request_id }),
             None => {
-                tracing::warn!(request_id, "API request with an unknown, revoked or deactivated token");
-                Err(ApiError::Unauthorized("this API token is not valid (unknown, revoked, or its user is deactivated)".into()))
+                tracing::warn!(
+                    request_id,
+                    "API request with an unknown, revoked or deactivated token"
+                );
+                Err(ApiError::Unauthorized(
+                    "this API token is not valid (unknown, revoked, or its user is deactivated)"
+                        .into(),
+                ))
             }
         }
     }

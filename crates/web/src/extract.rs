@@ -21,8 +21,17 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if essence != "application/json" {
             return Err(ApiError::UnsupportedMediaType(if content_type.is_empty() {
                 "send the body as JSON with Content-Type: application/json".into()
@@ -32,7 +41,9 @@ where
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge("the request body is larger than this server accepts".into())
+                ApiError::PayloadTooLarge(
+                    "the request body is larger than this server accepts".into(),
+                )
             } else {
                 ApiError::BadRequest(format!("could not read the request body: {rejection}"))
             }
@@ -41,27 +52,17 @@ where
     }
 }
 
-/// Parse a JSON body, telling syntax errors (400) from schema errors (422).
+/// Parse a JSON body, telling syntax errors (400) from schema errors (422):
+/// first into a JSON value (is it JSON at all?), then into the schema.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            use serde_json::error::Category;
-            match inner.classify() {
-                Category::Syntax | Category::Eof | Category::Io => {
-                    Err(ApiError::BadRequest(format!("the body is not valid JSON: {inner}")))
-                }
-                Category::Data => {
-                    let field = if path == "." { "body".to_owned() } else { path };
-                    let message = clean_serde_message(&inner.to_string());
-                    Err(ApiError::Validation(caseload_domain::FieldErrors::single(&field, message)))
-                }
-            }
-        }
-    }
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        let message = clean_serde_message(&e.into_inner().to_string());
+        ApiError::Validation(caseload_domain::FieldErrors::single(&field, message))
+    })
 }
 
 /// serde says "… at line 1 column 42"; the field name says more.

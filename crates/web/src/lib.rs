@@ -29,7 +29,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { note_late_window: caseload_domain::notes::DEFAULT_LATE_WINDOW, body_limit: 256 * 1024 }
+        Self {
+            note_late_window: caseload_domain::notes::DEFAULT_LATE_WINDOW,
+            body_limit: 256 * 1024,
+        }
     }
 }
 
@@ -43,13 +46,19 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Self {
-        Self { store, clock, settings: Arc::new(settings) }
+        Self {
+            store,
+            clock,
+            settings: Arc::new(settings),
+        }
     }
 }
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let app = Router::new().nest("/api/v1", api::router(state.clone())).fallback(problem::not_found_fallback);
+    let app = Router::new()
+        .nest("/api/v1", api::router(state.clone()))
+        .fallback(problem::not_found_fallback);
     // Wrap the router as one service (not route by route, as `Router::layer`
     // does) so the middleware sees final responses, `Allow` headers included.
     let app = tower::ServiceBuilder::new()
@@ -61,7 +70,9 @@ pub fn router(state: AppState) -> Router {
 
 /// Serve until ctrl-c or SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

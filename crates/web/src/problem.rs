@@ -57,7 +57,9 @@ pub struct FieldProblem {
 
 impl ApiError {
     pub fn not_found(what: &str) -> Self {
-        ApiError::NotFound(format!("no {what} with that id exists, or you do not have access to it"))
+        ApiError::NotFound(format!(
+            "no {what} with that id exists, or you do not have access to it"
+        ))
     }
 
     pub fn status(&self) -> StatusCode {
@@ -128,7 +130,9 @@ impl ApiError {
     /// Log an unexpected failure and hide it behind a reference.
     pub fn internal(error: &dyn std::error::Error, reference: &str) -> Self {
         tracing::error!(reference, error = %error, source = ?error.source(), "internal error");
-        ApiError::Internal { reference: reference.to_owned() }
+        ApiError::Internal {
+            reference: reference.to_owned(),
+        }
     }
 }
 
@@ -163,14 +167,18 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let mut response = (status, Json(self.problem())).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if let ApiError::MethodNotAllowed { allow } = &self {
-            if let Ok(v) = HeaderValue::from_str(allow) {
-                response.headers_mut().insert(header::ALLOW, v);
-            }
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let ApiError::MethodNotAllowed { allow } = &self
+            && let Ok(v) = HeaderValue::from_str(allow)
+        {
+            response.headers_mut().insert(header::ALLOW, v);
         }
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -193,9 +201,16 @@ pub async fn bare_errors_as_problems(request: Request, next: Next) -> Response {
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::NotFound("there is nothing at this address".into()),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed {
-            allow: response.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+            allow: response
+                .headers()
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
         },
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge("the request body is too large".into()),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::PayloadTooLarge("the request body is too large".into())
+        }
         s => ApiError::BadRequest(s.canonical_reason().unwrap_or("bad request").to_lowercase()),
     };
     let (parts, _) = response.into_parts();

@@ -86,10 +86,12 @@ pub async fn fresh() -> Option<PgStore> {
     {
         let _one_at_a_time = CREATE.lock().await;
         let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
-            .execute(&mut admin)
-            .await
-            .unwrap();
+        sqlx::query(&format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+        ))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     }
     Some(PgStore::connect(&with_database(&url, &name)).await.unwrap())
 }
@@ -100,6 +102,9 @@ pub async fn empty() -> Option<PgStore> {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = template.replace("_template", &format!("_{n}e"));
     let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     Some(PgStore::connect(&with_database(&url, &name)).await.unwrap())
 }

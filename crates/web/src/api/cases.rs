@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseload_domain::cases::{
-    CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange, TransitionError, check_transition,
+    CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange, TransitionError,
+    check_transition,
 };
 use caseload_domain::ids::{ClientId, UserId};
 use caseload_domain::records::EventKind;
@@ -107,14 +108,23 @@ pub async fn create(
     errors.into_result()?;
     let client = visible_client(&state, &caller, &body.client_id)
         .await
-        .map_err(|_| FieldErrors::single("client_id", "no client with this id exists in your team"))?;
+        .map_err(|_| {
+            FieldErrors::single("client_id", "no client with this id exists in your team")
+        })?;
     let owner_id = owner_id.unwrap_or_else(|| caller.user.id.clone());
     let owner = match state.store.get_user(&owner_id).await {
         Ok(u) => u,
-        Err(StoreError::NotFound(_)) => return Err(FieldErrors::single("owner_id", "no such user in your team").into()),
+        Err(StoreError::NotFound(_)) => {
+            return Err(FieldErrors::single("owner_id", "no such user in your team").into());
+        }
         Err(e) => return Err(e.into()),
     };
-    if !owner.active || !owner.role.works_cases() || !caller.actor().can_assign_to(&owner.id, owner.team_id.as_ref()) {
+    if !owner.active
+        || !owner.role.works_cases()
+        || !caller
+            .actor()
+            .can_assign_to(&owner.id, owner.team_id.as_ref())
+    {
         return Err(FieldErrors::single(
             "owner_id",
             "a case can only be given to an active practitioner or supervisor in your own team",
@@ -133,7 +143,10 @@ pub async fn create(
         team_id,
         status,
     };
-    let case = state.store.create_case(&new, &caller.write_ctx(&state)).await?;
+    let case = state
+        .store
+        .create_case(&new, &caller.write_ctx(&state))
+        .await?;
     Ok((StatusCode::CREATED, Json(case)))
 }
 
@@ -164,19 +177,32 @@ pub async fn list(
         id
     });
     errors.into_result()?;
-    let filter = CaseFilter { owner, status: params.status, service_area: params.service_area, client };
+    let filter = CaseFilter {
+        owner,
+        status: params.status,
+        service_area: params.service_area,
+        client,
+    };
     let items = state.store.list_cases(&filter, &scope, &page).await?;
     caller.audit(&state, "case.list", "case", None).await?;
-    let next_cursor = (items.len() == page.limit as usize).then(|| items.last().map(|c| c.id.to_string())).flatten();
+    let next_cursor = (items.len() == page.limit as usize)
+        .then(|| items.last().map(|c| c.id.to_string()))
+        .flatten();
     Ok(Json(CaseList { items, next_cursor }))
 }
 
 /// Handles `GET /api/v1/cases/{id}`.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)),
     responses((status = 200, body = Case)))]
-pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Case>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Case>, ApiError> {
     let case = caller.case(&state, &id).await?;
-    caller.audit(&state, "case.read", "case", Some(case.id.as_str())).await?;
+    caller
+        .audit(&state, "case.read", "case", Some(case.id.as_str()))
+        .await?;
     Ok(Json(case))
 }
 
@@ -187,7 +213,11 @@ pub fn parse_status_change(case: &Case, body: &StatusChangeBody) -> Result<Statu
         Some(r) => errors.take(prose("reason", r, limits::REASON)),
         None => None,
     };
-    let summary = match body.closure_summary.as_deref().filter(|r| !r.trim().is_empty()) {
+    let summary = match body
+        .closure_summary
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+    {
         Some(s) => errors.take(prose("closure_summary", s, limits::SUMMARY)),
         None => None,
     };
@@ -218,19 +248,29 @@ pub async fn change_status(
 ) -> Result<Json<Case>, ApiError> {
     let case = caller.case(&state, &id).await?;
     let change = parse_status_change(&case, &body)?;
-    let case = state.store.change_case_status(&case.id, &change, &caller.write_ctx(&state)).await?;
+    let case = state
+        .store
+        .change_case_status(&case.id, &change, &caller.write_ctx(&state))
+        .await?;
     Ok(Json(case))
 }
 
 /// The timeline with notes filled in.
 pub async fn timeline_items(state: &AppState, case: &Case) -> Result<Vec<TimelineItem>, ApiError> {
     let entries = state.store.timeline(&case.id).await?;
-    let mut notes: std::collections::HashMap<String, Note> =
-        state.store.list_notes(&case.id).await?.into_iter().map(|n| (n.id.to_string(), n)).collect();
+    let mut notes: std::collections::HashMap<String, Note> = state
+        .store
+        .list_notes(&case.id)
+        .await?
+        .into_iter()
+        .map(|n| (n.id.to_string(), n))
+        .collect();
     Ok(entries
         .into_iter()
         .map(|entry| {
-            let note = (entry.kind == EventKind::NoteAdded).then(|| notes.remove(&entry.subject_id)).flatten();
+            let note = (entry.kind == EventKind::NoteAdded)
+                .then(|| notes.remove(&entry.subject_id))
+                .flatten();
             TimelineItem { entry, note }
         })
         .collect())
@@ -248,6 +288,8 @@ pub async fn timeline(
 ) -> Result<Json<Vec<TimelineItem>>, ApiError> {
     let case = caller.case(&state, &id).await?;
     let items = timeline_items(&state, &case).await?;
-    caller.audit(&state, "case.timeline.read", "case", Some(case.id.as_str())).await?;
+    caller
+        .audit(&state, "case.timeline.read", "case", Some(case.id.as_str()))
+        .await?;
     Ok(Json(items))
 }

@@ -44,7 +44,11 @@ pub struct ListParams {
 }
 
 /// Validate a new client's details; shared with the pages.
-pub fn parse_new_client(body: &NewClientBody, team_id: TeamId, today: Date) -> Result<NewClient, FieldErrors> {
+pub fn parse_new_client(
+    body: &NewClientBody,
+    team_id: TeamId,
+    today: Date,
+) -> Result<NewClient, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = errors.take(single_line("name", &body.name, limits::NAME));
     if let Some(dob) = body.date_of_birth {
@@ -54,14 +58,31 @@ pub fn parse_new_client(body: &NewClientBody, team_id: TeamId, today: Date) -> R
             errors.push("date_of_birth", "must be after 1900");
         }
     }
-    let phone = errors.take(optional_single_line("phone", body.phone.as_deref(), 40)).flatten();
+    let phone = errors
+        .take(optional_single_line("phone", body.phone.as_deref(), 40))
+        .flatten();
     let email = match body.email.as_deref().filter(|e| !e.trim().is_empty()) {
-        Some(e) => errors.take(Email::parse("email", e)).map(|e| e.into_string()),
+        Some(e) => errors
+            .take(Email::parse("email", e))
+            .map(|e| e.into_string()),
         None => None,
     };
-    let address = errors.take(optional_single_line("address", body.address.as_deref(), limits::SHORT)).flatten();
+    let address = errors
+        .take(optional_single_line(
+            "address",
+            body.address.as_deref(),
+            limits::SHORT,
+        ))
+        .flatten();
     errors.into_result()?;
-    Ok(NewClient { name: name.unwrap_or_default(), date_of_birth: body.date_of_birth, phone, email, address, team_id })
+    Ok(NewClient {
+        name: name.unwrap_or_default(),
+        date_of_birth: body.date_of_birth,
+        phone,
+        email,
+        address,
+        team_id,
+    })
 }
 
 /// Handles `POST /api/v1/clients`: record a new client in the caller's team.
@@ -74,11 +95,16 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Client>), ApiError> {
     caller.case_scope()?;
     let Some(team_id) = caller.user.team_id.clone() else {
-        return Err(ApiError::Forbidden("you are not in a team, so there is nowhere to record a client".into()));
+        return Err(ApiError::Forbidden(
+            "you are not in a team, so there is nowhere to record a client".into(),
+        ));
     };
     let today = state.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let new = parse_new_client(&body, team_id, today)?;
-    let client = state.store.create_client(&new, &caller.write_ctx(&state)).await?;
+    let client = state
+        .store
+        .create_client(&new, &caller.write_ctx(&state))
+        .await?;
     Ok((StatusCode::CREATED, Json(client)))
 }
 
@@ -94,12 +120,18 @@ pub async fn list(
     let page = page(params.limit, params.cursor)?;
     let items = state.store.list_clients(&scope, &page).await?;
     caller.audit(&state, "client.list", "client", None).await?;
-    let next_cursor = (items.len() == page.limit as usize).then(|| items.last().map(|c| c.id.to_string())).flatten();
+    let next_cursor = (items.len() == page.limit as usize)
+        .then(|| items.last().map(|c| c.id.to_string()))
+        .flatten();
     Ok(Json(ClientList { items, next_cursor }))
 }
 
 /// May this caller see this client? Their team's clients, and those they recorded.
-pub async fn visible_client(state: &AppState, caller: &Caller, id: &str) -> Result<Client, ApiError> {
+pub async fn visible_client(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Client, ApiError> {
     caller.case_scope()?;
     let client_id = ClientId::parse(id).ok_or_else(|| ApiError::not_found("client"))?;
     let client = state.store.get_client(&client_id).await?;
@@ -113,8 +145,14 @@ pub async fn visible_client(state: &AppState, caller: &Caller, id: &str) -> Resu
 /// Handles `GET /api/v1/clients/{id}`.
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = String, Path)),
     responses((status = 200, body = Client)))]
-pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Client>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Client>, ApiError> {
     let client = visible_client(&state, &caller, &id).await?;
-    caller.audit(&state, "client.read", "client", Some(client.id.as_str())).await?;
+    caller
+        .audit(&state, "client.read", "client", Some(client.id.as_str()))
+        .await?;
     Ok(Json(client))
 }

@@ -23,7 +23,10 @@ pub struct Health {
     responses((status = 200, body = Health)))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.store.count_users().await?;
-    Ok(Json(Health { status: "ok", database: state.store.backend() }))
+    Ok(Json(Health {
+        status: "ok",
+        database: state.store.backend(),
+    }))
 }
 
 /// Handles `GET /api/v1/me`: the signed-in user.

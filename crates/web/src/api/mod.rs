@@ -39,16 +39,36 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/notes", post(notes::create).get(notes::list))
         .route(
             "/notes/{id}",
-            get(notes::show).put(notes::no_edits).patch(notes::no_edits).delete(notes::no_edits),
+            get(notes::show)
+                .put(notes::no_edits)
+                .patch(notes::no_edits)
+                .delete(notes::no_edits),
         )
         .route("/notes/{id}/amendments", post(notes::amend))
-        .route("/cases/{id}/outcomes", post(outcomes::create).get(outcomes::list))
-        .route("/cases/{id}/outcomes/{outcome_id}/progress", post(outcomes::progress))
-        .route("/cases/{id}/obstacles", post(obstacles::create).get(obstacles::list))
-        .route("/cases/{id}/obstacles/{obstacle_id}/resolve", post(obstacles::resolve))
+        .route(
+            "/cases/{id}/outcomes",
+            post(outcomes::create).get(outcomes::list),
+        )
+        .route(
+            "/cases/{id}/outcomes/{outcome_id}/progress",
+            post(outcomes::progress),
+        )
+        .route(
+            "/cases/{id}/obstacles",
+            post(obstacles::create).get(obstacles::list),
+        )
+        .route(
+            "/cases/{id}/obstacles/{obstacle_id}/resolve",
+            post(obstacles::resolve),
+        )
         .route("/cases/{id}/tasks", post(tasks::create).get(tasks::list))
-        .route("/cases/{id}/tasks/{task_id}/status", post(tasks::change_status))
-        .layer(axum::extract::DefaultBodyLimit::max(state.settings.body_limit))
+        .route(
+            "/cases/{id}/tasks/{task_id}/status",
+            post(tasks::change_status),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.settings.body_limit,
+        ))
         .with_state(state)
 }
 
@@ -62,7 +82,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             Ok(Query(v)) => Ok(ApiQuery(v)),
             Err(rejection) => Err(ApiError::Validation(caseload_domain::FieldErrors::single(
                 "query",
-                rejection.body_text().replace("Failed to deserialize query string: ", ""),
+                rejection
+                    .body_text()
+                    .replace("Failed to deserialize query string: ", ""),
             ))),
         }
     }
@@ -74,12 +96,19 @@ pub fn page(limit: Option<u32>, cursor: Option<String>) -> Result<Page, ApiError
     if !(1..=200).contains(&limit) {
         return Err(caseload_domain::FieldError::new("limit", "must be between 1 and 200").into());
     }
-    Ok(Page { limit, after: cursor })
+    Ok(Page {
+        limit,
+        after: cursor,
+    })
 }
 
 impl Caller {
     pub fn write_ctx(&self, state: &AppState) -> WriteCtx {
-        WriteCtx { actor: self.user.id.clone(), at: state.clock.now(), request_id: self.request_id.clone() }
+        WriteCtx {
+            actor: self.user.id.clone(),
+            at: state.clock.now(),
+            request_id: self.request_id.clone(),
+        }
     }
 
     /// Lists are scoped to what this caller may see; admins and auditors see
@@ -91,7 +120,10 @@ impl Caller {
                 self.user.role
             )));
         }
-        Ok(Scope { user: self.user.id.clone(), team: self.user.team_id.clone() })
+        Ok(Scope {
+            user: self.user.id.clone(),
+            team: self.user.team_id.clone(),
+        })
     }
 
     /// Append an audit event for a read (or a denial).
@@ -123,7 +155,15 @@ impl Caller {
             user = %self.user.id, role = %self.user.role, object_type, object_id = id,
             request_id = %self.request_id, "access denied"
         );
-        if let Err(e) = self.audit(state, &format!("{object_type}.denied"), object_type, Some(id)).await {
+        if let Err(e) = self
+            .audit(
+                state,
+                &format!("{object_type}.denied"),
+                object_type,
+                Some(id),
+            )
+            .await
+        {
             return e;
         }
         ApiError::not_found(object_type)

@@ -49,22 +49,37 @@ pub fn parse_timestamp(field: &str, value: &str) -> Result<Timestamp, FieldError
         return Err(FieldErrors::single(field, "is required"));
     }
     value.trim().parse::<Timestamp>().map_err(|_| {
-        FieldErrors::single(field, "must be a date and time with a UTC offset (RFC 3339), e.g. 2026-03-02T14:30:00Z")
+        FieldErrors::single(
+            field,
+            "must be a date and time with a UTC offset (RFC 3339), e.g. 2026-03-02T14:30:00Z",
+        )
     })
+}
+
+/// A note as submitted, from the API or a form.
+pub struct NoteInput<'a> {
+    pub kind: NoteKind,
+    pub occurred_at: &'a str,
+    pub template: Option<&'a str>,
+    pub sections: &'a BTreeMap<String, String>,
+    pub late_reason: Option<&'a str>,
 }
 
 /// Check a new note against the rules: known template, sections from it,
 /// not in the future, late entries explained. Shared with the pages.
 pub fn parse_new_note(
     case: &Case,
-    kind: NoteKind,
-    occurred_at: &str,
-    template: Option<&str>,
-    sections: &BTreeMap<String, String>,
-    late_reason: Option<&str>,
+    input: &NoteInput<'_>,
     now: Timestamp,
     window: jiff::SignedDuration,
 ) -> Result<NewNote, FieldErrors> {
+    let NoteInput {
+        kind,
+        occurred_at,
+        template,
+        sections,
+        late_reason,
+    } = *input;
     let mut errors = FieldErrors::new();
     let template = match template {
         None | Some("") => Some(&STAR),
@@ -104,7 +119,9 @@ pub fn parse_new_note(
         None => None,
     };
     errors.into_result()?;
-    let (Some(template), Some(sections), Some(occurred_at), Some(timing)) = (template, sections, occurred, timing) else {
+    let (Some(template), Some(sections), Some(occurred_at), Some(timing)) =
+        (template, sections, occurred, timing)
+    else {
         return Err(FieldErrors::single("body", "is incomplete"));
     };
     Ok(NewNote {
@@ -130,16 +147,14 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Note>), ApiError> {
     let case = caller.case(&state, &id).await?;
     let ctx = caller.write_ctx(&state);
-    let new = parse_new_note(
-        &case,
-        body.kind,
-        &body.occurred_at,
-        body.template.as_deref(),
-        &body.sections,
-        body.late_reason.as_deref(),
-        ctx.at,
-        state.settings.note_late_window,
-    )?;
+    let input = NoteInput {
+        kind: body.kind,
+        occurred_at: &body.occurred_at,
+        template: body.template.as_deref(),
+        sections: &body.sections,
+        late_reason: body.late_reason.as_deref(),
+    };
+    let new = parse_new_note(&case, &input, ctx.at, state.settings.note_late_window)?;
     let note = state.store.add_note(&new, &ctx).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
@@ -148,15 +163,25 @@ pub async fn create(
 /// contacts happened, each with its amendments.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/notes", tag = "notes", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Note>)))]
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<Note>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Note>>, ApiError> {
     let case = caller.case(&state, &id).await?;
     let notes = state.store.list_notes(&case.id).await?;
-    caller.audit(&state, "note.list", "case", Some(case.id.as_str())).await?;
+    caller
+        .audit(&state, "note.list", "case", Some(case.id.as_str()))
+        .await?;
     Ok(Json(notes))
 }
 
 /// A note the caller may see (through its case), or 404.
-pub async fn visible_note(state: &AppState, caller: &Caller, id: &str) -> Result<(Note, Case), ApiError> {
+pub async fn visible_note(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(Note, Case), ApiError> {
     let note_id = NoteId::parse(id).ok_or_else(|| ApiError::not_found("note"))?;
     let note = state.store.get_note(&note_id).await?;
     let case = state.store.get_case(&note.case_id).await?;
@@ -169,9 +194,15 @@ pub async fn visible_note(state: &AppState, caller: &Caller, id: &str) -> Result
 /// Handles `GET /api/v1/notes/{id}`: a note with its amendments, oldest first.
 #[utoipa::path(get, path = "/api/v1/notes/{id}", tag = "notes", params(("id" = String, Path)),
     responses((status = 200, body = Note)))]
-pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Note>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Note>, ApiError> {
     let (note, _) = visible_note(&state, &caller, &id).await?;
-    caller.audit(&state, "note.read", "note", Some(note.id.as_str())).await?;
+    caller
+        .audit(&state, "note.read", "note", Some(note.id.as_str()))
+        .await?;
     Ok(Json(note))
 }
 
@@ -180,11 +211,17 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
     responses((status = 405, description = "Notes are never edited or deleted in place; add an amendment.",
         body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn no_edits() -> ApiError {
-    ApiError::MethodNotAllowed { allow: "GET".into() }
+    ApiError::MethodNotAllowed {
+        allow: "GET".into(),
+    }
 }
 
 /// Check an amendment against the note's template. Shared with the pages.
-pub fn parse_amendment(note: &Note, reason: &str, sections: &BTreeMap<String, String>) -> Result<NewAmendment, FieldErrors> {
+pub fn parse_amendment(
+    note: &Note,
+    reason: &str,
+    sections: &BTreeMap<String, String>,
+) -> Result<NewAmendment, FieldErrors> {
     let mut errors = FieldErrors::new();
     let reason = errors.take(prose("reason", reason, limits::REASON));
     let template = Template::find(&note.template).unwrap_or(&STAR);
@@ -215,6 +252,9 @@ pub async fn amend(
 ) -> Result<(StatusCode, Json<Amendment>), ApiError> {
     let (note, _) = visible_note(&state, &caller, &id).await?;
     let new = parse_amendment(&note, &body.reason, &body.sections)?;
-    let amendment = state.store.add_amendment(&new, &caller.write_ctx(&state)).await?;
+    let amendment = state
+        .store
+        .add_amendment(&new, &caller.write_ctx(&state))
+        .await?;
     Ok((StatusCode::CREATED, Json(amendment)))
 }

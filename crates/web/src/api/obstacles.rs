@@ -40,18 +40,31 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Obstacle>), ApiError> {
     let case = caller.case(&state, &id).await?;
     let description = prose("description", &body.description, limits::SUMMARY)?;
-    let new = NewObstacle { case_id: case.id, category: body.category, description };
-    let obstacle = state.store.add_obstacle(&new, &caller.write_ctx(&state)).await?;
+    let new = NewObstacle {
+        case_id: case.id,
+        category: body.category,
+        description,
+    };
+    let obstacle = state
+        .store
+        .add_obstacle(&new, &caller.write_ctx(&state))
+        .await?;
     Ok((StatusCode::CREATED, Json(obstacle)))
 }
 
 /// Handles `GET /api/v1/cases/{id}/obstacles`.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/obstacles", tag = "obstacles", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Obstacle>)))]
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<Obstacle>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Obstacle>>, ApiError> {
     let case = caller.case(&state, &id).await?;
     let obstacles = state.store.list_obstacles(&case.id).await?;
-    caller.audit(&state, "obstacle.list", "case", Some(case.id.as_str())).await?;
+    caller
+        .audit(&state, "obstacle.list", "case", Some(case.id.as_str()))
+        .await?;
     Ok(Json(obstacles))
 }
 
@@ -66,12 +79,16 @@ pub async fn resolve(
     ApiJson(body): ApiJson<ResolveBody>,
 ) -> Result<Json<Obstacle>, ApiError> {
     let case = caller.case(&state, &id).await?;
-    let obstacle_id = ObstacleId::parse(&obstacle_id).ok_or_else(|| ApiError::not_found("obstacle"))?;
+    let obstacle_id =
+        ObstacleId::parse(&obstacle_id).ok_or_else(|| ApiError::not_found("obstacle"))?;
     let obstacle = state.store.get_obstacle(&obstacle_id).await?;
     if obstacle.case_id != case.id {
         return Err(ApiError::not_found("obstacle"));
     }
     let resolution = prose("resolution", &body.resolution, limits::SUMMARY)?;
-    let obstacle = state.store.resolve_obstacle(&obstacle_id, &resolution, &caller.write_ctx(&state)).await?;
+    let obstacle = state
+        .store
+        .resolve_obstacle(&obstacle_id, &resolution, &caller.write_ctx(&state))
+        .await?;
     Ok(Json(obstacle))
 }

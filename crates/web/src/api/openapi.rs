@@ -51,7 +51,12 @@ impl Modify for Security {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("opaque token").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("opaque token")
+                    .build(),
+            ),
         );
     }
 }
@@ -62,7 +67,11 @@ struct StandardErrors;
 impl Modify for StandardErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let problem = || {
-            ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))).build()
+            ContentBuilder::new()
+                .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    "Problem",
+                ))))
+                .build()
         };
         let standard: &[(&str, &str)] = &[
             ("400", "Malformed request (e.g. invalid JSON)"),
@@ -76,24 +85,37 @@ impl Modify for StandardErrors {
         ];
         for (path, item) in openapi.paths.paths.iter_mut() {
             let public = path.ends_with("/health");
-            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
                 for (code, description) in standard {
                     if public && *code != "500" {
                         continue;
                     }
                     let entry = op.responses.responses.entry((*code).to_owned());
                     entry.or_insert_with(|| {
-                        RefOr::T(ResponseBuilder::new().description(*description).content("application/problem+json", problem()).build())
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(*description)
+                                .content("application/problem+json", problem())
+                                .build(),
+                        )
                     });
                 }
                 // Error bodies are problem+json, whatever the annotation said.
                 for (code, response) in op.responses.responses.iter_mut() {
-                    if code.starts_with('4') || code.starts_with('5') {
-                        if let RefOr::T(r) = response {
-                            if let Some(c) = r.content.shift_remove("application/json") {
-                                r.content.insert("application/problem+json".to_owned(), c);
-                            }
-                        }
+                    if (code.starts_with('4') || code.starts_with('5'))
+                        && let RefOr::T(r) = response
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        r.content.insert("application/problem+json".to_owned(), c);
                     }
                 }
             }

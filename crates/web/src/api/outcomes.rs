@@ -34,14 +34,26 @@ pub struct ProgressBody {
     pub text: String,
 }
 
-pub fn parse_outcome(case_id: &caseload_domain::ids::CaseId, description: &str, target_date: Option<Date>) -> Result<NewOutcome, FieldErrors> {
-    let description = prose("description", description, limits::SUMMARY).map_err(|e| FieldErrors(vec![e]))?;
-    if let Some(d) = target_date {
-        if d.year() < 2000 || d.year() > 2200 {
-            return Err(FieldErrors::single("target_date", "must be a plausible date"));
-        }
+pub fn parse_outcome(
+    case_id: &caseload_domain::ids::CaseId,
+    description: &str,
+    target_date: Option<Date>,
+) -> Result<NewOutcome, FieldErrors> {
+    let description =
+        prose("description", description, limits::SUMMARY).map_err(|e| FieldErrors(vec![e]))?;
+    if let Some(d) = target_date
+        && (d.year() < 2000 || d.year() > 2200)
+    {
+        return Err(FieldErrors::single(
+            "target_date",
+            "must be a plausible date",
+        ));
     }
-    Ok(NewOutcome { case_id: case_id.clone(), description, target_date })
+    Ok(NewOutcome {
+        case_id: case_id.clone(),
+        description,
+        target_date,
+    })
 }
 
 /// Handles `POST /api/v1/cases/{id}/outcomes`: set a required outcome.
@@ -55,17 +67,26 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
     let case = caller.case(&state, &id).await?;
     let new = parse_outcome(&case.id, &body.description, body.target_date)?;
-    let outcome = state.store.add_outcome(&new, &caller.write_ctx(&state)).await?;
+    let outcome = state
+        .store
+        .add_outcome(&new, &caller.write_ctx(&state))
+        .await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
 /// Handles `GET /api/v1/cases/{id}/outcomes`: outcomes with their progress.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/outcomes", tag = "outcomes", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Outcome>)))]
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<Outcome>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Outcome>>, ApiError> {
     let case = caller.case(&state, &id).await?;
     let outcomes = state.store.list_outcomes(&case.id).await?;
-    caller.audit(&state, "outcome.list", "case", Some(case.id.as_str())).await?;
+    caller
+        .audit(&state, "outcome.list", "case", Some(case.id.as_str()))
+        .await?;
     Ok(Json(outcomes))
 }
 
@@ -86,7 +107,14 @@ pub async fn progress(
         return Err(ApiError::not_found("outcome"));
     }
     let text = prose("text", &body.text, limits::SUMMARY)?;
-    let new = NewProgress { outcome_id, status: body.status, text };
-    let outcome = state.store.add_outcome_progress(&new, &caller.write_ctx(&state)).await?;
+    let new = NewProgress {
+        outcome_id,
+        status: body.status,
+        text,
+    };
+    let outcome = state
+        .store
+        .add_outcome_progress(&new, &caller.write_ctx(&state))
+        .await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }

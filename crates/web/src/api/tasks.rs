@@ -43,10 +43,10 @@ pub async fn parse_task(
 ) -> Result<NewTask, ApiError> {
     let mut errors = FieldErrors::new();
     let title = errors.take(single_line("title", title, limits::TITLE));
-    if let Some(d) = due_date {
-        if d.year() < 2000 || d.year() > 2200 {
-            errors.push("due_date", "must be a plausible date");
-        }
+    if let Some(d) = due_date
+        && (d.year() < 2000 || d.year() > 2200)
+    {
+        errors.push("due_date", "must be a plausible date");
     }
     let assignee_id = match assignee.filter(|a| !a.trim().is_empty()) {
         None => None,
@@ -56,9 +56,14 @@ pub async fn parse_task(
                 None
             }
             Some(id) => match state.store.get_user(&id).await {
-                Ok(u) if u.active && u.actor().can_read_case(&case.owner_id, &case.team_id) => Some(id),
+                Ok(u) if u.active && u.actor().can_read_case(&case.owner_id, &case.team_id) => {
+                    Some(id)
+                }
                 Ok(_) | Err(StoreError::NotFound(_)) => {
-                    errors.push("assignee_id", "must be an active colleague who can work on this case");
+                    errors.push(
+                        "assignee_id",
+                        "must be an active colleague who can work on this case",
+                    );
                     None
                 }
                 Err(e) => return Err(e.into()),
@@ -66,7 +71,12 @@ pub async fn parse_task(
         },
     };
     errors.into_result()?;
-    Ok(NewTask { case_id: case.id.clone(), title: title.unwrap_or_default(), due_date, assignee_id })
+    Ok(NewTask {
+        case_id: case.id.clone(),
+        title: title.unwrap_or_default(),
+        due_date,
+        assignee_id,
+    })
 }
 
 /// Handles `POST /api/v1/cases/{id}/tasks`: add a next action.
@@ -79,18 +89,34 @@ pub async fn create(
     ApiJson(body): ApiJson<NewTaskBody>,
 ) -> Result<(StatusCode, Json<Task>), ApiError> {
     let case = caller.case(&state, &id).await?;
-    let new = parse_task(&state, &case, &body.title, body.due_date, body.assignee_id.as_deref()).await?;
-    let task = state.store.add_task(&new, &caller.write_ctx(&state)).await?;
+    let new = parse_task(
+        &state,
+        &case,
+        &body.title,
+        body.due_date,
+        body.assignee_id.as_deref(),
+    )
+    .await?;
+    let task = state
+        .store
+        .add_task(&new, &caller.write_ctx(&state))
+        .await?;
     Ok((StatusCode::CREATED, Json(task)))
 }
 
 /// Handles `GET /api/v1/cases/{id}/tasks`.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/tasks", tag = "tasks", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Task>)))]
-pub async fn list(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<Task>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Task>>, ApiError> {
     let case = caller.case(&state, &id).await?;
     let tasks = state.store.list_tasks(&case.id).await?;
-    caller.audit(&state, "task.list", "case", Some(case.id.as_str())).await?;
+    caller
+        .audit(&state, "task.list", "case", Some(case.id.as_str()))
+        .await?;
     Ok(Json(tasks))
 }
 
@@ -112,8 +138,19 @@ pub async fn change_status(
         return Err(ApiError::not_found("task"));
     }
     if task.status == body.status {
-        return Err(ApiError::Conflict(format!("the task is already {}", task.status)));
+        return Err(ApiError::Conflict(format!(
+            "the task is already {}",
+            task.status
+        )));
     }
-    let task = state.store.set_task_status(&task_id, task.status, body.status, &caller.write_ctx(&state)).await?;
+    let task = state
+        .store
+        .set_task_status(
+            &task_id,
+            task.status,
+            body.status,
+            &caller.write_ctx(&state),
+        )
+        .await?;
     Ok(Json(task))
 }

@@ -1,0 +1,250 @@
+//! The command line, as an operator meets it: exit codes, one-line errors,
+//! and output that scripts can use.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn temp_db(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("caseload-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join(format!("{name}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    format!("sqlite:{}", path.display())
+}
+
+fn caseload(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .arg("--database")
+        .arg(db)
+        .args(args)
+        .env("CASELOAD_LOG", "warn")
+        .output()
+        .expect("run caseload")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failure: non-zero exit and exactly one line saying what is wrong.
+fn assert_one_line_error(o: &Output, mentions: &str) {
+    assert!(
+        !o.status.success(),
+        "expected failure, got success: {}",
+        stdout(o)
+    );
+    let err = stderr(o);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line of error, got: {err}");
+    assert!(
+        lines[0].contains(mentions),
+        "{:?} should mention {mentions:?}",
+        lines[0]
+    );
+}
+
+async fn count(db: &str, table: &str) -> i64 {
+    let pool = sqlx::SqlitePool::connect(db).await.unwrap();
+    let n = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n
+}
+
+#[test]
+fn init_is_idempotent() {
+    let db = temp_db("init");
+    for _ in 0..2 {
+        let o = caseload(&db, &["init"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn user_add_then_token_create_prints_only_the_token() {
+    let db = temp_db("users");
+    let add = caseload(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Ann@Example.org",
+            "--name",
+            "Ann O'Hara",
+            "--role",
+            "practitioner",
+            "--team",
+            "North",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(stdout(&add).trim().starts_with("usr_"));
+    let token = caseload(&db, &["token", "create", "--email", "ann@example.org"]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    let out = stdout(&token);
+    assert_eq!(out.lines().count(), 1, "only the token: {out:?}");
+    assert!(
+        out.trim().starts_with("cl_") && out.trim().len() == 55,
+        "{out:?}"
+    );
+}
+
+#[test]
+fn bad_cli_input_fails_with_one_clear_line() {
+    let db = temp_db("bad");
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "x@example.org",
+                "--name",
+                "X",
+                "--role",
+                "wizard",
+                "--team",
+                "T",
+            ],
+        ),
+        "--role",
+    );
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "x@example.org",
+                "--name",
+                "X",
+                "--role",
+                "practitioner",
+            ],
+        ),
+        "--team",
+    );
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "not-an-email",
+                "--name",
+                "X",
+                "--role",
+                "admin",
+            ],
+        ),
+        "--email",
+    );
+    let ok = caseload(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "user",
+                "add",
+                "--email",
+                "X@example.org",
+                "--name",
+                "Y",
+                "--role",
+                "admin",
+            ],
+        ),
+        "already exists",
+    );
+    assert_one_line_error(
+        &caseload(&db, &["token", "create", "--email", "nobody@example.org"]),
+        "nobody@example.org",
+    );
+    assert_one_line_error(
+        &caseload("mysql://localhost/x", &["init"]),
+        "unsupported database URL",
+    );
+    assert_one_line_error(
+        &caseload("sqlite:/nonexistent-dir/x/y.db", &["init"]),
+        "cannot open",
+    );
+}
+
+#[tokio::test]
+async fn demo_loads_a_realistic_service_and_says_how_to_sign_in() {
+    let db = temp_db("demo");
+    let o = caseload(&db, &["demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("amara.adviser@demo.caseload.invalid"), "{out}");
+    assert!(out.contains("Authorization: Bearer"), "{out}");
+    assert!(count(&db, "cases").await >= 150);
+    assert!(count(&db, "clients").await >= 150);
+    assert!(count(&db, "notes").await >= 300);
+    assert!(
+        count(&db, "notes WHERE late_entry").await > 0,
+        "some late entries"
+    );
+    assert!(count(&db, "note_amendments").await > 0, "some amendments");
+    assert!(count(&db, "outcomes").await >= 100);
+    assert!(count(&db, "obstacles").await > 20);
+    assert!(count(&db, "tasks").await >= 150);
+    for area in ["housing", "debt", "benefits", "careers"] {
+        assert!(
+            count(&db, &format!("cases WHERE service_area = '{area}'")).await > 10,
+            "{area}"
+        );
+    }
+    assert_eq!(count(&db, "teams").await, 2);
+    assert_eq!(count(&db, "users WHERE role = 'supervisor'").await, 2);
+
+    // Again: nothing duplicated, fresh sign-in details.
+    let again = caseload(&db, &["demo"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(count(&db, "cases").await < 200);
+
+    // Never into a database holding real users.
+    let real = temp_db("real");
+    let add = caseload(
+        &real,
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@example.org",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(add.status.success());
+    assert_one_line_error(&caseload(&real, &["demo"]), "not demonstration data");
+}

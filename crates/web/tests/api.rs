@@ -1,0 +1,864 @@
+//! The JSON API, as its users meet it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use caseload_store::Store;
+use serde_json::{Value, json};
+use support::TestApp;
+
+#[tokio::test]
+async fn health_needs_no_token_and_names_the_database() {
+    let app = TestApp::new().await;
+    let r = app.call(Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, json!({"status": "ok", "database": "sqlite"}));
+    assert!(r.headers.contains_key("x-request-id"));
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_refused_with_401() {
+    let app = TestApp::new().await;
+    let none = app.call(Method::GET, "/api/v1/cases", None, None).await;
+    none.assert_problem(401);
+    assert_eq!(none.headers.get("www-authenticate").unwrap(), "Bearer");
+    app.call(Method::GET, "/api/v1/me", Some("cl_not-a-real-token"), None)
+        .await
+        .assert_problem(401);
+    let basic = Request::builder()
+        .uri("/api/v1/me")
+        .header("authorization", "Basic YTpi")
+        .body(Body::empty())
+        .unwrap();
+    app.raw(basic).await.assert_problem(401);
+    let me = app.get("/api/v1/me", &app.ann.1).await;
+    assert_eq!(me.body["email"], "ann@example.org");
+    assert_eq!(me.body["role"], "practitioner");
+}
+
+#[tokio::test]
+async fn a_client_case_and_note_round_trip_byte_exact() {
+    let app = TestApp::new().await;
+    let names = ["Siobhán O'Hara", "ねこ", "Zoë 👩🏽‍🦱", "مريم الحسن"];
+    for name in names {
+        let c = app
+            .post(
+                "/api/v1/clients",
+                &app.ann.1,
+                json!({"name": name, "date_of_birth": "1990-05-17"}),
+            )
+            .await;
+        assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
+        assert_eq!(c.body["name"], name);
+        let back = app
+            .get(&format!("/api/v1/clients/{}", c.id()), &app.ann.1)
+            .await;
+        assert_eq!(
+            back.body["name"].as_str().unwrap().as_bytes(),
+            name.as_bytes()
+        );
+    }
+    let (client, case) = app.client_and_case(&app.ann.1).await;
+    let got = app.get(&format!("/api/v1/cases/{case}"), &app.ann.1).await;
+    assert_eq!(got.body["client_id"], client);
+    assert_eq!(got.body["owner_name"], "Ann Adviser");
+    assert_eq!(got.body["status"], "open");
+    assert_eq!(got.body["complexity"], "medium");
+
+    let text = "Client said: \"I can't pay\" — ねこ 🐈\nSecond line\t<script>alert(1)</script>";
+    let note = app.note(&app.ann.1, &case, 30, text).await;
+    assert_eq!(note.status, StatusCode::CREATED, "{}", note.body);
+    assert_eq!(note.body["recorded_at"], app.clock_now().to_string());
+    assert_eq!(note.body["author_name"], "Ann Adviser");
+    assert_eq!(note.body["late_entry"], false);
+    let back = app
+        .get(&format!("/api/v1/notes/{}", note.id()), &app.ann.1)
+        .await;
+    assert_eq!(
+        back.body["sections"][0]["text"]
+            .as_str()
+            .unwrap()
+            .as_bytes(),
+        text.as_bytes()
+    );
+    assert_eq!(back.body["amendments"], json!([]));
+    let listed = app
+        .get(&format!("/api/v1/cases/{case}/notes"), &app.bob.1)
+        .await;
+    assert_eq!(
+        listed.body.as_array().unwrap().len(),
+        1,
+        "a teammate reads the team's notes"
+    );
+}
+
+#[tokio::test]
+async fn a_late_note_needs_a_reason_and_is_marked_late_entry() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let occurred = app.clock_now().to_string();
+    app.advance(25 * 60);
+    let body = json!({"kind": "face_to_face", "occurred_at": occurred, "sections": {"situation": "Home visit"}});
+    let refused = app
+        .post(
+            &format!("/api/v1/cases/{case}/notes"),
+            &app.ann.1,
+            body.clone(),
+        )
+        .await;
+    refused.assert_problem(422);
+    assert!(
+        refused
+            .field_error("late_reason")
+            .unwrap()
+            .contains("late entry")
+    );
+    assert_eq!(app.count("notes").await, 0, "nothing stored");
+
+    let mut with_reason = body;
+    with_reason["late_reason"] = json!("Visit ran late; no signal");
+    let late = app
+        .post(
+            &format!("/api/v1/cases/{case}/notes"),
+            &app.ann.1,
+            with_reason,
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.body);
+    assert_eq!(late.body["late_entry"], true);
+    assert_eq!(late.body["late_reason"], "Visit ran late; no signal");
+    assert_eq!(late.body["occurred_at"], occurred);
+}
+
+#[tokio::test]
+async fn a_note_about_the_future_or_with_a_bad_time_is_refused() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let future = app
+        .clock_now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap()
+        .to_string();
+    for (when, field) in [
+        (future.as_str(), "occurred_at"),
+        ("yesterday", "occurred_at"),
+        ("2026-03-01T10:00", "occurred_at"),
+    ] {
+        let r = app
+            .post(
+                &format!("/api/v1/cases/{case}/notes"),
+                &app.ann.1,
+                json!({"kind": "phone", "occurred_at": when, "sections": {"situation": "x"}}),
+            )
+            .await;
+        r.assert_problem(422);
+        assert!(r.field_error(field).is_some(), "{when}: {}", r.body);
+    }
+    let empty = app
+        .post(&format!("/api/v1/cases/{case}/notes"), &app.ann.1, json!({"kind": "phone", "occurred_at": app.clock_now().to_string(), "sections": {"action": "  "}}))
+        .await;
+    empty.assert_problem(422);
+    assert!(
+        empty
+            .field_error("sections")
+            .unwrap()
+            .contains("at least one section")
+    );
+    let unknown = app
+        .post(&format!("/api/v1/cases/{case}/notes"), &app.ann.1, json!({"kind": "phone", "occurred_at": app.clock_now().to_string(), "sections": {"feelings": "x"}}))
+        .await;
+    assert!(unknown.field_error("sections.feelings").is_some());
+    let soap = app
+        .post(&format!("/api/v1/cases/{case}/notes"), &app.ann.1, json!({"kind": "review", "template": "soap", "occurred_at": app.clock_now().to_string(), "sections": {"plan": "Review in 28 days"}}))
+        .await;
+    assert_eq!(soap.status, StatusCode::CREATED, "{}", soap.body);
+    assert_eq!(soap.body["template"], "soap");
+    assert_eq!(app.count("notes").await, 1);
+}
+
+#[tokio::test]
+async fn notes_cannot_be_edited_or_deleted_in_place() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Original words").await;
+    let path = format!("/api/v1/notes/{}", note.id());
+    for method in [Method::PUT, Method::PATCH, Method::DELETE] {
+        let r = app
+            .call(
+                method.clone(),
+                &path,
+                Some(&app.ann.1),
+                Some(json!({"sections": {"situation": "rewritten"}})),
+            )
+            .await;
+        r.assert_problem(405);
+        assert_eq!(r.headers.get("allow").unwrap(), "GET", "{method}");
+    }
+    let back = app.get(&path, &app.ann.1).await;
+    assert_eq!(back.body["sections"][0]["text"], "Original words");
+}
+
+#[tokio::test]
+async fn amendments_keep_the_original_readable_in_order() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await;
+    let path = format!("/api/v1/notes/{}/amendments", note.id());
+    let no_reason = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"reason": " ", "sections": {"situation": "Owes £2,100"}}),
+        )
+        .await;
+    no_reason.assert_problem(422);
+    assert!(no_reason.field_error("reason").is_some());
+    app.advance(60);
+    let first = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"reason": "Wrong figure", "sections": {"situation": "Owes £2,100"}}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.body["author_name"], "Ann Adviser");
+    app.advance(60);
+    let second = app
+        .post(
+            &path,
+            &app.bob.1,
+            json!({"reason": "Result added", "sections": {"result": "Plan agreed"}}),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    let back = app
+        .get(&format!("/api/v1/notes/{}", note.id()), &app.ann.1)
+        .await;
+    assert_eq!(
+        back.body["sections"],
+        json!([{"name": "situation", "text": "Owes £1,200"}])
+    );
+    let reasons: Vec<&str> = back.body["amendments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["Wrong figure", "Result added"]);
+    assert_eq!(
+        back.body["current_sections"],
+        json!([{"name": "situation", "text": "Owes £2,100"}, {"name": "result", "text": "Plan agreed"}])
+    );
+}
+
+#[tokio::test]
+async fn fields_the_server_owns_cannot_be_sent() {
+    let app = TestApp::new().await;
+    let (client, case) = app.client_and_case(&app.ann.1).await;
+    let now = app.clock_now().to_string();
+    let attempts = [
+        (
+            format!("/api/v1/cases/{case}/notes"),
+            json!({"kind": "phone", "occurred_at": now, "sections": {"situation": "x"}, "author_id": app.bob.0.id}),
+            "author_id",
+        ),
+        (
+            format!("/api/v1/cases/{case}/notes"),
+            json!({"kind": "phone", "occurred_at": now, "sections": {"situation": "x"}, "recorded_at": now}),
+            "recorded_at",
+        ),
+        (
+            format!("/api/v1/cases/{case}/notes"),
+            json!({"kind": "phone", "occurred_at": now, "sections": {"situation": "x"}, "late_entry": false}),
+            "late_entry",
+        ),
+        (
+            "/api/v1/clients".to_string(),
+            json!({"name": "X", "team_id": app.south.id}),
+            "team_id",
+        ),
+    ];
+    for (path, body, field) in attempts {
+        let r = app.post(&path, &app.ann.1, body).await;
+        r.assert_problem(422);
+        assert!(
+            r.body["detail"].as_str().unwrap().contains(field),
+            "{}",
+            r.body
+        );
+    }
+    let other_team = app
+        .post("/api/v1/cases", &app.ann.1, json!({"client_id": client, "title": "T", "service_area": "debt", "owner_id": app.cat.0.id}))
+        .await;
+    other_team.assert_problem(422);
+    assert!(other_team.field_error("owner_id").is_some());
+    let teammate = app
+        .post("/api/v1/cases", &app.sue.1, json!({"client_id": client, "title": "T", "service_area": "debt", "owner_id": app.bob.0.id}))
+        .await;
+    assert_eq!(
+        teammate.status,
+        StatusCode::CREATED,
+        "a supervisor allocates within the team"
+    );
+    assert_eq!(app.count("notes").await, 0);
+    assert_eq!(app.count("cases").await, 2);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_specific_4xx_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let notes = format!("/api/v1/cases/{case}/notes");
+    let send = |body: Body, content_type: &'static str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(notes.clone())
+            .header("authorization", format!("Bearer {}", app.ann.1))
+            .header("content-type", content_type)
+            .body(body)
+            .unwrap()
+    };
+    let malformed = app
+        .raw(send(Body::from("{\"kind\": "), "application/json"))
+        .await;
+    malformed.assert_problem(400);
+    let wrong_type = app
+        .raw(send(
+            Body::from(r#"{"kind": 5, "occurred_at": "x", "sections": {}}"#),
+            "application/json",
+        ))
+        .await;
+    wrong_type.assert_problem(422);
+    assert!(
+        wrong_type.field_error("kind").is_some(),
+        "{}",
+        wrong_type.body
+    );
+    let bad_kind = app
+        .raw(send(
+            Body::from(r#"{"kind": "telepathy", "occurred_at": "x", "sections": {}}"#),
+            "application/json",
+        ))
+        .await;
+    assert!(
+        bad_kind
+            .field_error("kind")
+            .unwrap()
+            .contains("face_to_face")
+    );
+    app.raw(send(
+        Body::from("kind=phone"),
+        "application/x-www-form-urlencoded",
+    ))
+    .await
+    .assert_problem(415);
+    let big = format!(
+        r#"{{"kind": "phone", "occurred_at": "x", "sections": {{"situation": "{}"}}}}"#,
+        "a".repeat(100 * 1024)
+    );
+    app.raw(send(Body::from(big), "application/json"))
+        .await
+        .assert_problem(413);
+    let nul = app
+        .post(&notes, &app.ann.1, json!({"kind": "phone", "occurred_at": app.clock_now().to_string(), "sections": {"situation": "a\u{0}b"}}))
+        .await;
+    nul.assert_problem(422);
+    assert!(
+        nul.field_error("sections.situation")
+            .unwrap()
+            .contains("NUL")
+    );
+    let too_long = app
+        .post(
+            "/api/v1/clients",
+            &app.ann.1,
+            json!({"name": "x".repeat(201)}),
+        )
+        .await;
+    assert!(
+        too_long
+            .field_error("name")
+            .unwrap()
+            .contains("at most 200")
+    );
+    let nul_name = app
+        .post("/api/v1/clients", &app.ann.1, json!({"name": "a\u{0}"}))
+        .await;
+    nul_name.assert_problem(422);
+    app.get("/api/v1/cases/cas_01kydvhc00z6hqj6j97v0zfy7t", &app.ann.1)
+        .await
+        .assert_problem(404);
+    app.get("/api/v1/cases/not-an-id", &app.ann.1)
+        .await
+        .assert_problem(404);
+    app.get("/api/v1/notes/../../etc/passwd", &app.ann.1)
+        .await
+        .assert_problem(404);
+    app.get("/api/v1/nothing-here", &app.ann.1)
+        .await
+        .assert_problem(404);
+    app.get("/api/v1/cases?limit=0", &app.ann.1)
+        .await
+        .assert_problem(422);
+    app.get("/api/v1/cases?status=sideways", &app.ann.1)
+        .await
+        .assert_problem(422);
+    app.get("/api/v1/cases?colour=red", &app.ann.1)
+        .await
+        .assert_problem(422);
+    assert_eq!(app.count("notes").await, 0);
+    assert_eq!(app.count("clients").await, 1);
+}
+
+#[tokio::test]
+async fn the_case_lifecycle_is_enforced() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let status = format!("/api/v1/cases/{case}/status");
+    let skip = app
+        .post(&status, &app.ann.1, json!({"status": "referral"}))
+        .await;
+    skip.assert_problem(409);
+    assert!(
+        skip.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("from open it can go to")
+    );
+    let hold = app
+        .post(&status, &app.ann.1, json!({"status": "on_hold"}))
+        .await;
+    hold.assert_problem(422);
+    assert!(hold.field_error("reason").is_some());
+    let close = app
+        .post(&status, &app.ann.1, json!({"status": "closed"}))
+        .await;
+    close.assert_problem(422);
+    assert!(
+        close.field_error("closure_reason").is_some()
+            && close.field_error("closure_summary").is_some()
+    );
+    let bad_reason = app
+        .post(
+            &status,
+            &app.ann.1,
+            json!({"status": "closed", "closure_reason": "bored", "closure_summary": "x"}),
+        )
+        .await;
+    bad_reason.assert_problem(422);
+    let closed = app
+        .post(&status, &app.ann.1, json!({"status": "closed", "closure_reason": "outcomes_achieved", "closure_summary": "Arrears cleared."}))
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    assert_eq!(closed.body["status"], "closed");
+    assert_eq!(closed.body["closed_at"], app.clock_now().to_string());
+    app.post(
+        &status,
+        &app.ann.1,
+        json!({"status": "on_hold", "reason": "x"}),
+    )
+    .await
+    .assert_problem(409);
+    let reopened = app
+        .post(
+            &status,
+            &app.ann.1,
+            json!({"status": "open", "reason": "New notice served"}),
+        )
+        .await;
+    assert_eq!(reopened.body["status"], "open");
+    assert_eq!(reopened.body["closed_at"], Value::Null);
+}
+
+#[tokio::test]
+async fn practitioner_cannot_read_another_teams_case_and_the_attempt_is_logged() {
+    let app = TestApp::new().await;
+    let (client, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Private").await.id();
+    for path in [
+        format!("/api/v1/cases/{case}"),
+        format!("/api/v1/cases/{case}/timeline"),
+        format!("/api/v1/cases/{case}/notes"),
+        format!("/api/v1/notes/{note}"),
+        format!("/api/v1/clients/{client}"),
+    ] {
+        let r = app.get(&path, &app.cat.1).await;
+        r.assert_problem(404);
+        assert!(!r.body.to_string().contains("Private"));
+    }
+    let write = app.post(&format!("/api/v1/cases/{case}/notes"), &app.cat.1, json!({"kind": "phone", "occurred_at": app.clock_now().to_string(), "sections": {"situation": "sneaky"}})).await;
+    write.assert_problem(404);
+    let amend = app
+        .post(
+            &format!("/api/v1/notes/{note}/amendments"),
+            &app.cat.1,
+            json!({"reason": "x", "sections": {"situation": "y"}}),
+        )
+        .await;
+    amend.assert_problem(404);
+    assert_eq!(app.count("notes").await, 1);
+    assert_eq!(app.count("note_amendments").await, 0);
+    let listed = app.get("/api/v1/cases", &app.cat.1).await;
+    assert_eq!(listed.body["items"], json!([]));
+    let denials: Vec<(String, Option<String>)> = app
+        .store
+        .list_audit(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action.ends_with(".denied"))
+        .map(|e| (e.action, e.actor_id.map(|a| a.to_string())))
+        .collect();
+    assert_eq!(denials.len(), 7, "{denials:?}");
+    assert!(
+        denials
+            .iter()
+            .all(|(_, actor)| actor.as_deref() == Some(app.cat.0.id.as_str()))
+    );
+}
+
+#[tokio::test]
+async fn administrators_see_no_case_content() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    app.get("/api/v1/cases", &app.ada.1)
+        .await
+        .assert_problem(403);
+    app.get("/api/v1/clients", &app.ada.1)
+        .await
+        .assert_problem(403);
+    app.get(&format!("/api/v1/cases/{case}"), &app.ada.1)
+        .await
+        .assert_problem(404);
+    app.post("/api/v1/clients", &app.ada.1, json!({"name": "X"}))
+        .await
+        .assert_problem(403);
+}
+
+#[tokio::test]
+async fn every_read_and_write_is_audited_with_its_request_id() {
+    let app = TestApp::new().await;
+    let (client, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Sensitive words").await;
+    let read = app
+        .get(&format!("/api/v1/notes/{}", note.id()), &app.bob.1)
+        .await;
+    app.get(&format!("/api/v1/cases/{case}"), &app.bob.1).await;
+    app.get(&format!("/api/v1/clients/{client}"), &app.bob.1)
+        .await;
+    app.get(&format!("/api/v1/cases/{case}/timeline"), &app.bob.1)
+        .await;
+    let events = app.store.list_audit(100).await.unwrap();
+    let actions: Vec<&str> = events.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "client.create",
+            "case.create",
+            "note.create",
+            "note.read",
+            "case.read",
+            "client.read",
+            "case.timeline.read"
+        ]
+    );
+    let note_read = events.iter().find(|e| e.action == "note.read").unwrap();
+    assert_eq!(
+        note_read.request_id,
+        read.headers.get("x-request-id").unwrap().to_str().unwrap()
+    );
+    assert_eq!(note_read.actor_id.as_ref(), Some(&app.bob.0.id));
+    assert_eq!(note_read.object_id.as_deref(), Some(note.id().as_str()));
+    assert!(
+        events
+            .iter()
+            .all(|e| !format!("{e:?}").contains("Sensitive")),
+        "never the content"
+    );
+}
+
+#[tokio::test]
+async fn the_timeline_merges_the_case_history_oldest_first() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let base = format!("/api/v1/cases/{case}");
+    app.advance(10);
+    let note = app.note(&app.ann.1, &case, 5, "First contact").await;
+    app.advance(10);
+    let outcome = app
+        .post(
+            &format!("{base}/outcomes"),
+            &app.ann.1,
+            json!({"description": "Tenancy sustained", "target_date": "2026-06-30"}),
+        )
+        .await;
+    assert_eq!(outcome.status, StatusCode::CREATED, "{}", outcome.body);
+    app.advance(10);
+    let progress = app
+        .post(
+            &format!("{base}/outcomes/{}/progress", outcome.id()),
+            &app.ann.1,
+            json!({"status": "in_progress", "text": "Plan agreed"}),
+        )
+        .await;
+    assert_eq!(progress.body["status"], "in_progress");
+    app.advance(10);
+    let obstacle = app
+        .post(
+            &format!("{base}/obstacles"),
+            &app.ann.1,
+            json!({"category": "digital_access", "description": "No internet"}),
+        )
+        .await;
+    assert_eq!(obstacle.status, StatusCode::CREATED);
+    app.advance(10);
+    let resolved = app
+        .post(
+            &format!("{base}/obstacles/{}/resolve", obstacle.id()),
+            &app.ann.1,
+            json!({"resolution": "Library booked"}),
+        )
+        .await;
+    assert_eq!(resolved.body["resolution"], "Library booked");
+    app.post(
+        &format!("{base}/obstacles/{}/resolve", obstacle.id()),
+        &app.ann.1,
+        json!({"resolution": "again"}),
+    )
+    .await
+    .assert_problem(409);
+    app.advance(10);
+    let task = app.post(&format!("{base}/tasks"), &app.ann.1, json!({"title": "Chase landlord", "due_date": "2026-03-09", "assignee_id": app.bob.0.id})).await;
+    assert_eq!(task.body["assignee_name"], "Bob Adviser");
+    app.advance(10);
+    let done = app
+        .post(
+            &format!("{base}/tasks/{}/status", task.id()),
+            &app.bob.1,
+            json!({"status": "done"}),
+        )
+        .await;
+    assert_eq!(done.body["status"], "done");
+    app.post(
+        &format!("{base}/tasks/{}/status", task.id()),
+        &app.bob.1,
+        json!({"status": "done"}),
+    )
+    .await
+    .assert_problem(409);
+    app.advance(10);
+    app.post(
+        &format!("/api/v1/notes/{}/amendments", note.id()),
+        &app.ann.1,
+        json!({"reason": "Typo", "sections": {"situation": "First contact."}}),
+    )
+    .await;
+    app.advance(10);
+    app.post(
+        &format!("{base}/status"),
+        &app.ann.1,
+        json!({"status": "on_hold", "reason": "Waiting"}),
+    )
+    .await;
+
+    let timeline = app.get(&format!("{base}/timeline"), &app.ann.1).await;
+    let items = timeline.body.as_array().unwrap();
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "case_created",
+            "note_added",
+            "outcome_added",
+            "outcome_progress",
+            "obstacle_raised",
+            "obstacle_resolved",
+            "task_added",
+            "task_status_changed",
+            "note_amended",
+            "status_changed"
+        ]
+    );
+    assert_eq!(
+        items[1]["note"]["sections"][0]["text"], "First contact",
+        "note events carry the note in full"
+    );
+    assert_eq!(items[1]["note"]["amendments"][0]["reason"], "Typo");
+    assert_eq!(items[7]["actor_name"], "Bob Adviser");
+    let times: Vec<&str> = items.iter().map(|i| i["at"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+
+    let other = app.client_and_case(&app.cat.1).await.1;
+    let wrong_case = app
+        .post(
+            &format!("/api/v1/cases/{other}/outcomes/{}/progress", outcome.id()),
+            &app.cat.1,
+            json!({"status": "achieved", "text": "x"}),
+        )
+        .await;
+    wrong_case.assert_problem(404);
+    let outsider = app
+        .post(
+            &format!("{base}/tasks"),
+            &app.ann.1,
+            json!({"title": "x", "assignee_id": app.cat.0.id}),
+        )
+        .await;
+    assert!(outsider.field_error("assignee_id").is_some());
+}
+
+#[tokio::test]
+async fn cases_are_listed_with_filters_and_pages() {
+    let app = TestApp::new().await;
+    let (client, first) = app.client_and_case(&app.ann.1).await;
+    let mut ids = vec![first];
+    for (i, area) in ["debt", "debt", "benefits"].iter().enumerate() {
+        let r = app.post("/api/v1/cases", &app.bob.1, json!({"client_id": client, "title": format!("Case {i}"), "service_area": area, "status": "referral"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.id());
+    }
+    let debt = app.get("/api/v1/cases?service_area=debt", &app.ann.1).await;
+    assert_eq!(debt.body["items"].as_array().unwrap().len(), 2);
+    let mine = app
+        .get(&format!("/api/v1/cases?owner={}", app.ann.0.id), &app.bob.1)
+        .await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
+    let referrals = app.get("/api/v1/cases?status=referral", &app.sue.1).await;
+    assert_eq!(referrals.body["items"].as_array().unwrap().len(), 3);
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/cases?limit=3&cursor={c}"),
+            None => "/api/v1/cases?limit=3".to_string(),
+        };
+        let page = app.get(&path, &app.sue.1).await;
+        seen.extend(
+            page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned()),
+        );
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    ids.sort();
+    assert_eq!(seen, ids);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let app = TestApp::new().await;
+    let doc = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
+    let expected = [
+        ("get", "/api/v1/health"),
+        ("get", "/api/v1/me"),
+        ("post", "/api/v1/clients"),
+        ("get", "/api/v1/clients"),
+        ("get", "/api/v1/clients/{id}"),
+        ("post", "/api/v1/cases"),
+        ("get", "/api/v1/cases"),
+        ("get", "/api/v1/cases/{id}"),
+        ("post", "/api/v1/cases/{id}/status"),
+        ("get", "/api/v1/cases/{id}/timeline"),
+        ("post", "/api/v1/cases/{id}/notes"),
+        ("get", "/api/v1/cases/{id}/notes"),
+        ("get", "/api/v1/notes/{id}"),
+        ("put", "/api/v1/notes/{id}"),
+        ("patch", "/api/v1/notes/{id}"),
+        ("delete", "/api/v1/notes/{id}"),
+        ("post", "/api/v1/notes/{id}/amendments"),
+        ("post", "/api/v1/cases/{id}/outcomes"),
+        ("get", "/api/v1/cases/{id}/outcomes"),
+        ("post", "/api/v1/cases/{id}/outcomes/{outcome_id}/progress"),
+        ("post", "/api/v1/cases/{id}/obstacles"),
+        ("get", "/api/v1/cases/{id}/obstacles"),
+        ("post", "/api/v1/cases/{id}/obstacles/{obstacle_id}/resolve"),
+        ("post", "/api/v1/cases/{id}/tasks"),
+        ("get", "/api/v1/cases/{id}/tasks"),
+        ("post", "/api/v1/cases/{id}/tasks/{task_id}/status"),
+    ];
+    let mut documented = Vec::new();
+    for (path, item) in doc.body["paths"].as_object().unwrap() {
+        for method in item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str()))
+        {
+            documented.push((method.clone(), path.clone()));
+            let op = &item[method];
+            if path != "/api/v1/health" {
+                assert!(
+                    op["responses"]["401"].is_object(),
+                    "{method} {path} documents 401"
+                );
+            }
+            for (code, response) in op["responses"].as_object().unwrap() {
+                if code.starts_with('4') || code.starts_with('5') {
+                    assert!(
+                        response["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {code}"
+                    );
+                }
+            }
+        }
+    }
+    let mut expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    expected.sort();
+    documented.sort();
+    assert_eq!(documented, expected);
+    // And every documented route is really served (never a 404 for the path itself).
+    for (method, path) in &expected {
+        let concrete = path
+            .replace("{id}", "x")
+            .replace("{outcome_id}", "x")
+            .replace("{obstacle_id}", "x")
+            .replace("{task_id}", "x");
+        let r = app
+            .call(
+                method.to_uppercase().parse().unwrap(),
+                &concrete,
+                Some(&app.ann.1),
+                Some(json!({})),
+            )
+            .await;
+        assert_ne!(
+            r.body["detail"], "there is nothing at this address",
+            "{method} {path}"
+        );
+    }
+    for schema in [
+        "Problem",
+        "Case",
+        "Note",
+        "Amendment",
+        "Client",
+        "Outcome",
+        "Obstacle",
+        "Task",
+        "TimelineItem",
+        "NewNoteBody",
+    ] {
+        assert!(
+            doc.body["components"]["schemas"][schema].is_object(),
+            "schema {schema}"
+        );
+    }
+}

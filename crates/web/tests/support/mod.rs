@@ -1,0 +1,279 @@
+//! A test application: the real router over a fresh SQLite file, a clock
+//! that only moves when told, and a few users with API tokens.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use caseload_domain::ManualClock;
+use caseload_domain::text::Email;
+use caseload_domain::users::Role;
+use caseload_sqlite::SqliteStore;
+use caseload_store::{NewUser, Store, Team, User};
+use caseload_web::{AppState, Settings};
+use http_body_util::BodyExt;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: axum::Router,
+    pub store: Arc<SqliteStore>,
+    pub clock: Arc<ManualClock>,
+    pub north: Team,
+    pub south: Team,
+    /// Practitioner in North.
+    pub ann: (User, String),
+    /// Practitioner in North.
+    pub bob: (User, String),
+    /// Supervisor of North.
+    pub sue: (User, String),
+    /// Practitioner in South.
+    pub cat: (User, String),
+    /// Administrator.
+    pub ada: (User, String),
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().expect("an id").to_owned()
+    }
+    /// An error answer: problem+json with status, type and a detail.
+    pub fn assert_problem(&self, status: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "{}",
+            self.body
+        );
+        assert_eq!(self.body["status"], status);
+        assert!(
+            self.body["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("urn:caseload:problem:")
+        );
+        assert!(!self.body["detail"].as_str().unwrap().is_empty());
+        self
+    }
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        self.body["errors"]
+            .as_array()?
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["message"].as_str().unwrap().to_owned())
+    }
+}
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+pub fn start_time() -> Timestamp {
+    "2026-03-02T09:00:00Z".parse().unwrap()
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = std::env::temp_dir().join(format!("caseload-web-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let path = dir.join(format!("t{n}.db"));
+        let _ = std::fs::remove_file(&path);
+        let store = Arc::new(
+            SqliteStore::connect(&format!("sqlite:{}", path.display()))
+                .await
+                .unwrap(),
+        );
+        store.migrate().await.unwrap();
+        let clock = Arc::new(ManualClock::new(start_time()));
+        let state = AppState::new(
+            store.clone(),
+            clock.clone(),
+            Settings {
+                body_limit: 64 * 1024,
+                ..Settings::default()
+            },
+        );
+        let router = caseload_web::router(state);
+        let north = store.create_team("North", start_time()).await.unwrap();
+        let south = store.create_team("South", start_time()).await.unwrap();
+        let mk = |email: &'static str, name: &'static str, role: Role, team: Option<&Team>| {
+            let store = store.clone();
+            let team_id = team.map(|t| t.id.clone());
+            async move {
+                let user = store
+                    .create_user(
+                        &NewUser {
+                            email: Email::parse("e", email).unwrap(),
+                            name: name.into(),
+                            role,
+                            team_id,
+                        },
+                        start_time(),
+                    )
+                    .await
+                    .unwrap();
+                let token = caseload_web::auth::new_token().unwrap();
+                store
+                    .create_api_token(
+                        &user.id,
+                        &caseload_web::auth::token_hash(&token),
+                        start_time(),
+                    )
+                    .await
+                    .unwrap();
+                (user, token)
+            }
+        };
+        let ann = mk(
+            "ann@example.org",
+            "Ann Adviser",
+            Role::Practitioner,
+            Some(&north),
+        )
+        .await;
+        let bob = mk(
+            "bob@example.org",
+            "Bob Adviser",
+            Role::Practitioner,
+            Some(&north),
+        )
+        .await;
+        let sue = mk(
+            "sue@example.org",
+            "Sue Supervisor",
+            Role::Supervisor,
+            Some(&north),
+        )
+        .await;
+        let cat = mk(
+            "cat@example.org",
+            "Cat Adviser",
+            Role::Practitioner,
+            Some(&south),
+        )
+        .await;
+        let ada = mk("ada@example.org", "Ada Admin", Role::Admin, None).await;
+        TestApp {
+            router,
+            store,
+            clock,
+            north,
+            south,
+            ann,
+            bob,
+            sue,
+            cat,
+            ada,
+        }
+    }
+
+    pub async fn raw(&self, request: Request<Body>) -> Resp {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string()))
+                .unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        self.raw(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub fn advance(&self, minutes: i64) {
+        self.clock.advance(SignedDuration::from_mins(minutes));
+    }
+
+    /// A client and an open case owned by `who`.
+    pub async fn client_and_case(&self, who: &str) -> (String, String) {
+        let client = self
+            .post("/api/v1/clients", who, json!({"name": "Dana Client"}))
+            .await;
+        assert_eq!(client.status, StatusCode::CREATED, "{}", client.body);
+        let case = self
+            .post(
+                "/api/v1/cases",
+                who,
+                json!({"client_id": client.id(), "title": "Rent arrears", "service_area": "housing"}),
+            )
+            .await;
+        assert_eq!(case.status, StatusCode::CREATED, "{}", case.body);
+        (client.id(), case.id())
+    }
+
+    /// A note on a case about a contact `minutes_ago` before now.
+    pub async fn note(&self, who: &str, case: &str, minutes_ago: i64, text: &str) -> Resp {
+        let at = self
+            .clock_now()
+            .checked_sub(SignedDuration::from_mins(minutes_ago))
+            .unwrap();
+        self.post(
+            &format!("/api/v1/cases/{case}/notes"),
+            who,
+            json!({"kind": "phone", "occurred_at": at.to_string(), "sections": {"situation": text}}),
+        )
+        .await
+    }
+
+    pub fn clock_now(&self) -> Timestamp {
+        use caseload_domain::Clock;
+        self.clock.now()
+    }
+
+    /// Rows in a table, to show that a refused request stored nothing.
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+}
