@@ -478,6 +478,7 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
                         late_entry: timing.late_entry,
                         late_reason: timing.late_reason,
                         sections,
+                        submission_key: None,
                     },
                     &ctx(owner, recorded),
                 )

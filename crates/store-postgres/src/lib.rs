@@ -24,11 +24,18 @@ use tracing::instrument;
 
 /// The migrations, embedded in the binary: `caseload init` and `serve` apply
 /// whichever have not run yet, so running them again is harmless.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "case records",
-    include_str!("../migrations/0001_case_records.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "case records",
+        include_str!("../migrations/0001_case_records.sql"),
+    ),
+    (
+        2,
+        "sessions",
+        include_str!("../migrations/0002_sessions.sql"),
+    ),
+];
 
 #[derive(Debug)]
 struct Embedded;
@@ -74,6 +81,9 @@ fn db_err(e: sqlx::Error) -> StoreError {
                 let message = match d.constraint() {
                     Some("users_email_key") => "a user with this email address already exists",
                     Some("teams_name_key") => "a team with this name already exists",
+                    Some("notes_submission_key_idx") => {
+                        "this note has already been saved (the form was submitted twice)"
+                    }
                     _ => "this record already exists",
                 };
                 return StoreError::Conflict(message.into());
@@ -245,6 +255,22 @@ fn client_row(r: &PgRow) -> Result<Client> {
 const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, c.owner_id, \
     u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, c.opened_at, \
     c.closed_at, c.created_by, c.created_at, c.updated_at \
+    FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+
+/// A case with what needs attention: last client contact (not internal,
+/// review or supervision notes), the open task due soonest, late notes and
+/// overdue tasks. The first bind is today's date (for "overdue").
+const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
+    c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
+    c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, \
+    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id \
+        AND n.kind NOT IN ('internal', 'review', 'supervision')) AS last_contact, \
+    (SELECT COUNT(*) FROM notes n WHERE n.case_id = c.id AND n.late_entry) AS late_notes, \
+    (SELECT COUNT(*) FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_date < $1) AS overdue_tasks, \
+    (SELECT t.title FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
+        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_title, \
+    (SELECT t.due_date FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
+        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
 
 fn case_row(r: &PgRow) -> Result<Case> {
@@ -623,6 +649,141 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
+    async fn update_user(&self, id: &UserId, change: &UserChange) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let mut user = one(row, "user", user_row)?;
+        if let Some(name) = &change.name {
+            user.name = name.clone();
+        }
+        if let Some(role) = change.role {
+            user.role = role;
+        }
+        if let Some(team) = &change.team_id {
+            user.team_id = team.clone();
+        }
+        if let Some(active) = change.active {
+            user.active = active;
+        }
+        sqlx::query(
+            "UPDATE users SET name = $1, role = $2, team_id = $3, active = $4 WHERE id = $5",
+        )
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(user.team_id.as_ref().map(|t| t.to_string()))
+        .bind(user.active)
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(user)
+    }
+
+    #[instrument(skip_all)]
+    async fn set_password(&self, id: &UserId, hash: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn password_hash(&self, id: &UserId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("user"))?;
+        opt_s(&row, "password_hash")
+    }
+
+    #[instrument(skip_all)]
+    async fn create_session(&self, new: &NewSession) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&new.id_hash)
+        .bind(new.user_id.as_str())
+        .bind(&new.csrf_token)
+        .bind(pg_ts(new.at))
+        .bind(pg_ts(new.at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn get_session(&self, id_hash: &str) -> Result<Option<Session>> {
+        let row = sqlx::query(
+            "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(Session {
+            id_hash: s(&r, "id_hash")?,
+            user: user_row(&r)?,
+            csrf_token: s(&r, "csrf_token")?,
+            created_at: ts(&r, "session_created_at")?,
+            last_seen_at: ts(&r, "last_seen_at")?,
+        }))
+    }
+
+    #[instrument(skip_all)]
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(pg_ts(at))
+            .bind(id_hash)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn revoke_session(&self, id_hash: &str, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE id_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(pg_ts(at))
+        .bind(id_hash)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn revoke_user_sessions(&self, user: &UserId, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(pg_ts(at))
+        .bind(user.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
     async fn create_api_token(
         &self,
         user: &UserId,
@@ -873,7 +1034,7 @@ impl Store for PgStore {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO notes (id, case_id, author_id, kind, template, occurred_at, recorded_at, late_entry, \
-             late_reason, sections) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)",
+             late_reason, sections, submission_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)",
         )
         .bind(id.as_str())
         .bind(new.case_id.as_str())
@@ -885,6 +1046,7 @@ impl Store for PgStore {
         .bind(new.late_entry)
         .bind(&new.late_reason)
         .bind(decode::sections_json(&new.sections))
+        .bind(&new.submission_key)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -1270,6 +1432,67 @@ impl Store for PgStore {
         let task = fetch_task(&mut tx, id).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(task)
+    }
+
+    #[instrument(skip_all)]
+    async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
+        let rows = sqlx::query(&format!(
+            "{CASE_SELECT_WITH_ATTENTION} WHERE c.owner_id = $2 AND c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
+        ))
+        .bind(pg_date(today))
+        .bind(owner.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(CaseloadRow {
+                    case: case_row(r)?,
+                    last_contact: opt_ts(r, "last_contact")?,
+                    next_task_title: opt_s(r, "next_task_title")?,
+                    next_task_due: opt_date(r, "next_task_due")?,
+                    late_notes: r
+                        .try_get::<i64, _>("late_notes")
+                        .map_err(StoreError::other)?,
+                    overdue_tasks: r
+                        .try_get::<i64, _>("overdue_tasks")
+                        .map_err(StoreError::other)?,
+                })
+            })
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn team_summary(
+        &self,
+        team: &TeamId,
+        today: jiff::civil::Date,
+    ) -> Result<Vec<MemberLoad>> {
+        let rows = sqlx::query(
+            "SELECT u.*, \
+             (SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND c.status IN ('referral', 'open', 'on_hold')) AS open_cases, \
+             (SELECT COUNT(*) FROM tasks t JOIN cases c ON c.id = t.case_id WHERE c.owner_id = u.id \
+                AND c.status IN ('referral', 'open', 'on_hold') AND t.status = 'open' AND t.due_date < $1) AS overdue_tasks \
+             FROM users u WHERE u.team_id = $2 AND u.active ORDER BY u.name, u.id",
+        )
+        .bind(pg_date(today))
+        .bind(team.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(MemberLoad {
+                    user: user_row(r)?,
+                    open_cases: r
+                        .try_get::<i64, _>("open_cases")
+                        .map_err(StoreError::other)?,
+                    overdue_tasks: r
+                        .try_get::<i64, _>("overdue_tasks")
+                        .map_err(StoreError::other)?,
+                })
+            })
+            .collect()
     }
 
     #[instrument(skip_all)]

@@ -32,6 +32,7 @@ async fn the_database_refuses_to_rewrite_or_delete_notes() {
             name: "situation".into(),
             text: "original".into(),
         }],
+        submission_key: None,
     };
     let n = store
         .add_note(&note, &caseload_store::conformance::ctx(&f.ann, 3))

@@ -45,6 +45,11 @@ macro_rules! store_conformance_tests {
             the_timeline_merges_everything_oldest_first,
             writes_append_audit_events_without_content,
             unknown_ids_are_not_found,
+            sessions_are_found_until_revoked,
+            passwords_and_user_changes_are_kept,
+            a_double_submitted_note_is_stored_once,
+            the_caseload_shows_what_needs_attention,
+            the_team_summary_counts_open_cases_and_overdue_tasks,
         );
     };
     (@tests $make:expr; $($name:ident,)+) => {
@@ -204,6 +209,7 @@ fn note(case: &Case, occurred: i64, text: &str) -> NewNote {
         late_entry: false,
         late_reason: None,
         sections: sections(&[("situation", text)]),
+        submission_key: None,
     }
 }
 
@@ -1000,4 +1006,277 @@ pub async fn unknown_ids_are_not_found(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
     let _ = BTreeMap::<(), ()>::new();
+}
+
+pub async fn sessions_are_found_until_revoked(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let new = NewSession {
+        id_hash: "h1".into(),
+        user_id: f.ann.id.clone(),
+        csrf_token: "c1".into(),
+        at: at(0),
+    };
+    store.create_session(&new).await.unwrap();
+    store
+        .create_session(&NewSession {
+            id_hash: "h2".into(),
+            ..new.clone()
+        })
+        .await
+        .unwrap();
+    let s = store.get_session("h1").await.unwrap().unwrap();
+    assert_eq!(s.user, f.ann);
+    assert_eq!(s.csrf_token, "c1");
+    assert_eq!((s.created_at, s.last_seen_at), (at(0), at(0)));
+    store.touch_session("h1", at(5)).await.unwrap();
+    assert_eq!(
+        store.get_session("h1").await.unwrap().unwrap().last_seen_at,
+        at(5)
+    );
+    store.revoke_session("h1", at(6)).await.unwrap();
+    assert_eq!(store.get_session("h1").await.unwrap(), None);
+    assert!(store.get_session("h2").await.unwrap().is_some());
+    store.revoke_user_sessions(&f.ann.id, at(7)).await.unwrap();
+    assert_eq!(store.get_session("h2").await.unwrap(), None);
+    assert_eq!(store.get_session("nope").await.unwrap(), None);
+    // A deactivated user's sessions and tokens stop working.
+    store
+        .create_session(&NewSession {
+            id_hash: "h3".into(),
+            user_id: f.bob.id.clone(),
+            csrf_token: "c".into(),
+            at: at(8),
+        })
+        .await
+        .unwrap();
+    store
+        .create_api_token(&f.bob.id, "bob-token", at(8))
+        .await
+        .unwrap();
+    store
+        .update_user(
+            &f.bob.id,
+            &UserChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.get_session("h3").await.unwrap(), None);
+    assert_eq!(store.user_for_token("bob-token").await.unwrap(), None);
+}
+
+pub async fn passwords_and_user_changes_are_kept(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    assert_eq!(store.password_hash(&f.ann.id).await.unwrap(), None);
+    store
+        .set_password(&f.ann.id, "$argon2id$v=19$m=19456,t=2,p=1$abc$def")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.password_hash(&f.ann.id).await.unwrap().as_deref(),
+        Some("$argon2id$v=19$m=19456,t=2,p=1$abc$def")
+    );
+    let changed = store
+        .update_user(
+            &f.ann.id,
+            &UserChange {
+                name: Some("Ann Adviser-Smith".into()),
+                role: Some(Role::Supervisor),
+                team_id: Some(Some(f.team_b.id.clone())),
+                active: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.name, "Ann Adviser-Smith");
+    assert_eq!(changed.role, Role::Supervisor);
+    assert_eq!(changed.team_id, Some(f.team_b.id.clone()));
+    assert!(changed.active);
+    assert_eq!(store.get_user(&f.ann.id).await.unwrap(), changed);
+    let no_team = store
+        .update_user(
+            &f.ann.id,
+            &UserChange {
+                team_id: Some(None),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(no_team.team_id, None);
+    assert!(matches!(
+        store
+            .update_user(&UserId::from_parts(1, [4; 10]), &UserChange::default())
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .set_password(&UserId::from_parts(1, [4; 10]), "x")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+pub async fn a_double_submitted_note_is_stored_once(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let mut n = note(&f.case, 2, "Once only");
+    n.submission_key = Some("form-123".into());
+    store.add_note(&n, &ctx(&f.ann, 3)).await.unwrap();
+    let again = store.add_note(&n, &ctx(&f.ann, 3)).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
+    assert_eq!(store.list_notes(&f.case.id).await.unwrap().len(), 1);
+    // Another author's form may use the same key.
+    store.add_note(&n, &ctx(&f.bob, 4)).await.unwrap();
+    let events = store.timeline(&f.case.id).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.kind == EventKind::NoteAdded)
+            .count(),
+        2
+    );
+}
+
+pub async fn the_caseload_shows_what_needs_attention(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let today: jiff::civil::Date = "2026-03-10".parse().unwrap();
+    let mut contact = note(&f.case, 10, "Phone call");
+    contact.kind = NoteKind::Phone;
+    store.add_note(&contact, &ctx(&f.ann, 11)).await.unwrap();
+    let mut internal = note(&f.case, 20, "Internal");
+    internal.kind = NoteKind::Internal;
+    internal.late_entry = true;
+    internal.late_reason = Some("x".into());
+    store.add_note(&internal, &ctx(&f.ann, 21)).await.unwrap();
+    for (title, due) in [
+        ("Later", "2026-03-20"),
+        ("Overdue", "2026-03-05"),
+        ("Undated", ""),
+    ] {
+        store
+            .add_task(
+                &NewTask {
+                    case_id: f.case.id.clone(),
+                    title: title.into(),
+                    due_date: due.parse().ok(),
+                    assignee_id: None,
+                },
+                &ctx(&f.ann, 30),
+            )
+            .await
+            .unwrap();
+    }
+    let done = store
+        .add_task(
+            &NewTask {
+                case_id: f.case.id.clone(),
+                title: "Done already".into(),
+                due_date: "2026-03-01".parse().ok(),
+                assignee_id: None,
+            },
+            &ctx(&f.ann, 30),
+        )
+        .await
+        .unwrap();
+    store
+        .set_task_status(
+            &done.id,
+            TaskStatus::Open,
+            TaskStatus::Done,
+            &ctx(&f.ann, 31),
+        )
+        .await
+        .unwrap();
+    // A closed case and someone else's case are not in Ann's caseload.
+    let closed = store
+        .create_case(
+            &new_case(&f.client, &f.ann, &f.team_a, "Old"),
+            &ctx(&f.ann, 40),
+        )
+        .await
+        .unwrap();
+    let close = StatusChange {
+        from: CaseStatus::Open,
+        to: CaseStatus::Closed,
+        reason: None,
+        closure_reason: Some(ClosureReason::Duplicate),
+        closure_summary: Some("Opened twice".into()),
+    };
+    store
+        .change_case_status(&closed.id, &close, &ctx(&f.ann, 41))
+        .await
+        .unwrap();
+    store
+        .create_case(
+            &new_case(&f.client, &f.bob, &f.team_a, "Bob's"),
+            &ctx(&f.bob, 42),
+        )
+        .await
+        .unwrap();
+
+    let rows = store.caseload(&f.ann.id, today).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.case.id, f.case.id);
+    assert_eq!(
+        row.last_contact,
+        Some(at(10)),
+        "internal notes are not client contact"
+    );
+    assert_eq!(row.next_task_title.as_deref(), Some("Overdue"));
+    assert_eq!(row.next_task_due, "2026-03-05".parse().ok());
+    assert_eq!(row.late_notes, 1);
+    assert_eq!(row.overdue_tasks, 1);
+    let bobs = store.caseload(&f.bob.id, today).await.unwrap();
+    assert_eq!(bobs.len(), 1);
+    assert_eq!(bobs[0].last_contact, None);
+    assert_eq!(bobs[0].next_task_title, None);
+}
+
+pub async fn the_team_summary_counts_open_cases_and_overdue_tasks(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let today: jiff::civil::Date = "2026-03-10".parse().unwrap();
+    store
+        .create_case(
+            &new_case(&f.client, &f.ann, &f.team_a, "Second"),
+            &ctx(&f.ann, 2),
+        )
+        .await
+        .unwrap();
+    store
+        .add_task(
+            &NewTask {
+                case_id: f.case.id.clone(),
+                title: "Overdue".into(),
+                due_date: "2026-03-01".parse().ok(),
+                assignee_id: None,
+            },
+            &ctx(&f.ann, 3),
+        )
+        .await
+        .unwrap();
+    let summary = store.team_summary(&f.team_a.id, today).await.unwrap();
+    let rows: Vec<(&str, i64, i64)> = summary
+        .iter()
+        .map(|m| (m.user.name.as_str(), m.open_cases, m.overdue_tasks))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Ann Adviser", 2, 1),
+            ("Bob Adviser", 0, 0),
+            ("Sue Supervisor", 0, 0)
+        ]
+    );
+    assert!(
+        store
+            .team_summary(&f.team_b.id, today)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.user.team_id == Some(f.team_b.id.clone()))
+    );
 }

@@ -110,6 +110,22 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn count_users(&self) -> Result<i64>;
 
+    /// Change a user's name, role, team or active flag.
+    async fn update_user(&self, id: &UserId, change: &UserChange) -> Result<User>;
+    /// Set a user's password hash (argon2id, PHC string).
+    async fn set_password(&self, id: &UserId, hash: &str) -> Result<()>;
+    /// A user's password hash, if they have one.
+    async fn password_hash(&self, id: &UserId) -> Result<Option<String>>;
+
+    // Browser sessions.
+    async fn create_session(&self, new: &NewSession) -> Result<()>;
+    /// A session that has not been revoked, with its (active) user.
+    async fn get_session(&self, id_hash: &str) -> Result<Option<Session>>;
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<()>;
+    async fn revoke_session(&self, id_hash: &str, at: Timestamp) -> Result<()>;
+    /// Sign a user out everywhere (deactivation, password reset).
+    async fn revoke_user_sessions(&self, user: &UserId, at: Timestamp) -> Result<()>;
+
     /// Store the SHA-256 of a new API token; the token itself is never kept.
     async fn create_api_token(
         &self,
@@ -180,6 +196,16 @@ pub trait Store: Send + Sync + 'static {
         to: TaskStatus,
         ctx: &WriteCtx,
     ) -> Result<Task>;
+
+    /// A user's active cases (referral, open, on hold) with what needs
+    /// attention as of `today`: last contact, next task, late notes, overdue tasks.
+    async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>>;
+    /// Each active member of a team with their open cases and overdue tasks.
+    async fn team_summary(
+        &self,
+        team: &TeamId,
+        today: jiff::civil::Date,
+    ) -> Result<Vec<MemberLoad>>;
 
     /// The case's history, oldest first.
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;

@@ -56,6 +56,58 @@ pub struct NewUser {
     pub team_id: Option<TeamId>,
 }
 
+/// A change to a user made by an administrator; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct UserChange {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub team_id: Option<Option<TeamId>>,
+    pub active: Option<bool>,
+}
+
+/// A signed-in browser session. Only the hash of the cookie's secret is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user: User,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id_hash: String,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub at: Timestamp,
+}
+
+/// One row of a practitioner's caseload: the case and what needs attention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseloadRow {
+    pub case: Case,
+    /// The most recent contact with the client (notes other than internal,
+    /// review and supervision).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub last_contact: Option<Timestamp>,
+    /// The open task due soonest.
+    pub next_task_title: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub next_task_due: Option<Date>,
+    pub late_notes: i64,
+    pub overdue_tasks: i64,
+}
+
+/// A team member's load, for supervisors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberLoad {
+    pub user: User,
+    pub open_cases: i64,
+    pub overdue_tasks: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Client {
@@ -176,6 +228,9 @@ pub struct NewNote {
     pub late_entry: bool,
     pub late_reason: Option<String>,
     pub sections: Vec<Section>,
+    /// A form's one-time key: a second note with the same key from the same
+    /// author is refused as a conflict (a double-submitted form).
+    pub submission_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -63,6 +63,8 @@ pub struct NoteInput<'a> {
     pub template: Option<&'a str>,
     pub sections: &'a BTreeMap<String, String>,
     pub late_reason: Option<&'a str>,
+    /// A form's one-time key against double submission.
+    pub submission_key: Option<&'a str>,
 }
 
 /// Check a new note against the rules: known template, sections from it,
@@ -132,6 +134,7 @@ pub fn parse_new_note(
         late_entry: timing.late_entry,
         late_reason: timing.late_reason,
         sections,
+        submission_key: submission_key.map(str::to_owned),
     })
 }
 
@@ -153,6 +156,7 @@ pub async fn create(
         template: body.template.as_deref(),
         sections: &body.sections,
         late_reason: body.late_reason.as_deref(),
+        submission_key: None,
     };
     let new = parse_new_note(&case, &input, ctx.at, state.settings.note_late_window)?;
     let note = state.store.add_note(&new, &ctx).await?;
