@@ -633,21 +633,61 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Words for memorable demonstration passwords.
+const WORDS: &[&str] = &[
+    "amber", "bridge", "cobalt", "dune", "ember", "fjord", "granite", "harbour", "indigo",
+    "juniper", "kestrel", "lantern", "meadow", "nettle", "orchard", "pebble", "quartz", "rowan",
+    "saffron", "thistle", "umber", "violet", "willow", "yarrow",
+];
+
+/// A fresh random password: three words and two digits, e.g. `cobalt-rowan-pebble-42`.
+fn demo_password() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for passwords: {e}"))?;
+    let w = |b: u8| WORDS[usize::from(b) % WORDS.len()];
+    Ok(format!(
+        "{}-{}-{}-{:02}",
+        w(bytes[0]),
+        w(bytes[1]),
+        w(bytes[2]),
+        bytes[3] % 100
+    ))
+}
+
 async fn print_sign_in(store: &dyn Store, listen: &str) -> anyhow::Result<()> {
     println!("Demonstration data is loaded: 2 teams, 8 caseworkers, 160 clients and cases.");
     println!();
-    println!("API tokens (new each time you run `caseload demo`):");
+    println!(
+        "Open http://{listen}/ and sign in as one of these (new passwords each time you run `caseload demo`):"
+    );
+    println!();
+    println!(
+        "  {:<16} {:<13} {:<38} {:<28} API token",
+        "Name", "Role", "Email", "Password"
+    );
     for (local, name, role, _) in PEOPLE {
         let address = email(local)?;
+        let user = store
+            .find_user_by_email(address.as_str())
+            .await?
+            .context("demonstration user missing")?;
+        let password = demo_password()?;
+        crate::set_password(store, &user, &password).await?;
+        store
+            .revoke_user_sessions(&user.id, Timestamp::now())
+            .await?;
         let token = crate::create_token(store, address.as_str()).await?;
         println!(
-            "  {name:<16} {:<13} {:<38} {token}",
+            "  {name:<16} {:<13} {:<38} {password:<28} {token}",
             role.as_str(),
             address.as_str()
         );
     }
     println!();
-    println!("Try:  curl -H 'Authorization: Bearer <token>' http://{listen}/api/v1/cases");
+    println!(
+        "Amara Bello is a practitioner in the Housing and Debt team; Sam Okonjo supervises it."
+    );
+    println!("API:  curl -H 'Authorization: Bearer <token>' http://{listen}/api/v1/cases");
     println!("API description: http://{listen}/api/v1/openapi.json");
     Ok(())
 }

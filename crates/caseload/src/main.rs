@@ -4,7 +4,7 @@
 
 mod demo;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -70,6 +70,18 @@ struct ServeArgs {
     /// A note recorded more than this many hours after the contact is a late entry.
     #[arg(long, env = "CASELOAD_NOTE_LATE_WINDOW_HOURS", default_value_t = 24)]
     late_window_hours: u32,
+    /// Mark the session cookie Secure: set this when Caseload is served over HTTPS.
+    #[arg(long, env = "CASELOAD_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Sign a browser out after this many minutes without activity.
+    #[arg(long, env = "CASELOAD_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: u32,
+    /// Sign a browser out this many hours after sign-in, however busy.
+    #[arg(long, env = "CASELOAD_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    session_absolute_hours: u32,
+    /// The organisation's time zone, for showing and entering times.
+    #[arg(long, env = "CASELOAD_TIME_ZONE", default_value = "Europe/London")]
+    time_zone: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +98,18 @@ enum UserCommand {
         /// Team name (created if it does not exist). Practitioners and supervisors need one.
         #[arg(long)]
         team: Option<String>,
+        /// Read the password from standard input (one line). Without this, a
+        /// terminal is prompted (without echo); a script gets no password.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password (and sign them out everywhere).
+    Passwd {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (one line) instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -172,11 +196,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     name,
                     role,
                     team,
+                    password_stdin,
                 },
         } => {
             let store = migrated_store(&cli.database).await?;
+            let password = if password_stdin || std::io::stdin().is_terminal() {
+                let p = read_password(password_stdin)?;
+                caseload_domain::passwords::check(&p, &email, &name)
+                    .map_err(|m| anyhow::anyhow!("the password {m}"))?;
+                Some(p)
+            } else {
+                None
+            };
             let user = add_user(store.as_ref(), &email, &name, &role, team.as_deref()).await?;
+            match password {
+                Some(p) => set_password(store.as_ref(), &user, &p).await?,
+                None => eprintln!(
+                    "caseload: {} has no password yet: set one with `caseload user passwd`",
+                    user.email
+                ),
+            }
             println!("{}", user.id);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Passwd {
+                    email,
+                    password_stdin,
+                },
+        } => {
+            let store = migrated_store(&cli.database).await?;
+            let user = store
+                .find_user_by_email(&email)
+                .await?
+                .with_context(|| format!("no user with email {email:?}"))?;
+            if !password_stdin && !std::io::stdin().is_terminal() {
+                bail!(
+                    "no terminal to ask for the password on: pass --password-stdin and send it on standard input"
+                );
+            }
+            let p = read_password(password_stdin)?;
+            caseload_domain::passwords::check(&p, &user.email, &user.name)
+                .map_err(|m| anyhow::anyhow!("the password {m}"))?;
+            set_password(store.as_ref(), &user, &p).await?;
+            store
+                .revoke_user_sessions(&user.id, jiff::Timestamp::now())
+                .await?;
+            eprintln!("caseload: password set for {}", user.email);
             Ok(())
         }
         Command::Token {
@@ -203,13 +270,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
-    let settings = Settings {
-        note_late_window: jiff::SignedDuration::from_hours(i64::from(args.late_window_hours)),
-        ..Settings::default()
-    };
     if args.late_window_hours == 0 {
         bail!("--late-window-hours must be at least 1");
     }
+    if args.session_idle_minutes == 0 || args.session_absolute_hours == 0 {
+        bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
+    }
+    if jiff::tz::TimeZone::get(&args.time_zone).is_err() {
+        bail!(
+            "--time-zone {:?} is not a known time zone (e.g. Europe/London)",
+            args.time_zone
+        );
+    }
+    let settings = Settings {
+        note_late_window: jiff::SignedDuration::from_hours(i64::from(args.late_window_hours)),
+        secure_cookies: args.secure_cookies,
+        session_idle: jiff::SignedDuration::from_mins(i64::from(args.session_idle_minutes)),
+        session_absolute: jiff::SignedDuration::from_hours(i64::from(args.session_absolute_hours)),
+        time_zone: args.time_zone.clone(),
+        ..Settings::default()
+    };
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -267,6 +347,39 @@ pub async fn add_user(
         )
         .await?;
     Ok(user)
+}
+
+/// One line from standard input, or a prompt without echo on a terminal.
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        let p = line.trim_end_matches(['\n', '\r']).to_owned();
+        if p.is_empty() {
+            bail!("no password on standard input");
+        }
+        return Ok(p);
+    }
+    let first = rpassword::prompt_password("New password: ").context("cannot read the password")?;
+    let second =
+        rpassword::prompt_password("Same password again: ").context("cannot read the password")?;
+    if first != second {
+        bail!("the two passwords are not the same");
+    }
+    Ok(first)
+}
+
+pub async fn set_password(
+    store: &dyn Store,
+    user: &caseload_store::User,
+    password: &str,
+) -> anyhow::Result<()> {
+    let hash = caseload_web::passwords::hash(password)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
+    store.set_password(&user.id, &hash).await?;
+    Ok(())
 }
 
 pub async fn create_token(store: &dyn Store, email: &str) -> anyhow::Result<String> {

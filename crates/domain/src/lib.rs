@@ -10,6 +10,7 @@ pub mod cases;
 pub mod clock;
 pub mod ids;
 pub mod notes;
+pub mod passwords;
 pub mod records;
 pub mod text;
 pub mod users;

@@ -32,6 +32,16 @@ impl Role {
         }
     }
 
+    /// A human label for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Practitioner => "Practitioner",
+            Role::Supervisor => "Supervisor",
+            Role::Admin => "Administrator",
+            Role::Auditor => "Auditor",
+        }
+    }
+
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == value)
     }

@@ -7,8 +7,11 @@
 pub mod api;
 pub mod auth;
 pub mod extract;
+pub mod pages;
+pub mod passwords;
 pub mod problem;
 pub mod request_id;
+pub mod security;
 
 use std::sync::Arc;
 
@@ -25,6 +28,14 @@ pub struct Settings {
     pub note_late_window: SignedDuration,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// A session unused for this long ends.
+    pub session_idle: SignedDuration,
+    /// A session ends this long after sign-in, however busy.
+    pub session_absolute: SignedDuration,
+    /// The organisation's time zone, for showing and entering times.
+    pub time_zone: String,
 }
 
 impl Default for Settings {
@@ -32,6 +43,10 @@ impl Default for Settings {
         Self {
             note_late_window: caseload_domain::notes::DEFAULT_LATE_WINDOW,
             body_limit: 256 * 1024,
+            secure_cookies: false,
+            session_idle: SignedDuration::from_mins(30),
+            session_absolute: SignedDuration::from_hours(12),
+            time_zone: "Europe/London".into(),
         }
     }
 }
@@ -42,15 +57,25 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    pub throttle: Arc<passwords::Throttle>,
+    pub tz: jiff::tz::TimeZone,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let tz = pages::format::zone(&settings.time_zone);
         Self {
             store,
             clock,
             settings: Arc::new(settings),
+            throttle: Arc::default(),
+            tz,
         }
+    }
+
+    /// Today in the organisation's time zone.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock.now().to_zoned(self.tz.clone()).date()
     }
 }
 
@@ -58,19 +83,32 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .nest("/api/v1", api::router(state.clone()))
-        .fallback(problem::not_found_fallback);
+        .merge(pages::router(state.clone()))
+        .fallback(not_found);
     // Wrap the router as one service (not route by route, as `Router::layer`
     // does) so the middleware sees final responses, `Allow` headers included.
     let app = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(request_id::assign))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(problem::bare_errors_as_problems))
         .service(app);
     Router::new().fallback_service(app)
 }
 
+/// Unknown addresses: problem+json under the API, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        problem::not_found_fallback().await.into_response()
+    } else {
+        pages::PageError::NotFound.into_response()
+    }
+}
+
 /// Serve until ctrl-c or SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

@@ -192,7 +192,11 @@ pub async fn not_found_fallback() -> ApiError {
 /// Middleware: the router's own bare 404/405/413/415 answers become
 /// problem+json too, keeping their headers (such as `Allow`).
 pub async fn bare_errors_as_problems(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
+    if !api {
+        return response;
+    }
     let status = response.status();
     let bare = response.headers().get(header::CONTENT_TYPE).is_none();
     if !bare || !(status.is_client_error() || status.is_server_error()) {

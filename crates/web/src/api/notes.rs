@@ -81,6 +81,7 @@ pub fn parse_new_note(
         template,
         sections,
         late_reason,
+        submission_key,
     } = *input;
     let mut errors = FieldErrors::new();
     let template = match template {
@@ -180,19 +181,49 @@ pub async fn list(
     Ok(Json(notes))
 }
 
-/// A note the caller may see (through its case), or 404.
+/// Why a note cannot be reached.
+pub enum NoteAccess {
+    Missing,
+    Denied,
+    Store(caseload_store::StoreError),
+}
+
+/// A note and its case, if this user may work on the case.
+pub async fn visible_note_for(
+    state: &AppState,
+    user: &caseload_store::User,
+    id: &str,
+) -> Result<(Note, Case), NoteAccess> {
+    use caseload_store::StoreError;
+    let note_id = NoteId::parse(id).ok_or(NoteAccess::Missing)?;
+    let note = match state.store.get_note(&note_id).await {
+        Ok(n) => n,
+        Err(StoreError::NotFound(_)) => return Err(NoteAccess::Missing),
+        Err(e) => return Err(NoteAccess::Store(e)),
+    };
+    let case = state
+        .store
+        .get_case(&note.case_id)
+        .await
+        .map_err(NoteAccess::Store)?;
+    if !user.actor().can_read_case(&case.owner_id, &case.team_id) {
+        return Err(NoteAccess::Denied);
+    }
+    Ok((note, case))
+}
+
+/// A note the caller may see (through its case), or 404 (logged if denied).
 pub async fn visible_note(
     state: &AppState,
     caller: &Caller,
     id: &str,
 ) -> Result<(Note, Case), ApiError> {
-    let note_id = NoteId::parse(id).ok_or_else(|| ApiError::not_found("note"))?;
-    let note = state.store.get_note(&note_id).await?;
-    let case = state.store.get_case(&note.case_id).await?;
-    if !caller.actor().can_read_case(&case.owner_id, &case.team_id) {
-        return Err(caller.denied(state, "note", id).await);
+    match visible_note_for(state, &caller.user, id).await {
+        Ok(found) => Ok(found),
+        Err(NoteAccess::Missing) => Err(ApiError::not_found("note")),
+        Err(NoteAccess::Denied) => Err(caller.denied(state, "note", id).await),
+        Err(NoteAccess::Store(e)) => Err(e.into()),
     }
-    Ok((note, case))
 }
 
 /// Handles `GET /api/v1/notes/{id}`: a note with its amendments, oldest first.

@@ -1,0 +1,1079 @@
+//! The case page — header, outcomes, obstacles, tasks and the timeline with
+//! notes in full — and the forms that change a case: new case, status,
+//! outcome and progress, obstacle and resolution, task and its status.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
+use caseload_domain::ids::{ObstacleId, OutcomeId, TaskId, UserId};
+use caseload_domain::notes::{STAR, Template as NoteTemplate};
+use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
+use caseload_domain::text::{FieldErrors, limits, prose, single_line};
+use caseload_store::{Case, NewCase, NewObstacle, NewProgress, Note, StoreError};
+use jiff::civil::Date;
+
+use super::format::{day, when};
+use super::{
+    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_other,
+};
+use crate::AppState;
+use crate::api::cases::{StatusChangeBody, parse_status_change};
+
+/// A note as shown: current text, with the original and every amendment.
+pub struct NoteView {
+    pub id: String,
+    pub kind: &'static str,
+    pub author: String,
+    pub occurred: String,
+    pub recorded: String,
+    pub late_entry: bool,
+    pub late_reason: String,
+    pub template: &'static str,
+    pub current: Vec<(String, String)>,
+    pub original: Vec<(String, String)>,
+    pub amendments: Vec<AmendmentView>,
+}
+
+pub struct AmendmentView {
+    pub number: usize,
+    pub author: String,
+    pub recorded: String,
+    pub reason: String,
+    pub sections: Vec<(String, String)>,
+}
+
+pub fn note_view(note: &Note, state: &AppState) -> NoteView {
+    let template = NoteTemplate::find(&note.template).unwrap_or(&STAR);
+    let labelled = |sections: &[caseload_domain::notes::Section]| -> Vec<(String, String)> {
+        sections
+            .iter()
+            .map(|s| (template.label(&s.name).to_owned(), s.text.clone()))
+            .collect()
+    };
+    NoteView {
+        id: note.id.to_string(),
+        kind: note.kind.label(),
+        author: note.author_name.clone(),
+        occurred: when(note.occurred_at, &state.tz),
+        recorded: when(note.recorded_at, &state.tz),
+        late_entry: note.late_entry,
+        late_reason: note.late_reason.clone().unwrap_or_default(),
+        template: template.name,
+        current: labelled(&note.current_sections),
+        original: labelled(&note.sections),
+        amendments: note
+            .amendments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| AmendmentView {
+                number: i + 1,
+                author: a.author_name.clone(),
+                recorded: when(a.recorded_at, &state.tz),
+                reason: a.reason.clone(),
+                sections: labelled(&a.sections),
+            })
+            .collect(),
+    }
+}
+
+pub struct Header {
+    pub id: String,
+    pub client_id: String,
+    pub client: String,
+    pub title: String,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    pub owner: String,
+    pub area: &'static str,
+    pub complexity: &'static str,
+    pub opened: String,
+    pub closed: String,
+    pub closure: String,
+}
+
+pub fn header(case: &Case, state: &AppState) -> Header {
+    Header {
+        id: case.id.to_string(),
+        client_id: case.client_id.to_string(),
+        client: case.client_name.clone(),
+        title: case.title.clone(),
+        status: case.status.label(),
+        status_code: case.status.as_str(),
+        owner: case.owner_name.clone(),
+        area: case.service_area.label(),
+        complexity: case.complexity.label(),
+        opened: case
+            .opened_at
+            .map(|t| when(t, &state.tz))
+            .unwrap_or_else(|| "Not yet (referral)".into()),
+        closed: case
+            .closed_at
+            .map(|t| when(t, &state.tz))
+            .unwrap_or_default(),
+        closure: match (&case.closure_reason, &case.closure_summary) {
+            (Some(r), Some(s)) => format!("{}: {s}", r.label()),
+            _ => String::new(),
+        },
+    }
+}
+
+pub struct OutcomeView {
+    pub id: String,
+    pub description: String,
+    pub target: String,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    pub progress: Vec<(String, String, &'static str, String)>,
+}
+
+pub struct ObstacleView {
+    pub id: String,
+    pub category: &'static str,
+    pub description: String,
+    pub raised: String,
+    pub resolved: String,
+    pub resolution: String,
+}
+
+pub struct TaskView {
+    pub id: String,
+    pub title: String,
+    pub due: String,
+    pub overdue: bool,
+    pub assignee: String,
+    pub status: &'static str,
+    pub open: bool,
+}
+
+pub struct TimelineView {
+    pub kind: &'static str,
+    pub kind_code: &'static str,
+    pub at: String,
+    pub recorded: String,
+    pub actor: String,
+    pub text: String,
+    pub note: Option<NoteView>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub outcomes: Vec<OutcomeView>,
+    pub obstacles: Vec<ObstacleView>,
+    pub tasks: Vec<TaskView>,
+    pub timeline: Vec<TimelineView>,
+    pub errors: FormErrors,
+    pub outcome_statuses: Vec<(&'static str, &'static str)>,
+}
+
+async fn case_page(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    errors: FormErrors,
+) -> Result<CasePage, PageError> {
+    let store = &state.store;
+    let today = state.today();
+    let outcomes = store.list_outcomes(&case.id).await?;
+    let obstacles = store.list_obstacles(&case.id).await?;
+    let tasks = store.list_tasks(&case.id).await?;
+    let notes: HashMap<String, Note> = store
+        .list_notes(&case.id)
+        .await?
+        .into_iter()
+        .map(|n| (n.id.to_string(), n))
+        .collect();
+    let events = store.timeline(&case.id).await?;
+    viewer
+        .audit(state, "case.read", "case", Some(case.id.as_str()))
+        .await?;
+
+    let outcome_by_id: HashMap<String, &caseload_store::Outcome> =
+        outcomes.iter().map(|o| (o.id.to_string(), o)).collect();
+    let progress_by_id: HashMap<
+        String,
+        (&caseload_store::Outcome, &caseload_store::OutcomeProgress),
+    > = outcomes
+        .iter()
+        .flat_map(|o| o.progress.iter().map(move |p| (p.id.to_string(), (o, p))))
+        .collect();
+    let obstacle_by_id: HashMap<String, &caseload_store::Obstacle> =
+        obstacles.iter().map(|o| (o.id.to_string(), o)).collect();
+    let task_by_id: HashMap<String, &caseload_store::Task> =
+        tasks.iter().map(|t| (t.id.to_string(), t)).collect();
+    let label = |d: &serde_json::Value,
+                 key: &str,
+                 parse: fn(&str) -> Option<&'static str>|
+     -> String { d[key].as_str().and_then(parse).unwrap_or("").to_owned() };
+    let status_label = |s: &str| CaseStatus::parse(s).map(|s| s.label());
+    let task_label = |s: &str| TaskStatus::parse(s).map(|s| s.label());
+
+    let timeline = events
+        .iter()
+        .map(|e| {
+            let d = &e.data;
+            let text = match e.kind {
+                EventKind::CaseCreated => format!(
+                    "Case recorded as {}.",
+                    label(d, "status", status_label).to_lowercase()
+                ),
+                EventKind::StatusChanged => {
+                    let mut t = format!(
+                        "Status changed from {} to {}.",
+                        label(d, "from", status_label),
+                        label(d, "to", status_label)
+                    );
+                    if let Some(r) = d["reason"].as_str() {
+                        t.push_str(&format!(" Reason: {r}"));
+                    }
+                    if let Some(r) = d["closure_reason"].as_str().and_then(ClosureReason::parse) {
+                        t.push_str(&format!(" Closure reason: {}.", r.label()));
+                    }
+                    t
+                }
+                EventKind::NoteAdded => String::new(),
+                EventKind::NoteAmended => {
+                    let reason = notes
+                        .values()
+                        .flat_map(|n| n.amendments.iter())
+                        .find(|a| a.id.as_str() == e.subject_id)
+                        .map(|a| a.reason.clone())
+                        .unwrap_or_default();
+                    format!("Note amended. Reason: {reason}")
+                }
+                EventKind::OutcomeAdded => match outcome_by_id.get(&e.subject_id) {
+                    Some(o) => format!(
+                        "Required outcome set: {}{}",
+                        o.description,
+                        o.target_date
+                            .map(|t| format!(" (target {})", day(t)))
+                            .unwrap_or_default()
+                    ),
+                    None => "Required outcome set.".into(),
+                },
+                EventKind::OutcomeProgress => match progress_by_id.get(&e.subject_id) {
+                    Some((o, p)) => format!(
+                        "Progress on \"{}\" — now {}: {}",
+                        o.description,
+                        p.status.label().to_lowercase(),
+                        p.text
+                    ),
+                    None => "Outcome progress recorded.".into(),
+                },
+                EventKind::ObstacleRaised => match obstacle_by_id.get(&e.subject_id) {
+                    Some(o) => format!(
+                        "Obstacle raised ({}): {}",
+                        o.category.label(),
+                        o.description
+                    ),
+                    None => "Obstacle raised.".into(),
+                },
+                EventKind::ObstacleResolved => match obstacle_by_id.get(&e.subject_id) {
+                    Some(o) => format!(
+                        "Obstacle resolved ({}): {}",
+                        o.category.label(),
+                        o.resolution.clone().unwrap_or_default()
+                    ),
+                    None => "Obstacle resolved.".into(),
+                },
+                EventKind::TaskAdded => match task_by_id.get(&e.subject_id) {
+                    Some(t) => format!(
+                        "Task added: {}{}{}",
+                        t.title,
+                        t.due_date
+                            .map(|d| format!(", due {}", day(d)))
+                            .unwrap_or_default(),
+                        t.assignee_name
+                            .as_ref()
+                            .map(|a| format!(", for {a}"))
+                            .unwrap_or_default()
+                    ),
+                    None => "Task added.".into(),
+                },
+                EventKind::TaskStatusChanged => {
+                    let title = task_by_id
+                        .get(&e.subject_id)
+                        .map(|t| t.title.clone())
+                        .unwrap_or_default();
+                    format!(
+                        "Task \"{title}\" marked {}.",
+                        label(d, "to", task_label).to_lowercase()
+                    )
+                }
+            };
+            TimelineView {
+                kind: e.kind.label(),
+                kind_code: e.kind.as_str(),
+                at: when(e.at, &state.tz),
+                recorded: when(e.recorded_at, &state.tz),
+                actor: e.actor_name.clone(),
+                text,
+                note: (e.kind == EventKind::NoteAdded)
+                    .then(|| notes.get(&e.subject_id).map(|n| note_view(n, state)))
+                    .flatten(),
+            }
+        })
+        .collect();
+
+    Ok(CasePage {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        outcomes: outcomes
+            .iter()
+            .map(|o| OutcomeView {
+                id: o.id.to_string(),
+                description: o.description.clone(),
+                target: o.target_date.map(day).unwrap_or_default(),
+                status: o.status.label(),
+                status_code: o.status.as_str(),
+                progress: o
+                    .progress
+                    .iter()
+                    .map(|p| {
+                        (
+                            when(p.recorded_at, &state.tz),
+                            p.author_name.clone(),
+                            p.status.label(),
+                            p.text.clone(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+        obstacles: obstacles
+            .iter()
+            .map(|o| ObstacleView {
+                id: o.id.to_string(),
+                category: o.category.label(),
+                description: o.description.clone(),
+                raised: when(o.raised_at, &state.tz),
+                resolved: o
+                    .resolved_at
+                    .map(|t| when(t, &state.tz))
+                    .unwrap_or_default(),
+                resolution: o.resolution.clone().unwrap_or_default(),
+            })
+            .collect(),
+        tasks: tasks
+            .iter()
+            .map(|t| TaskView {
+                id: t.id.to_string(),
+                title: t.title.clone(),
+                due: t.due_date.map(day).unwrap_or_default(),
+                overdue: t.status == TaskStatus::Open && t.due_date.is_some_and(|d| d < today),
+                assignee: t
+                    .assignee_name
+                    .clone()
+                    .unwrap_or_else(|| "Unassigned".into()),
+                status: t.status.label(),
+                open: t.status == TaskStatus::Open,
+            })
+            .collect(),
+        timeline,
+        errors,
+        outcome_statuses: OutcomeStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+    })
+}
+
+/// Handles `GET /cases/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    render(&case_page(&state, &viewer, &case, FormErrors::default()).await?)
+}
+
+/// Re-show the case page with a problem from one of its small forms.
+async fn case_with_error(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    field: &str,
+    message: &str,
+) -> Result<Response, PageError> {
+    let mut errors = FormErrors::default();
+    errors.push(field, message);
+    render_invalid(&case_page(state, viewer, case, errors).await?)
+}
+
+// ---- New case -------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "case_form.html")]
+pub struct CaseForm {
+    pub chrome: Chrome,
+    pub client_id: String,
+    pub client_name: String,
+    pub errors: FormErrors,
+    pub title: String,
+    pub area: String,
+    pub complexity: String,
+    pub status: String,
+    pub owner: String,
+    pub areas: Vec<(&'static str, &'static str)>,
+    pub complexities: Vec<(&'static str, &'static str)>,
+    pub owners: Vec<(String, String)>,
+}
+
+const CASE_LABELS: &[(&str, &str)] = &[
+    ("title", "Case title"),
+    ("service_area", "Service area"),
+    ("complexity", "Complexity"),
+    ("status", "Starting status"),
+    ("owner_id", "Owner"),
+];
+
+async fn case_form(
+    state: &AppState,
+    viewer: &Viewer,
+    client: &caseload_store::Client,
+    fields: &Fields,
+    errors: FormErrors,
+) -> Result<CaseForm, PageError> {
+    let owners = match &viewer.user.team_id {
+        Some(team) => state
+            .store
+            .team_summary(team, state.today())
+            .await?
+            .into_iter()
+            .map(|m| (m.user.id.to_string(), m.user.name))
+            .collect(),
+        None => vec![(viewer.user.id.to_string(), viewer.user.name.clone())],
+    };
+    Ok(CaseForm {
+        chrome: viewer.chrome("caseload"),
+        client_id: client.id.to_string(),
+        client_name: client.name.clone(),
+        errors,
+        title: fields.get("title").to_owned(),
+        area: fields.get("service_area").to_owned(),
+        complexity: fields.opt("complexity").unwrap_or("medium").to_owned(),
+        status: fields.opt("status").unwrap_or("open").to_owned(),
+        owner: fields
+            .opt("owner_id")
+            .map(str::to_owned)
+            .unwrap_or_else(|| viewer.user.id.to_string()),
+        areas: ServiceArea::ALL
+            .iter()
+            .map(|a| (a.as_str(), a.label()))
+            .collect(),
+        complexities: Complexity::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label()))
+            .collect(),
+        owners,
+    })
+}
+
+/// Handles `GET /clients/{id}/cases/new`.
+pub async fn new_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    viewer.require_case_worker()?;
+    let client = super::clients::visible_client(&state, &viewer, &id).await?;
+    render(
+        &case_form(
+            &state,
+            &viewer,
+            &client,
+            &Fields::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
+}
+
+/// Handles `POST /clients/{id}/cases/new`.
+pub async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    viewer.require_case_worker()?;
+    let client = super::clients::visible_client(&state, &viewer, &id).await?;
+    let mut errors = FieldErrors::new();
+    let title = errors.take(single_line("title", fields.get("title"), limits::TITLE));
+    let area = ServiceArea::parse(fields.get("service_area"));
+    if area.is_none() {
+        errors.push("service_area", "must be chosen");
+    }
+    let complexity = Complexity::parse(fields.get("complexity"));
+    if complexity.is_none() {
+        errors.push("complexity", "must be chosen");
+    }
+    let status = match fields.get("status") {
+        "referral" => Some(CaseStatus::Referral),
+        "open" | "" => Some(CaseStatus::Open),
+        _ => {
+            errors.push("status", "must be referral or open");
+            None
+        }
+    };
+    let owner = match UserId::parse(fields.get("owner_id")) {
+        None => {
+            errors.push("owner_id", "must be someone in your team");
+            None
+        }
+        Some(id) => match state.store.get_user(&id).await {
+            Ok(u)
+                if u.active
+                    && u.role.works_cases()
+                    && viewer.user.actor().can_assign_to(&u.id, u.team_id.as_ref()) =>
+            {
+                Some(u)
+            }
+            Ok(_) | Err(StoreError::NotFound(_)) => {
+                errors.push(
+                    "owner_id",
+                    "must be an active practitioner or supervisor in your team",
+                );
+                None
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let (Some(title), Some(area), Some(complexity), Some(status), Some(owner)) =
+        (title, area, complexity, status, owner)
+    else {
+        let errors = FormErrors::labelled(&errors, CASE_LABELS);
+        return render_invalid(&case_form(&state, &viewer, &client, &fields, errors).await?);
+    };
+    let Some(team_id) = owner.team_id.clone() else {
+        return Err(PageError::Forbidden);
+    };
+    let new = NewCase {
+        client_id: client.id,
+        title,
+        service_area: area,
+        complexity,
+        owner_id: owner.id,
+        team_id,
+        status,
+    };
+    let case = state
+        .store
+        .create_case(&new, &viewer.write_ctx(&state))
+        .await?;
+    Ok(see_other(&format!("/cases/{}", case.id)))
+}
+
+// ---- Status -----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "status_form.html")]
+pub struct StatusForm {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub errors: FormErrors,
+    pub choices: Vec<(&'static str, &'static str)>,
+    pub chosen: String,
+    pub reason: String,
+    pub closure_reasons: Vec<(&'static str, &'static str)>,
+    pub closure_reason: String,
+    pub closure_summary: String,
+}
+
+const STATUS_LABELS: &[(&str, &str)] = &[
+    ("status", "New status"),
+    ("reason", "Reason"),
+    ("closure_reason", "Closure reason"),
+    ("closure_summary", "Closure summary"),
+];
+
+fn status_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    fields: &Fields,
+    errors: FormErrors,
+) -> StatusForm {
+    StatusForm {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        errors,
+        choices: case
+            .status
+            .next()
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        chosen: fields.get("status").to_owned(),
+        reason: fields.get("reason").to_owned(),
+        closure_reasons: ClosureReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        closure_reason: fields.get("closure_reason").to_owned(),
+        closure_summary: fields.get("closure_summary").to_owned(),
+    }
+}
+
+/// Handles `GET /cases/{id}/status`.
+pub async fn status_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    render(&status_form(
+        &state,
+        &viewer,
+        &case,
+        &Fields::default(),
+        FormErrors::default(),
+    ))
+}
+
+/// Handles `POST /cases/{id}/status`.
+pub async fn change_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let Some(status) = CaseStatus::parse(fields.get("status")) else {
+        let errors = FormErrors::labelled(
+            &FieldErrors::single("status", "must be chosen"),
+            STATUS_LABELS,
+        );
+        return render_invalid(&status_form(&state, &viewer, &case, &fields, errors));
+    };
+    let body = StatusChangeBody {
+        status,
+        reason: fields.opt("reason").map(str::to_owned),
+        closure_reason: fields.opt("closure_reason").and_then(ClosureReason::parse),
+        closure_summary: fields.opt("closure_summary").map(str::to_owned),
+    };
+    let change = match parse_status_change(&case, &body) {
+        Ok(c) => c,
+        Err(crate::problem::ApiError::Validation(errors)) => {
+            return render_invalid(&status_form(
+                &state,
+                &viewer,
+                &case,
+                &fields,
+                FormErrors::labelled(&errors, STATUS_LABELS),
+            ));
+        }
+        Err(e) => {
+            let message = e.problem().detail;
+            let errors =
+                FormErrors::labelled(&FieldErrors::single("status", message), &[("status", "")]);
+            return render_invalid(&status_form(&state, &viewer, &case, &fields, errors));
+        }
+    };
+    state
+        .store
+        .change_case_status(&case.id, &change, &viewer.write_ctx(&state))
+        .await?;
+    Ok(see_other(&format!("/cases/{}", case.id)))
+}
+
+// ---- Outcomes, obstacles, tasks ---------------------------------------------
+
+#[derive(Template)]
+#[template(path = "item_form.html")]
+pub struct ItemForm {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub errors: FormErrors,
+    pub kind: &'static str,
+    pub fields: Fields,
+    pub categories: Vec<(&'static str, &'static str)>,
+    pub assignees: Vec<(String, String)>,
+}
+
+async fn item_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    kind: &'static str,
+    fields: Fields,
+    errors: FormErrors,
+) -> Result<ItemForm, PageError> {
+    let assignees = if kind == "task" {
+        state
+            .store
+            .team_summary(&case.team_id, state.today())
+            .await?
+            .into_iter()
+            .map(|m| (m.user.id.to_string(), m.user.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ItemForm {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        errors,
+        kind,
+        fields,
+        categories: ObstacleCategory::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label()))
+            .collect(),
+        assignees,
+    })
+}
+
+fn parse_date(field: &str, value: &str, errors: &mut FieldErrors) -> Option<Date> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    match value.trim().parse::<Date>() {
+        Ok(d) if (2000..=2200).contains(&d.year()) => Some(d),
+        _ => {
+            errors.push(field, "must be a real date, like 2026-03-31");
+            None
+        }
+    }
+}
+
+/// Handles `GET /cases/{id}/outcomes/new`.
+pub async fn outcome_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    render(
+        &item_form(
+            &state,
+            &viewer,
+            &case,
+            "outcome",
+            Fields::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
+}
+
+/// Handles `POST /cases/{id}/outcomes/new`.
+pub async fn add_outcome(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let mut errors = FieldErrors::new();
+    let target = parse_date("target_date", fields.get("target_date"), &mut errors);
+    let new = match crate::api::outcomes::parse_outcome(&case.id, fields.get("description"), target)
+    {
+        Ok(n) if errors.is_empty() => n,
+        other => {
+            if let Err(e) = other {
+                errors.0.extend(e.0);
+            }
+            let labels = &[("description", "Outcome"), ("target_date", "Target date")];
+            return render_invalid(
+                &item_form(
+                    &state,
+                    &viewer,
+                    &case,
+                    "outcome",
+                    fields,
+                    FormErrors::labelled(&errors, labels),
+                )
+                .await?,
+            );
+        }
+    };
+    state
+        .store
+        .add_outcome(&new, &viewer.write_ctx(&state))
+        .await?;
+    Ok(see_other(&format!("/cases/{}#outcomes", case.id)))
+}
+
+/// Handles `POST /cases/{id}/outcomes/{outcome_id}/progress`.
+pub async fn outcome_progress(
+    State(state): State<AppState>,
+    Path((id, outcome_id)): Path<(String, String)>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let outcome_id = OutcomeId::parse(&outcome_id).ok_or(PageError::NotFound)?;
+    let outcome = state.store.get_outcome(&outcome_id).await?;
+    if outcome.case_id != case.id {
+        return Err(PageError::NotFound);
+    }
+    let Some(status) = OutcomeStatus::parse(fields.get("status")) else {
+        return case_with_error(
+            &state,
+            &viewer,
+            &case,
+            &format!("progress-{outcome_id}"),
+            "Choose the outcome's status",
+        )
+        .await;
+    };
+    let text = match prose("text", fields.get("text"), limits::SUMMARY) {
+        Ok(t) => t,
+        Err(e) => {
+            return case_with_error(
+                &state,
+                &viewer,
+                &case,
+                &format!("progress-{outcome_id}"),
+                &format!("Progress {}", e.message),
+            )
+            .await;
+        }
+    };
+    state
+        .store
+        .add_outcome_progress(
+            &NewProgress {
+                outcome_id,
+                status,
+                text,
+            },
+            &viewer.write_ctx(&state),
+        )
+        .await?;
+    Ok(see_other(&format!("/cases/{}#outcomes", case.id)))
+}
+
+/// Handles `GET /cases/{id}/obstacles/new`.
+pub async fn obstacle_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    render(
+        &item_form(
+            &state,
+            &viewer,
+            &case,
+            "obstacle",
+            Fields::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
+}
+
+/// Handles `POST /cases/{id}/obstacles/new`.
+pub async fn add_obstacle(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let mut errors = FieldErrors::new();
+    let category = ObstacleCategory::parse(fields.get("category"));
+    if category.is_none() {
+        errors.push("category", "must be chosen");
+    }
+    let description = errors.take(prose(
+        "description",
+        fields.get("description"),
+        limits::SUMMARY,
+    ));
+    let (Some(category), Some(description)) = (category, description) else {
+        let labels = &[("category", "Category"), ("description", "Description")];
+        return render_invalid(
+            &item_form(
+                &state,
+                &viewer,
+                &case,
+                "obstacle",
+                fields,
+                FormErrors::labelled(&errors, labels),
+            )
+            .await?,
+        );
+    };
+    state
+        .store
+        .add_obstacle(
+            &NewObstacle {
+                case_id: case.id.clone(),
+                category,
+                description,
+            },
+            &viewer.write_ctx(&state),
+        )
+        .await?;
+    Ok(see_other(&format!("/cases/{}#obstacles", case.id)))
+}
+
+/// Handles `POST /cases/{id}/obstacles/{obstacle_id}/resolve`.
+pub async fn resolve_obstacle(
+    State(state): State<AppState>,
+    Path((id, obstacle_id)): Path<(String, String)>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let obstacle_id = ObstacleId::parse(&obstacle_id).ok_or(PageError::NotFound)?;
+    let obstacle = state.store.get_obstacle(&obstacle_id).await?;
+    if obstacle.case_id != case.id {
+        return Err(PageError::NotFound);
+    }
+    let resolution = match prose("resolution", fields.get("resolution"), limits::SUMMARY) {
+        Ok(r) => r,
+        Err(e) => {
+            return case_with_error(
+                &state,
+                &viewer,
+                &case,
+                &format!("resolve-{obstacle_id}"),
+                &format!("How it was resolved {}", e.message),
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .resolve_obstacle(&obstacle_id, &resolution, &viewer.write_ctx(&state))
+        .await
+    {
+        Ok(_) | Err(StoreError::Conflict(_)) => {
+            Ok(see_other(&format!("/cases/{}#obstacles", case.id)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Handles `GET /cases/{id}/tasks/new`.
+pub async fn task_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let fields = Fields(vec![("assignee_id".into(), viewer.user.id.to_string())]);
+    render(
+        &item_form(
+            &state,
+            &viewer,
+            &case,
+            "task",
+            fields,
+            FormErrors::default(),
+        )
+        .await?,
+    )
+}
+
+/// Handles `POST /cases/{id}/tasks/new`.
+pub async fn add_task(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let mut errors = FieldErrors::new();
+    let due = parse_date("due_date", fields.get("due_date"), &mut errors);
+    let parsed = crate::api::tasks::parse_task(
+        &state,
+        &case,
+        fields.get("title"),
+        due,
+        fields.opt("assignee_id"),
+    )
+    .await;
+    let new = match parsed {
+        Ok(n) if errors.is_empty() => n,
+        Ok(_) => return invalid_task(&state, &viewer, &case, fields, errors).await,
+        Err(crate::problem::ApiError::Validation(e)) => {
+            errors.0.extend(e.0);
+            return invalid_task(&state, &viewer, &case, fields, errors).await;
+        }
+        Err(_) => {
+            return Err(PageError::Internal {
+                reference: viewer.request_id.clone(),
+            });
+        }
+    };
+    state
+        .store
+        .add_task(&new, &viewer.write_ctx(&state))
+        .await?;
+    Ok(see_other(&format!("/cases/{}#tasks", case.id)))
+}
+
+async fn invalid_task(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    fields: Fields,
+    errors: FieldErrors,
+) -> Result<Response, PageError> {
+    let labels = &[
+        ("title", "Task"),
+        ("due_date", "Due date"),
+        ("assignee_id", "Assignee"),
+    ];
+    render_invalid(
+        &item_form(
+            state,
+            viewer,
+            case,
+            "task",
+            fields,
+            FormErrors::labelled(&errors, labels),
+        )
+        .await?,
+    )
+}
+
+/// Handles `POST /cases/{id}/tasks/{task_id}/status`.
+pub async fn task_status(
+    State(state): State<AppState>,
+    Path((id, task_id)): Path<(String, String)>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let task_id = TaskId::parse(&task_id).ok_or(PageError::NotFound)?;
+    let task = state.store.get_task(&task_id).await?;
+    if task.case_id != case.id {
+        return Err(PageError::NotFound);
+    }
+    let Some(to) = TaskStatus::parse(fields.get("status")) else {
+        return case_with_error(
+            &state,
+            &viewer,
+            &case,
+            "tasks",
+            "Choose what to do with the task",
+        )
+        .await;
+    };
+    if to != task.status {
+        match state
+            .store
+            .set_task_status(&task_id, task.status, to, &viewer.write_ctx(&state))
+            .await
+        {
+            // Someone else changed it meanwhile: show the page as it now is.
+            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(see_other(&format!("/cases/{}#tasks", case.id)))
+}
+
+/// Used by the client page: a case list entry.
+pub fn client_case_line(case: &Case) -> (String, String, &'static str, &'static str) {
+    (
+        case.id.to_string(),
+        case.title.clone(),
+        case.service_area.label(),
+        case.status.label(),
+    )
+}

@@ -1,0 +1,521 @@
+//! The pages: server-rendered, accessible HTML that works without
+//! JavaScript. Sign-in makes a server-side session (cookie `HttpOnly`,
+//! `SameSite=Lax`, `Secure` behind HTTPS); every state-changing form is
+//! checked for its origin and its session's CSRF token. Pages apply the same
+//! need-to-know rules as the API: another team's case is a 404, logged and
+//! audited.
+
+pub mod admin;
+pub mod caseload;
+pub mod cases;
+pub mod clients;
+pub mod format;
+pub mod notes;
+pub mod session;
+pub mod team;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use caseload_domain::ids::CaseId;
+use caseload_domain::users::Role;
+use caseload_store::{Case, NewAuditEvent, StoreError, User};
+
+use crate::AppState;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/caseload") }))
+        .route(
+            "/sign-in",
+            get(session::sign_in_page).post(session::sign_in),
+        )
+        .route("/sign-out", post(session::sign_out))
+        .route("/caseload", get(caseload::my_caseload))
+        .route("/clients", get(clients::list))
+        .route("/clients/new", get(clients::new_page).post(clients::create))
+        .route("/clients/{id}", get(clients::show))
+        .route(
+            "/clients/{id}/cases/new",
+            get(cases::new_page).post(cases::create),
+        )
+        .route("/cases/{id}", get(cases::show))
+        .route(
+            "/cases/{id}/status",
+            get(cases::status_page).post(cases::change_status),
+        )
+        .route(
+            "/cases/{id}/notes/new",
+            get(notes::new_page).post(notes::create),
+        )
+        .route(
+            "/notes/{id}/amend",
+            get(notes::amend_page).post(notes::amend),
+        )
+        .route(
+            "/cases/{id}/outcomes/new",
+            get(cases::outcome_page).post(cases::add_outcome),
+        )
+        .route(
+            "/cases/{id}/outcomes/{outcome_id}/progress",
+            post(cases::outcome_progress),
+        )
+        .route(
+            "/cases/{id}/obstacles/new",
+            get(cases::obstacle_page).post(cases::add_obstacle),
+        )
+        .route(
+            "/cases/{id}/obstacles/{obstacle_id}/resolve",
+            post(cases::resolve_obstacle),
+        )
+        .route(
+            "/cases/{id}/tasks/new",
+            get(cases::task_page).post(cases::add_task),
+        )
+        .route(
+            "/cases/{id}/tasks/{task_id}/status",
+            post(cases::task_status),
+        )
+        .route("/team", get(team::team))
+        .route("/team/{user_id}", get(team::member))
+        .route("/admin/users", get(admin::users))
+        .route(
+            "/admin/users/new",
+            get(admin::new_user_page).post(admin::create_user),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(admin::edit_user_page).post(admin::update_user),
+        )
+        .route("/admin/teams", get(admin::teams).post(admin::create_team))
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
+        .with_state(state)
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    static_asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    static_asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    )
+}
+
+fn static_asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+/// What every page's header needs: who is signed in, what they may reach,
+/// and the CSRF token for the sign-out button.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub user_name: String,
+    pub role: &'static str,
+    pub works_cases: bool,
+    pub supervisor: bool,
+    pub admin: bool,
+    pub csrf: String,
+    pub current: &'static str,
+}
+
+/// A signed-in person looking at pages.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: User,
+    pub csrf: String,
+    pub session_hash: String,
+    pub request_id: String,
+}
+
+impl Viewer {
+    pub fn chrome(&self, current: &'static str) -> Chrome {
+        Chrome {
+            user_name: self.user.name.clone(),
+            role: self.user.role.label(),
+            works_cases: self.user.role.works_cases(),
+            supervisor: self.user.role == Role::Supervisor,
+            admin: self.user.role == Role::Admin,
+            csrf: self.csrf.clone(),
+            current,
+        }
+    }
+
+    pub fn write_ctx(&self, state: &AppState) -> caseload_store::WriteCtx {
+        caseload_store::WriteCtx {
+            actor: self.user.id.clone(),
+            at: state.clock.now(),
+            request_id: self.request_id.clone(),
+        }
+    }
+
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        action: &str,
+        object_type: &'static str,
+        id: Option<&str>,
+    ) -> Result<(), PageError> {
+        state
+            .store
+            .record_audit(&NewAuditEvent {
+                at: state.clock.now(),
+                actor: Some(self.user.id.clone()),
+                action: action.to_owned(),
+                object_type,
+                object_id: id.map(str::to_owned),
+                request_id: self.request_id.clone(),
+            })
+            .await
+            .map_err(PageError::from)
+    }
+
+    /// Log and audit a denied look at a record; answer "not found".
+    pub async fn denied(&self, state: &AppState, object_type: &'static str, id: &str) -> PageError {
+        tracing::warn!(user = %self.user.id, role = %self.user.role, object_type, object_id = id,
+            request_id = %self.request_id, "access denied (page)");
+        if let Err(e) = self
+            .audit(
+                state,
+                &format!("{object_type}.denied"),
+                object_type,
+                Some(id),
+            )
+            .await
+        {
+            return e;
+        }
+        PageError::NotFound
+    }
+
+    /// Only practitioners and supervisors work with case records.
+    pub fn require_case_worker(&self) -> Result<(), PageError> {
+        if self.user.role.works_cases() {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
+
+    /// A case this viewer may work on, or 404 (logged when it exists).
+    pub async fn case(&self, state: &AppState, id: &str) -> Result<Case, PageError> {
+        let case_id = CaseId::parse(id).ok_or(PageError::NotFound)?;
+        let case = match state.store.get_case(&case_id).await {
+            Ok(c) => c,
+            Err(StoreError::NotFound(_)) => return Err(PageError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        if !self
+            .user
+            .actor()
+            .can_read_case(&case.owner_id, &case.team_id)
+        {
+            return Err(self.denied(state, "case", id).await);
+        }
+        Ok(case)
+    }
+}
+
+/// Why a page cannot be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// Not signed in (or the session ended): go to the sign-in page.
+    SignIn {
+        next: String,
+        reason: Option<&'static str>,
+    },
+    NotFound,
+    Forbidden,
+    /// A cross-site or token-less form post.
+    Csrf,
+    /// The form was sent twice or the record changed meanwhile.
+    Conflict(String),
+    Internal {
+        reference: String,
+    },
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => PageError::NotFound,
+            StoreError::Conflict(m) => PageError::Conflict(m),
+            StoreError::Other(source) => {
+                let mut bytes = [0u8; 6];
+                let _ = getrandom::fill(&mut bytes);
+                let reference: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                tracing::error!(reference, error = %source, "internal error (page)");
+                PageError::Internal { reference }
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+    reference: Option<&'a str>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message, reference) = match &self {
+            PageError::SignIn { next, reason } => {
+                let mut target = String::from("/sign-in");
+                if next.starts_with('/') && !next.starts_with("//") && next != "/" {
+                    target.push_str("?next=");
+                    target.push_str(&next.replace(['?', '#', '&'], ""));
+                }
+                if reason.is_some() {
+                    target.push_str(if target.contains('?') { "&" } else { "?" });
+                    target.push_str("expired=1");
+                }
+                return Redirect::to(&target).into_response();
+            }
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing here, or you do not have access to it.",
+                None,
+            ),
+            PageError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Not available to you",
+                "Your role does not give access to this page.",
+                None,
+            ),
+            PageError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Form not accepted",
+                "This form was sent from another site, or its security token had expired. Nothing was changed. Go back, reload the page and try again.",
+                None,
+            ),
+            PageError::Conflict(m) => (StatusCode::CONFLICT, "Already done", m.as_str(), None),
+            PageError::Internal { reference } => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Something went wrong on our side. Nothing you had saved was lost. If it happens again, quote the reference below.",
+                Some(reference.as_str()),
+            ),
+        };
+        let page = ErrorPage {
+            title,
+            message,
+            reference,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, title.to_owned()).into_response(),
+        }
+    }
+}
+
+/// Render a template as a page.
+pub fn render<T: Template>(t: &T) -> Result<Response, PageError> {
+    t.render().map(|h| Html(h).into_response()).map_err(|e| {
+        let reference = "template".to_owned();
+        tracing::error!(error = %e, "template failed to render");
+        PageError::Internal { reference }
+    })
+}
+
+/// Render a form re-shown with errors: 422, so scripts and tests can tell.
+pub fn render_invalid<T: Template>(t: &T) -> Result<Response, PageError> {
+    let mut r = render(t)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+/// After a successful form: see the result (POST/redirect/GET).
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+pub const SESSION_COOKIE: &str = "caseload_session";
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let next = parts.uri.path().to_owned();
+        let request_id = crate::request_id::RequestId::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|e| match e {})
+            .0;
+        let Some(secret) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+            return Err(PageError::SignIn { next, reason: None });
+        };
+        let hash = crate::auth::token_hash(secret);
+        let Some(session) = state.store.get_session(&hash).await? else {
+            return Err(PageError::SignIn {
+                next,
+                reason: Some("expired"),
+            });
+        };
+        let now = state.clock.now();
+        let settings = &state.settings;
+        let idle = now.duration_since(session.last_seen_at) > settings.session_idle;
+        let too_old = now.duration_since(session.created_at) > settings.session_absolute;
+        if idle || too_old {
+            state.store.revoke_session(&hash, now).await?;
+            tracing::info!(user = %session.user.id, idle, too_old, "session ended by timeout");
+            return Err(PageError::SignIn {
+                next,
+                reason: Some("expired"),
+            });
+        }
+        // Note activity at most once a minute, not on every request.
+        if now.duration_since(session.last_seen_at) > jiff::SignedDuration::from_secs(60) {
+            state.store.touch_session(&hash, now).await?;
+        }
+        Ok(Viewer {
+            user: session.user,
+            csrf: session.csrf_token,
+            session_hash: hash,
+            request_id,
+        })
+    }
+}
+
+/// Does the request come from our own pages? Browsers say so with
+/// `Sec-Fetch-Site` and `Origin`; either, when present, must agree.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+        if origin == "null" || origin_host != host {
+            return false;
+        }
+    }
+    true
+}
+
+/// A submitted form's fields, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        Some(self.get(name)).filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// A state-changing form from a signed-in viewer: same origin, and carrying
+/// the session's CSRF token. Anything else is refused with 403 and changes
+/// nothing.
+pub struct CsrfForm(pub Viewer, pub Fields);
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequest<AppState> for CsrfForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
+        if !same_origin(&parts.headers) {
+            tracing::warn!(user = %viewer.user.id, "cross-site form post refused");
+            return Err(PageError::Csrf);
+        }
+        let req = Request::from_parts(parts, body);
+        let axum::Form(fields) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(|_| PageError::Csrf)?;
+        let fields = Fields(fields);
+        if !constant_time_eq(fields.get("csrf").as_bytes(), viewer.csrf.as_bytes()) {
+            tracing::warn!(user = %viewer.user.id, "form post without a valid CSRF token refused");
+            return Err(PageError::Csrf);
+        }
+        Ok(CsrfForm(viewer, fields))
+    }
+}
+
+/// Errors keyed by field, for templates.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    /// Messages read "Title is required": each field's label, then the problem.
+    pub fn labelled(errors: &caseload_domain::FieldErrors, labels: &[(&str, &str)]) -> Self {
+        FormErrors(
+            errors
+                .0
+                .iter()
+                .map(|e| {
+                    let label = labels
+                        .iter()
+                        .find(|(f, _)| *f == e.field)
+                        .map(|(_, l)| *l)
+                        .unwrap_or("This field");
+                    (e.field.replace('.', "-"), format!("{label} {}", e.message))
+                })
+                .collect(),
+        )
+    }
+    pub fn get(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or("")
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == field)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn push(&mut self, field: &str, message: &str) {
+        self.0.push((field.to_owned(), message.to_owned()));
+    }
+}

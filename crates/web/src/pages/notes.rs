@@ -1,0 +1,341 @@
+//! Writing notes and amending them. The add-note form keeps everything the
+//! user typed when it is re-shown with errors, and carries a one-time key so
+//! a double-submitted form stores one note. Amendments show what is being
+//! amended and need a reason.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use caseload_domain::notes::{NoteKind, STAR, Template as NoteTemplate, describe_window};
+use caseload_store::StoreError;
+use serde::Deserialize;
+
+use super::cases::{Header, NoteView, header, note_view};
+use super::format::{local_input, parse_local};
+use super::{
+    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_other,
+};
+use crate::AppState;
+use crate::api::notes::{NoteAccess, NoteInput, parse_amendment, parse_new_note, visible_note_for};
+
+pub struct SectionField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "note_form.html")]
+pub struct NoteForm {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub errors: FormErrors,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub kind: String,
+    pub occurred_at: String,
+    pub template: &'static str,
+    pub template_name: &'static str,
+    pub other_template: (&'static str, &'static str),
+    pub sections: Vec<SectionField>,
+    pub late_reason: String,
+    pub window: String,
+    pub submission_key: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteQuery {
+    template: Option<String>,
+}
+
+fn note_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &caseload_store::Case,
+    template: &'static NoteTemplate,
+    fields: &Fields,
+    errors: FormErrors,
+) -> NoteForm {
+    let other = if template.id == "star" {
+        ("soap", "SOAP")
+    } else {
+        ("star", "STAR")
+    };
+    let key = match fields.opt("submission_key") {
+        Some(k) => k.to_owned(),
+        None => crate::auth::new_token()
+            .map(|t| t.trim_start_matches("cl_").to_owned())
+            .unwrap_or_default(),
+    };
+    NoteForm {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        errors,
+        kinds: NoteKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
+        kind: fields.opt("kind").unwrap_or("face_to_face").to_owned(),
+        occurred_at: fields
+            .opt("occurred_at")
+            .map(str::to_owned)
+            .unwrap_or_else(|| local_input(state.clock.now(), &state.tz)),
+        template: template.id,
+        template_name: template.name,
+        other_template: other,
+        sections: template
+            .sections
+            .iter()
+            .map(|(name, label)| SectionField {
+                name,
+                label,
+                value: fields.get(&format!("section_{name}")).to_owned(),
+            })
+            .collect(),
+        late_reason: fields.get("late_reason").to_owned(),
+        window: describe_window(state.settings.note_late_window),
+        submission_key: key,
+    }
+}
+
+/// Handles `GET /cases/{id}/notes/new`.
+pub async fn new_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<NoteQuery>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let template = q
+        .template
+        .as_deref()
+        .and_then(NoteTemplate::find)
+        .unwrap_or(&STAR);
+    render(&note_form(
+        &state,
+        &viewer,
+        &case,
+        template,
+        &Fields::default(),
+        FormErrors::default(),
+    ))
+}
+
+fn labels(template: &NoteTemplate) -> Vec<(String, String)> {
+    let mut l: Vec<(String, String)> = vec![
+        ("kind".into(), "Kind of contact".into()),
+        ("occurred_at".into(), "When it happened".into()),
+        ("late_reason".into(), "Reason for the late entry".into()),
+        ("sections".into(), "The note".into()),
+        ("template".into(), "Template".into()),
+    ];
+    for (name, label) in template.sections {
+        l.push((format!("sections.{name}"), (*label).to_owned()));
+    }
+    l
+}
+
+/// Handles `POST /cases/{id}/notes/new`.
+pub async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let template = NoteTemplate::find(fields.get("template")).unwrap_or(&STAR);
+    let now = state.clock.now();
+    let sections: BTreeMap<String, String> = template
+        .sections
+        .iter()
+        .map(|(name, _)| {
+            (
+                (*name).to_owned(),
+                fields.get(&format!("section_{name}")).to_owned(),
+            )
+        })
+        .collect();
+    let occurred = match fields.opt("occurred_at") {
+        None => String::new(),
+        Some(v) => parse_local(v, &state.tz)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "invalid".into()),
+    };
+    let kind = NoteKind::parse(fields.get("kind"));
+    let input = NoteInput {
+        kind: kind.unwrap_or(NoteKind::FaceToFace),
+        occurred_at: &occurred,
+        template: Some(template.id),
+        sections: &sections,
+        late_reason: fields.opt("late_reason"),
+        submission_key: fields.opt("submission_key"),
+    };
+    let mut result = parse_new_note(&case, &input, now, state.settings.note_late_window);
+    if kind.is_none() {
+        let mut errors = result.err().unwrap_or_default();
+        errors.push("kind", "must be chosen");
+        result = Err(errors);
+    }
+    let new = match result {
+        Ok(n) => n,
+        Err(errors) => {
+            let owned = labels(template);
+            let borrowed: Vec<(&str, &str)> = owned
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            let errors = FormErrors::labelled(&errors, &borrowed);
+            return render_invalid(&note_form(
+                &state, &viewer, &case, template, &fields, errors,
+            ));
+        }
+    };
+    match state.store.add_note(&new, &viewer.write_ctx(&state)).await {
+        Ok(note) => Ok(see_other(&format!("/cases/{}#note-{}", case.id, note.id))),
+        // The same form sent twice: the first one was saved.
+        Err(StoreError::Conflict(_)) => Ok(see_other(&format!("/cases/{}", case.id))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "amend_form.html")]
+pub struct AmendForm {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub note: NoteView,
+    pub errors: FormErrors,
+    pub reason: String,
+    pub sections: Vec<SectionField>,
+}
+
+fn amend_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &caseload_store::Case,
+    note: &caseload_store::Note,
+    fields: Option<&Fields>,
+    errors: FormErrors,
+) -> AmendForm {
+    let template = NoteTemplate::find(&note.template).unwrap_or(&STAR);
+    AmendForm {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        note: note_view(note, state),
+        errors,
+        reason: fields
+            .map(|f| f.get("reason").to_owned())
+            .unwrap_or_default(),
+        sections: template
+            .sections
+            .iter()
+            .map(|(name, label)| SectionField {
+                name,
+                label,
+                value: match fields {
+                    Some(f) => f.get(&format!("section_{name}")).to_owned(),
+                    None => note
+                        .current_sections
+                        .iter()
+                        .find(|s| s.name == *name)
+                        .map(|s| s.text.clone())
+                        .unwrap_or_default(),
+                },
+            })
+            .collect(),
+    }
+}
+
+async fn reachable_note(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(caseload_store::Note, caseload_store::Case), PageError> {
+    match visible_note_for(state, &viewer.user, id).await {
+        Ok(found) => Ok(found),
+        Err(NoteAccess::Missing) => Err(PageError::NotFound),
+        Err(NoteAccess::Denied) => Err(viewer.denied(state, "note", id).await),
+        Err(NoteAccess::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Handles `GET /notes/{id}/amend`.
+pub async fn amend_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (note, case) = reachable_note(&state, &viewer, &id).await?;
+    render(&amend_form(
+        &state,
+        &viewer,
+        &case,
+        &note,
+        None,
+        FormErrors::default(),
+    ))
+}
+
+/// Handles `POST /notes/{id}/amend`. Only sections whose text changed are
+/// recorded in the amendment.
+pub async fn amend(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let (note, case) = reachable_note(&state, &viewer, &id).await?;
+    let template = NoteTemplate::find(&note.template).unwrap_or(&STAR);
+    let changed: BTreeMap<String, String> = template
+        .sections
+        .iter()
+        .filter_map(|(name, _)| {
+            let new = fields.get(&format!("section_{name}"));
+            let old = note
+                .current_sections
+                .iter()
+                .find(|s| s.name == *name)
+                .map(|s| s.text.as_str())
+                .unwrap_or("");
+            (new != old).then(|| ((*name).to_owned(), new.to_owned()))
+        })
+        .collect();
+    let result = if changed.is_empty() {
+        let mut e = caseload_domain::FieldErrors::new();
+        if fields.get("reason").trim().is_empty() {
+            e.push("reason", "is required");
+        }
+        e.push(
+            "sections",
+            "has not changed: edit the text you are correcting",
+        );
+        Err(e)
+    } else {
+        parse_amendment(&note, fields.get("reason"), &changed)
+    };
+    match result {
+        Ok(new) => {
+            state
+                .store
+                .add_amendment(&new, &viewer.write_ctx(&state))
+                .await?;
+            Ok(see_other(&format!("/cases/{}#note-{}", case.id, note.id)))
+        }
+        Err(errors) => {
+            let owned = labels(template);
+            let mut borrowed: Vec<(&str, &str)> = owned
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            borrowed.push(("reason", "Reason for the amendment"));
+            let errors = FormErrors::labelled(&errors, &borrowed);
+            render_invalid(&amend_form(
+                &state,
+                &viewer,
+                &case,
+                &note,
+                Some(&fields),
+                errors,
+            ))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The supervisor's team view (AG14 PC2, PC12): each member's open cases and
+//! overdue tasks, linking into their caseload.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use caseload_domain::ids::UserId;
+use caseload_domain::users::Role;
+
+use super::caseload::{CaseloadQuery, build};
+use super::{Chrome, PageError, Viewer, render};
+use crate::AppState;
+
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub role: &'static str,
+    pub open_cases: i64,
+    pub overdue_tasks: i64,
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+pub struct TeamPage {
+    pub chrome: Chrome,
+    pub team: String,
+    pub members: Vec<MemberRow>,
+    pub total_open: i64,
+    pub total_overdue: i64,
+}
+
+fn require_supervisor(viewer: &Viewer) -> Result<caseload_domain::ids::TeamId, PageError> {
+    match (&viewer.user.role, &viewer.user.team_id) {
+        (Role::Supervisor, Some(team)) => Ok(team.clone()),
+        _ => Err(PageError::Forbidden),
+    }
+}
+
+/// Handles `GET /team`.
+pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    let team_id = require_supervisor(&viewer)?;
+    let members = state.store.team_summary(&team_id, state.today()).await?;
+    let team = state
+        .store
+        .list_teams()
+        .await?
+        .into_iter()
+        .find(|t| t.id == team_id)
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let rows: Vec<MemberRow> = members
+        .iter()
+        .map(|m| MemberRow {
+            id: m.user.id.to_string(),
+            name: m.user.name.clone(),
+            role: m.user.role.label(),
+            open_cases: m.open_cases,
+            overdue_tasks: m.overdue_tasks,
+        })
+        .collect();
+    render(&TeamPage {
+        chrome: viewer.chrome("team"),
+        team,
+        total_open: rows.iter().map(|r| r.open_cases).sum(),
+        total_overdue: rows.iter().map(|r| r.overdue_tasks).sum(),
+        members: rows,
+    })
+}
+
+/// Handles `GET /team/{user_id}`: a team member's caseload.
+pub async fn member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(user_id): Path<String>,
+    Query(q): Query<CaseloadQuery>,
+) -> Result<Response, PageError> {
+    let team_id = require_supervisor(&viewer)?;
+    let id = UserId::parse(&user_id).ok_or(PageError::NotFound)?;
+    let member = state.store.get_user(&id).await?;
+    if member.team_id.as_ref() != Some(&team_id) {
+        return Err(viewer.denied(&state, "user", &user_id).await);
+    }
+    let rows = state.store.caseload(&member.id, state.today()).await?;
+    viewer
+        .audit(&state, "case.list", "user", Some(member.id.as_str()))
+        .await?;
+    let mut page = build(
+        &state,
+        &viewer,
+        rows,
+        &q,
+        format!("Caseload of {}", member.name),
+        format!("/team/{}", member.id),
+    );
+    page.chrome.current = "team";
+    page.intro = format!("{}'s active cases, as they see them.", member.name);
+    page.can_add = false;
+    render(&page)
+}
