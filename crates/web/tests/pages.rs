@@ -1,0 +1,807 @@
+//! The pages, as a browser meets them: sign-in and sessions, CSRF, access,
+//! escaping, forms that keep what was typed, and security headers.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use caseload_store::Store;
+use serde_json::json;
+use support::{Resp, TestApp};
+
+const PASSWORD: &str = "plum kettle orbit";
+
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookie: String,
+}
+
+impl Resp {
+    fn html(&self) -> &str {
+        self.body.as_str().unwrap_or("")
+    }
+    fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a csrf field") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn set_password(app: &TestApp, email: &str) {
+    let user = app.store.find_user_by_email(email).await.unwrap().unwrap();
+    app.store
+        .set_password(&user.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
+        .await
+        .unwrap();
+}
+
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+    site: &str,
+) -> Resp {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "caseload.test")
+        .header("sec-fetch-site", site);
+    if site == "same-origin" {
+        req = req.header("origin", "http://caseload.test");
+    }
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    app.raw(req.body(Body::from(form_body(fields))).unwrap())
+        .await
+}
+
+async fn sign_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+    set_password(app, email).await;
+    let r = post_form(
+        app,
+        "/sign-in",
+        None,
+        &[("email", email), ("password", PASSWORD), ("next", "")],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html());
+    let set_cookie = r
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    Browser { app, cookie }
+}
+
+impl Browser<'_> {
+    async fn get(&self, path: &str) -> Resp {
+        let req = Request::builder()
+            .uri(path)
+            .header("cookie", &self.cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.app.raw(req).await
+    }
+    /// Fetch a page, then submit its form with the page's CSRF token.
+    async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
+        let csrf = csrf_of(self.get(page).await.html());
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        all.extend_from_slice(fields);
+        post_form(self.app, action, Some(&self.cookie), &all, "same-origin").await
+    }
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers() {
+    let app = TestApp::new().await;
+    let r = app.call(Method::GET, "/sign-in", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let csp = r
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(r.headers.get("x-frame-options").unwrap(), "DENY");
+    assert!(r.headers.contains_key("referrer-policy"));
+    assert_eq!(r.headers.get("cache-control").unwrap(), "no-store");
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = b.get("/caseload").await;
+    assert_eq!(page.headers.get("cache-control").unwrap(), "no-store");
+    assert!(page.html().contains("Skip to main content"));
+    let css = app.call(Method::GET, "/static/app.css", None, None).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}
+
+#[tokio::test]
+async fn signing_in_makes_a_server_side_session_with_a_safe_cookie() {
+    let app = TestApp::new().await;
+    let anon = app.call(Method::GET, "/caseload", None, None).await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.location(), "/sign-in?next=/caseload");
+    set_password(&app, "ann@example.org").await;
+    let r = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[
+            ("email", "ANN@example.org"),
+            ("password", PASSWORD),
+            ("next", "/clients"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/clients");
+    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("caseload_session="));
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "not Secure unless configured for HTTPS"
+    );
+    let secret = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("caseload_session=");
+    let stored = app
+        .store
+        .get_session(&caseload_web::auth::token_hash(secret))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.user.email, "ann@example.org");
+    let offsite = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[
+            ("email", "ann@example.org"),
+            ("password", PASSWORD),
+            ("next", "https://evil.example/"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(
+        offsite.location(),
+        "/caseload",
+        "never redirect off-site after sign-in"
+    );
+}
+
+#[tokio::test]
+async fn a_new_session_id_at_sign_in_and_sign_out_ends_it_on_the_server() {
+    let app = TestApp::new().await;
+    let first = sign_in(&app, "ann@example.org").await;
+    let again = post_form(
+        &app,
+        "/sign-in",
+        Some(&first.cookie),
+        &[("email", "ann@example.org"), ("password", PASSWORD)],
+        "same-origin",
+    )
+    .await;
+    let second_cookie = again
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(second_cookie, first.cookie);
+    assert_eq!(
+        first.get("/caseload").await.status,
+        StatusCode::SEE_OTHER,
+        "the old session was ended"
+    );
+    let second = Browser {
+        app: &app,
+        cookie: second_cookie,
+    };
+    assert_eq!(second.get("/caseload").await.status, StatusCode::OK);
+    let out = second.submit("/caseload", "/sign-out", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        out.headers
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let after = second.get("/caseload").await;
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "a copied cookie is useless after sign-out"
+    );
+    assert!(after.location().contains("expired=1"));
+}
+
+#[tokio::test]
+async fn sessions_end_after_the_idle_and_absolute_timeouts() {
+    let app = TestApp::new().await;
+    let b = sign_in(&app, "ann@example.org").await;
+    app.advance(29);
+    assert_eq!(b.get("/caseload").await.status, StatusCode::OK);
+    app.advance(31);
+    assert_eq!(
+        b.get("/caseload").await.status,
+        StatusCode::SEE_OTHER,
+        "30 minutes idle"
+    );
+
+    let busy = sign_in(&app, "bob@example.org").await;
+    for _ in 0..35 {
+        app.advance(20);
+        assert_eq!(busy.get("/caseload").await.status, StatusCode::OK);
+    }
+    app.advance(21);
+    assert_eq!(
+        busy.get("/caseload").await.status,
+        StatusCode::SEE_OTHER,
+        "12 hours after sign-in, however busy"
+    );
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_refused_then_throttled() {
+    let app = TestApp::new().await;
+    set_password(&app, "ann@example.org").await;
+    let wrong = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[
+            ("email", "ann@example.org"),
+            ("password", "not the password"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .html()
+            .contains("email address or password is not right")
+    );
+    assert!(
+        wrong.html().contains("value=\"ann@example.org\""),
+        "the email is kept"
+    );
+    let nobody = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[
+            ("email", "nobody@example.org"),
+            ("password", "whatever it is"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(
+        nobody.status,
+        StatusCode::UNAUTHORIZED,
+        "the same answer for unknown accounts"
+    );
+    for _ in 0..4 {
+        post_form(
+            &app,
+            "/sign-in",
+            None,
+            &[("email", "ann@example.org"), ("password", "still wrong")],
+            "same-origin",
+        )
+        .await;
+    }
+    let blocked = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[("email", "ann@example.org"), ("password", PASSWORD)],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    app.advance(16);
+    let ok = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[("email", "ann@example.org"), ("password", PASSWORD)],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn cross_site_and_tokenless_posts_are_refused_and_change_nothing() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let csrf = csrf_of(b.get(&format!("/cases/{case}/notes/new")).await.html());
+    let note = [
+        ("csrf", csrf.as_str()),
+        ("kind", "phone"),
+        ("occurred_at", "2026-03-02T08:30"),
+        ("section_situation", "Forged"),
+    ];
+    let path = format!("/cases/{case}/notes/new");
+    let cross = post_form(&app, &path, Some(&b.cookie), &note, "cross-site").await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    let mut no_token = note.to_vec();
+    no_token.remove(0);
+    let tokenless = post_form(&app, &path, Some(&b.cookie), &no_token, "same-origin").await;
+    assert_eq!(tokenless.status, StatusCode::FORBIDDEN);
+    let forged_origin = app
+        .raw(
+            Request::builder()
+                .method(Method::POST)
+                .uri(&path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("host", "caseload.test")
+                .header("origin", "https://evil.example")
+                .header("cookie", &b.cookie)
+                .body(Body::from(form_body(&note)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(forged_origin.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("notes").await, 0);
+    let ok = post_form(&app, &path, Some(&b.cookie), &note, "same-origin").await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
+    assert_eq!(app.count("notes").await, 1);
+}
+
+#[tokio::test]
+async fn the_caseload_lists_my_cases_with_what_needs_attention() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    app.post(
+        &format!("/api/v1/cases/{case}/tasks"),
+        &app.ann.1,
+        json!({"title": "Chase landlord", "due_date": "2026-02-20"}),
+    )
+    .await;
+    app.client_and_case(&app.bob.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = b.get("/caseload").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    assert!(html.contains("Dana Client") && html.contains("Rent arrears"));
+    assert!(html.contains("Chase landlord") && html.contains("1 overdue task"));
+    assert!(
+        html.contains("Showing 1 of 1 active case."),
+        "only my own cases"
+    );
+    let filtered = b.get("/caseload?area=debt").await;
+    assert!(filtered.html().contains("Showing 0 of 1"));
+    let sorted = b.get("/caseload?sort=client&dir=desc").await;
+    assert!(sorted.html().contains("aria-sort=\"descending\""));
+}
+
+#[tokio::test]
+async fn note_text_is_shown_as_text_never_as_markup() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> & \"quotes\"";
+    app.note(&app.ann.1, &case, 5, hostile).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let html = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    assert!(!html.contains("<script>alert"), "script must be escaped");
+    assert!(!html.contains("<img src=x"), "img must be escaped");
+    assert!(html.contains("&#60;script&#62;alert("), "shown as text");
+    assert!(
+        html.contains("&#60;img src=x onerror=alert(1)&#62;"),
+        "shown as text"
+    );
+}
+
+#[tokio::test]
+async fn another_teams_case_is_not_found_and_the_attempt_is_logged() {
+    let app = TestApp::new().await;
+    let (client, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Private").await.id();
+    let cat = sign_in(&app, "cat@example.org").await;
+    for path in [
+        format!("/cases/{case}"),
+        format!("/cases/{case}/notes/new"),
+        format!("/notes/{note}/amend"),
+        format!("/clients/{client}"),
+    ] {
+        let r = cat.get(&path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.html().contains("Private") && !r.html().contains("Dana"));
+    }
+    let denied = app
+        .store
+        .list_audit(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action.ends_with(".denied"))
+        .count();
+    assert_eq!(denied, 4);
+    assert_eq!(
+        cat.get("/cases/cas_nope").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_late_note_shows_the_error_by_its_field_keeps_the_text_and_then_saves() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = format!("/cases/{case}/notes/new");
+    // The clock says 09:00 on 2 March (UK time = UTC in March); the visit was the day before.
+    let fields = [
+        ("kind", "face_to_face"),
+        ("occurred_at", "2026-03-01T08:00"),
+        ("template", "star"),
+        ("submission_key", "k1"),
+        ("section_situation", "Home visit — damp in bedroom"),
+    ];
+    let r = b.submit(&page, &page, &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.html();
+    assert!(html.contains("There is a problem"));
+    assert!(
+        html.contains("id=\"e-late_reason\""),
+        "the error sits by its field"
+    );
+    assert!(
+        html.contains("Home visit — damp in bedroom"),
+        "what was typed is kept"
+    );
+    assert_eq!(app.count("notes").await, 0);
+    let mut with_reason = fields.to_vec();
+    with_reason.push(("late_reason", "Visit ran over; written up next morning"));
+    let saved = b.submit(&page, &page, &with_reason).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html());
+    let case_page = b.get(&format!("/cases/{case}")).await;
+    assert!(case_page.html().contains("Late entry"));
+    assert!(
+        case_page
+            .html()
+            .contains("Visit ran over; written up next morning")
+    );
+    // The same form sent again stores nothing new.
+    let again = b.submit(&page, &page, &with_reason).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("notes").await, 1);
+}
+
+#[tokio::test]
+async fn bad_form_input_is_reshown_with_messages_and_nothing_stored() {
+    let app = TestApp::new().await;
+    let (client, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let future = b
+        .submit(
+            &format!("/cases/{case}/notes/new"),
+            &format!("/cases/{case}/notes/new"),
+            &[
+                ("kind", "phone"),
+                ("occurred_at", "2026-03-05T10:00"),
+                ("section_situation", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(future.html().contains("in the future"));
+    let garbled = b
+        .submit(
+            &format!("/cases/{case}/notes/new"),
+            &format!("/cases/{case}/notes/new"),
+            &[
+                ("kind", "phone"),
+                ("occurred_at", "tuesday"),
+                ("section_situation", "x"),
+            ],
+        )
+        .await;
+    assert!(
+        garbled
+            .html()
+            .contains("When it happened must be a date and time")
+    );
+    let empty = b
+        .submit("/clients/new", "/clients/new", &[("name", "  ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.html().contains("Name is required"));
+    let long = "x".repeat(201);
+    let too_long = b
+        .submit(
+            "/clients/new",
+            "/clients/new",
+            &[("name", &long), ("date_of_birth", "2099-01-01")],
+        )
+        .await;
+    assert!(too_long.html().contains("at most 200 characters"));
+    assert!(
+        too_long
+            .html()
+            .contains("Date of birth cannot be in the future")
+    );
+    let close = b
+        .submit(
+            &format!("/cases/{case}/status"),
+            &format!("/cases/{case}/status"),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_eq!(close.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(close.html().contains("Closure summary is required"));
+    let task = b
+        .submit(
+            &format!("/cases/{case}/tasks/new"),
+            &format!("/cases/{case}/tasks/new"),
+            &[("title", ""), ("due_date", "31/02/2026")],
+        )
+        .await;
+    assert!(
+        task.html().contains("Task is required")
+            && task.html().contains("Due date must be a real date")
+    );
+    let new_case = b
+        .submit(
+            &format!("/clients/{client}/cases/new"),
+            &format!("/clients/{client}/cases/new"),
+            &[
+                ("title", "T"),
+                ("service_area", "astrology"),
+                ("complexity", "low"),
+                ("status", "open"),
+                ("owner_id", app.cat.0.id.as_str()),
+            ],
+        )
+        .await;
+    assert!(new_case.html().contains("Service area must be chosen"));
+    assert!(
+        new_case
+            .html()
+            .contains("Owner must be an active practitioner or supervisor in your team")
+    );
+    assert_eq!(app.count("notes").await, 0);
+    assert_eq!(app.count("clients").await, 1);
+    assert_eq!(app.count("cases").await, 1);
+    assert_eq!(app.count("tasks").await, 0);
+}
+
+#[tokio::test]
+async fn amending_a_note_keeps_the_original_readable() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await.id();
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = format!("/notes/{note}/amend");
+    let form = b.get(&page).await;
+    assert!(
+        form.html().contains("The note you are amending") && form.html().contains("Owes £1,200")
+    );
+    let no_reason = b
+        .submit(
+            &page,
+            &page,
+            &[("reason", ""), ("section_situation", "Owes £2,100")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_reason
+            .html()
+            .contains("Reason for the amendment is required")
+    );
+    assert!(
+        no_reason.html().contains("Owes £2,100"),
+        "the correction typed is kept"
+    );
+    let saved = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("reason", "Figure transposed"),
+                ("section_situation", "Owes £2,100"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let html = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    assert!(html.contains("Amended 1 time"));
+    assert!(
+        html.contains("Owes £1,200")
+            && html.contains("Owes £2,100")
+            && html.contains("Figure transposed")
+    );
+}
+
+#[tokio::test]
+async fn roles_reach_only_their_pages() {
+    let app = TestApp::new().await;
+    let ada = sign_in(&app, "ada@example.org").await;
+    assert_eq!(ada.get("/caseload").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ada.get("/admin/users").await.status, StatusCode::OK);
+    let ann = sign_in(&app, "ann@example.org").await;
+    assert_eq!(ann.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ann.get("/team").await.status, StatusCode::FORBIDDEN);
+    app.client_and_case(&app.ann.1).await;
+    let sue = sign_in(&app, "sue@example.org").await;
+    let team = sue.get("/team").await;
+    assert_eq!(team.status, StatusCode::OK);
+    assert!(team.html().contains("Ann Adviser") && team.html().contains("Bob Adviser"));
+    let anns = sue.get(&format!("/team/{}", app.ann.0.id)).await;
+    assert!(
+        anns.html().contains("Caseload of Ann Adviser") && anns.html().contains("Rent arrears")
+    );
+    assert_eq!(
+        sue.get(&format!("/team/{}", app.cat.0.id)).await.status,
+        StatusCode::NOT_FOUND,
+        "not another team's member"
+    );
+}
+
+#[tokio::test]
+async fn administrators_add_users_and_deactivating_signs_them_out() {
+    let app = TestApp::new().await;
+    let ada = sign_in(&app, "ada@example.org").await;
+    let weak = ada
+        .submit(
+            "/admin/users/new",
+            "/admin/users/new",
+            &[
+                ("email", "new@example.org"),
+                ("name", "New Person"),
+                ("role", "practitioner"),
+                ("team", app.north.id.as_str()),
+                ("password", "Password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.html().contains("most commonly used"));
+    let no_team = ada
+        .submit(
+            "/admin/users/new",
+            "/admin/users/new",
+            &[
+                ("email", "new@example.org"),
+                ("name", "New Person"),
+                ("role", "practitioner"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(no_team.html().contains("Team is required"));
+    let dup = ada
+        .submit(
+            "/admin/users/new",
+            "/admin/users/new",
+            &[
+                ("email", "ann@example.org"),
+                ("name", "X"),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(dup.html().contains("already exists"));
+    let ok = ada
+        .submit(
+            "/admin/users/new",
+            "/admin/users/new",
+            &[
+                ("email", "new@example.org"),
+                ("name", "New Person"),
+                ("role", "practitioner"),
+                ("team", app.north.id.as_str()),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
+
+    let ann = sign_in(&app, "ann@example.org").await;
+    let edit = format!("/admin/users/{}", app.ann.0.id);
+    let off = ada
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("name", "Ann Adviser"),
+                ("role", "practitioner"),
+                ("team", app.north.id.as_str()),
+                ("active", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.html());
+    assert_eq!(
+        ann.get("/caseload").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out everywhere"
+    );
+    let again = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[("email", "ann@example.org"), ("password", PASSWORD)],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        app.store.get_user(&app.ann.0.id).await.is_ok(),
+        "never deleted"
+    );
+    let teams = ada
+        .submit("/admin/teams", "/admin/teams", &[("name", "North")])
+        .await;
+    assert!(teams.html().contains("already exists"));
+}
