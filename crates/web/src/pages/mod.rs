@@ -6,6 +6,7 @@
 //! audited.
 
 pub mod admin;
+pub mod audit;
 pub mod caseload;
 pub mod cases;
 pub mod clients;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             get(admin::edit_user_page).post(admin::update_user),
         )
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
+        .route("/audit", get(audit::audit))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .with_state(state)
@@ -131,6 +133,7 @@ pub struct Chrome {
     pub works_cases: bool,
     pub supervisor: bool,
     pub admin: bool,
+    pub auditor: bool,
     pub csrf: String,
     pub current: &'static str,
 }
@@ -152,6 +155,7 @@ impl Viewer {
             works_cases: self.user.role.works_cases(),
             supervisor: self.user.role == Role::Supervisor,
             admin: self.user.role == Role::Admin,
+            auditor: self.user.role == Role::Auditor,
             csrf: self.csrf.clone(),
             current,
         }
@@ -462,11 +466,13 @@ impl FromRequest<AppState> for CsrfForm {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
+        // Origin first: a cross-site post is refused whether or not the
+        // browser sent the session cookie along.
         if !same_origin(&parts.headers) {
-            tracing::warn!(user = %viewer.user.id, "cross-site form post refused");
+            tracing::warn!(path = %parts.uri.path(), "cross-site form post refused");
             return Err(PageError::Csrf);
         }
+        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
         let req = Request::from_parts(parts, body);
         let axum::Form(fields) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
             .await

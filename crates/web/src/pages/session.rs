@@ -173,6 +173,7 @@ pub async fn sign_in(
     tracing::info!(user = %user.id, address, "signed in");
     let landing = match user.role {
         Role::Admin => "/admin/users",
+        Role::Auditor => "/audit",
         _ => "/caseload",
     };
     let target = if next.is_empty() {

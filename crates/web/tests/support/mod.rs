@@ -20,6 +20,7 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: axum::Router,
+    pub state: AppState,
     pub store: Arc<SqliteStore>,
     pub clock: Arc<ManualClock>,
     pub north: Team,
@@ -108,7 +109,7 @@ impl TestApp {
                 ..Settings::default()
             },
         );
-        let router = caseload_web::router(state);
+        let router = caseload_web::router(state.clone());
         let north = store.create_team("North", start_time()).await.unwrap();
         let south = store.create_team("South", start_time()).await.unwrap();
         let mk = |email: &'static str, name: &'static str, role: Role, team: Option<&Team>| {
@@ -170,6 +171,7 @@ impl TestApp {
         let ada = mk("ada@example.org", "Ada Admin", Role::Admin, None).await;
         TestApp {
             router,
+            state,
             store,
             clock,
             north,

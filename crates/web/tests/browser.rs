@@ -1,0 +1,445 @@
+//! End to end in a real Chromium, driven through chromedriver: sign in, see
+//! the caseload, open a case, add a note, meet the late-entry error and fix
+//! it, amend the note, try another team's case, try a cross-site POST, sign
+//! out. axe-core checks every page for WCAG 2.2 A/AA violations, and a
+//! screenshot of each page is saved under `target/browser-screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`, and `npm ci` for
+//! axe-core. Without them the test says so loudly and is skipped — except
+//! under `CI=true`, where it fails.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use caseload_store::Store;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use support::TestApp;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const PASSWORD: &str = "plum kettle orbit";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn skip(why: &str) {
+    if in_ci() {
+        panic!("CI=true but the browser suite cannot run: {why}");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPING the browser suite: {why} ***\n"
+    );
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    let dir = target.join("browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+struct Session {
+    client: Client,
+    base: String,
+    axe: Option<String>,
+    checked: Vec<String>,
+}
+
+impl Session {
+    async fn go(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    async fn html(&self) -> String {
+        self.client.source().await.unwrap()
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_owned()
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("no {css}"));
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("no {css}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Click, then wait until the next page shows `ready` (a CSS selector
+    /// only that page has) — the browser's own pace, not a timer.
+    async fn click_then(&self, css: &str, ready: &str) {
+        self.click(css).await;
+        self.client
+            .wait()
+            .for_element(Locator::Css(ready))
+            .await
+            .unwrap_or_else(|_| panic!("{ready} never appeared"));
+    }
+
+    /// Save a screenshot and run axe-core on the page as it is now.
+    async fn check(&mut self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+        let Some(axe) = &self.axe else { return };
+        self.client
+            .execute(&format!("{axe}\nreturn true;"), vec![])
+            .await
+            .unwrap();
+        let violations = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})
+                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))
+                    .catch(e => done([{id: 'axe-error', help: String(e)}]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            violations,
+            json!([]),
+            "axe found WCAG 2.2 A/AA violations on {name} ({})",
+            self.path().await
+        );
+        self.checked.push(name.to_owned());
+    }
+}
+
+async fn start_chromedriver() -> Option<(tokio::process::Child, String)> {
+    if !std::path::Path::new("/usr/bin/chromium").exists() {
+        skip("/usr/bin/chromium is missing (apt-get install chromium chromium-driver)");
+        return None;
+    }
+    // A free port for chromedriver (it cannot pick its own and report it).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = match tokio::process::Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            skip(&format!(
+                "chromedriver cannot start ({e}); apt-get install chromium-driver"
+            ));
+            return None;
+        }
+    };
+    // chromedriver says when it is ready.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.contains("started successfully") {
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return Some((child, format!("http://127.0.0.1:{port}")));
+        }
+    }
+    panic!("chromedriver exited without saying where it listens");
+}
+
+async fn browser(webdriver: &str) -> Client {
+    let profile = std::env::temp_dir().join(format!("caseload-chromium-{}", std::process::id()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .expect("a Chromium session")
+}
+
+async fn serve(app: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practitioner_works_a_case_in_a_real_browser() {
+    let Some((_driver, webdriver)) = start_chromedriver().await else {
+        return;
+    };
+    let axe_path = workspace().join("node_modules/axe-core/axe.min.js");
+    let axe = match std::fs::read_to_string(&axe_path) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            skip("node_modules/axe-core is missing (run npm ci); accessibility checks need it");
+            None
+        }
+    };
+
+    let app = TestApp::new().await;
+    for email in ["ann@example.org", "sue@example.org", "ada@example.org"] {
+        let user = app.store.find_user_by_email(email).await.unwrap().unwrap();
+        app.store
+            .set_password(&user.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
+            .await
+            .unwrap();
+    }
+    let (client_id, case) = app.client_and_case(&app.ann.1).await;
+    app.post(
+        &format!("/api/v1/cases/{case}/tasks"),
+        &app.ann.1,
+        json!({"title": "Chase landlord", "due_date": "2026-03-06"}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/cases/{case}/outcomes"),
+        &app.ann.1,
+        json!({"description": "Tenancy sustained"}),
+    )
+    .await;
+    let (_, theirs) = app.client_and_case(&app.cat.1).await;
+    let addr = serve(caseload_web::router(app.state.clone())).await;
+
+    // A page on another site that posts a form to Caseload.
+    let target = format!("http://127.0.0.1:{}/cases/{case}/notes/new", addr.port());
+    let attacker = serve(axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let target = target.clone();
+            async move {
+                axum::response::Html(format!(
+                    "<!doctype html><title>x</title><form id=f method=post action=\"{target}\">\
+                 <input name=kind value=phone><input name=occurred_at value=2026-03-02T08:00>\
+                 <input name=section_situation value=forged><button>go</button></form>"
+                ))
+            }
+        }),
+    ))
+    .await;
+
+    let client = browser(&webdriver).await;
+    let mut s = Session {
+        client,
+        base: format!("http://127.0.0.1:{}", addr.port()),
+        axe,
+        checked: Vec::new(),
+    };
+
+    // Signing in lands on the caseload.
+    s.go("/caseload").await;
+    assert_eq!(s.path().await, "/sign-in");
+    s.check("01-sign-in").await;
+    s.fill("#f-email", "ann@example.org").await;
+    s.fill("#f-password", "wrong password here").await;
+    s.click_then("form[action='/sign-in'] button", ".error-summary")
+        .await;
+    assert!(
+        s.html()
+            .await
+            .contains("email address or password is not right")
+    );
+    s.check("02-sign-in-error").await;
+    s.fill("#f-password", PASSWORD).await;
+    s.click_then("form[action='/sign-in'] button", "table.caseload")
+        .await;
+    assert_eq!(s.path().await, "/caseload");
+    let html = s.html().await;
+    assert!(
+        html.contains("Dana Client") && html.contains("Chase landlord"),
+        "the caseload lists the case"
+    );
+    s.check("03-caseload").await;
+
+    // Open the case.
+    s.click_then("a.row-link", "#timeline").await;
+    assert_eq!(s.path().await, format!("/cases/{case}"));
+    s.check("04-case").await;
+
+    // Add a note about yesterday's visit: a late entry, refused without a reason.
+    s.click_then(
+        &format!("a[href='/cases/{case}/notes/new']"),
+        "#f-occurred_at",
+    )
+    .await;
+    s.check("05-add-note").await;
+    s.client
+        .execute(
+            "document.getElementById('f-occurred_at').value = '2026-03-01T08:00';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.fill(
+        "#f-sections-situation",
+        "Home visit. Client showed the section 21 notice.",
+    )
+    .await;
+    s.fill(
+        "#f-sections-action",
+        "Checked the notice; deposit was not protected.",
+    )
+    .await;
+    s.click_then("button[data-once]", ".error-summary").await;
+    let html = s.html().await;
+    assert!(
+        html.contains("There is a problem") && html.contains("id=\"e-late_reason\""),
+        "late entry needs a reason: {}",
+        &html[html.find("<main").unwrap_or(0)..]
+    );
+    assert!(
+        html.contains("Client showed the section 21 notice."),
+        "typed text is kept"
+    );
+    s.check("06-add-note-late-error").await;
+    s.fill("#f-late_reason", "Visit ran late; written up next morning")
+        .await;
+    s.click_then("button[data-once]", ".note.late").await;
+    assert_eq!(s.path().await, format!("/cases/{case}"));
+    let html = s.html().await;
+    assert!(
+        html.contains("Late entry") && html.contains("Visit ran late; written up next morning")
+    );
+    assert_eq!(app.count("notes").await, 1);
+
+    // Amend the note; the original stays readable.
+    s.click_then("a[href$='/amend']", "#f-reason").await;
+    s.check("07-amend-note").await;
+    s.fill("#f-reason", "Added the deposit scheme checked")
+        .await;
+    s.fill(
+        "#f-sections-action",
+        "Checked the notice; deposit was not protected in any of the three schemes.",
+    )
+    .await;
+    s.click_then("button[data-once]", ".amendments").await;
+    let html = s.html().await;
+    assert!(
+        html.contains("Amended 1 time")
+            && html.contains("deposit was not protected in any of the three schemes")
+    );
+    assert!(html.contains("Original note as first written"));
+    s.check("08-case-after-amendment").await;
+
+    // The client page and the new-client form.
+    s.go(&format!("/clients/{client_id}")).await;
+    s.check("09-client").await;
+    s.go("/clients/new").await;
+    s.click_then("form[action='/clients/new'] button", ".error-summary")
+        .await;
+    assert!(s.html().await.contains("Name is required"));
+    s.check("10-new-client-error").await;
+    s.go(&format!("/cases/{case}/status")).await;
+    s.check("11-status").await;
+
+    // Another team's case is not found.
+    s.go(&format!("/cases/{theirs}")).await;
+    assert!(s.html().await.contains("Page not found"));
+    s.check("12-not-found").await;
+
+    // A form on another site posting here is refused and changes nothing.
+    s.client
+        .goto(&format!("http://localhost:{}/", attacker.port()))
+        .await
+        .unwrap();
+    s.click_then("#f button", "main h1").await;
+    assert!(
+        s.html().await.contains("Form not accepted"),
+        "cross-site POST refused"
+    );
+    assert_eq!(app.count("notes").await, 1);
+
+    // Sign out.
+    s.go("/caseload").await;
+    s.click_then("form[action='/sign-out'] button", "#f-email")
+        .await;
+    assert_eq!(s.path().await, "/sign-in");
+    s.go(&format!("/cases/{case}")).await;
+    assert_eq!(s.path().await, "/sign-in", "signed out for real");
+
+    // The supervisor's team view and the administrator's pages.
+    for (email, pages) in [
+        (
+            "sue@example.org",
+            vec![
+                ("13-team", "/team".to_owned()),
+                ("14-team-member", format!("/team/{}", app.ann.0.id)),
+            ],
+        ),
+        (
+            "ada@example.org",
+            vec![
+                ("15-admin-users", "/admin/users".to_owned()),
+                ("16-admin-new-user", "/admin/users/new".to_owned()),
+                ("17-admin-teams", "/admin/teams".to_owned()),
+            ],
+        ),
+    ] {
+        s.go("/sign-in").await;
+        s.fill("#f-email", email).await;
+        s.fill("#f-password", PASSWORD).await;
+        s.click_then("form[action='/sign-in'] button", "form[action='/sign-out']")
+            .await;
+        for (name, path) in pages {
+            s.go(&path).await;
+            s.check(name).await;
+        }
+        s.click_then("form[action='/sign-out'] button", "#f-email")
+            .await;
+    }
+
+    let checked: Value = json!(s.checked);
+    s.client.close().await.unwrap();
+    if s.axe.is_some() {
+        assert_eq!(
+            checked.as_array().unwrap().len(),
+            17,
+            "every page was checked: {checked}"
+        );
+    }
+}
