@@ -6,8 +6,10 @@
 //! → the `caseload` binary.
 
 pub mod access;
+pub mod calendars;
 pub mod cases;
 pub mod clock;
+pub mod deadlines;
 pub mod ids;
 pub mod notes;
 pub mod passwords;
