@@ -52,6 +52,41 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Compute a statutory deadline: prints the due date (YYYY-MM-DD) alone
+    /// on the first line, then how it was reached.
+    Deadline {
+        /// The rule id, e.g. mandatory_reconsideration (see deadlines.toml).
+        #[arg(long)]
+        rule: String,
+        /// The trigger date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// england-and-wales, scotland or northern-ireland.
+        #[arg(long, default_value = "england-and-wales")]
+        calendar: String,
+        /// A clock stop, FROM..TO (e.g. ACAS early conciliation Day A..Day B). Repeatable.
+        #[arg(long)]
+        pause: Vec<String>,
+        /// A deadline catalogue (TOML) to use instead of the shipped one.
+        #[arg(long, env = "CASELOAD_DEADLINE_CATALOGUE")]
+        deadline_catalogue: Option<std::path::PathBuf>,
+    },
+    /// Print a year's bank holidays, one ISO date a line.
+    Holidays {
+        #[arg(long)]
+        year: i16,
+        #[arg(long, default_value = "england-and-wales")]
+        calendar: String,
+    },
+    /// Add (or with a negative number, subtract) working days to a date.
+    Workdays {
+        #[arg(long)]
+        from: String,
+        #[arg(long, allow_hyphen_values = true)]
+        add: i32,
+        #[arg(long, default_value = "england-and-wales")]
+        calendar: String,
+    },
     /// Load demonstration data into an empty database and print how to sign in.
     Demo {
         /// Start the server once the data is loaded.
@@ -82,6 +117,9 @@ struct ServeArgs {
     /// The organisation's time zone, for showing and entering times.
     #[arg(long, env = "CASELOAD_TIME_ZONE", default_value = "Europe/London")]
     time_zone: String,
+    /// A deadline catalogue (TOML) to use instead of the shipped one.
+    #[arg(long, env = "CASELOAD_DEADLINE_CATALOGUE")]
+    deadline_catalogue: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +292,64 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Deadline {
+            rule,
+            from,
+            calendar,
+            pause,
+            deadline_catalogue,
+        } => {
+            let calendar = parse_calendar(&calendar)?;
+            let from = parse_date("--from", &from)?;
+            let pauses = pause
+                .iter()
+                .map(|p| {
+                    let (a, b) = p.split_once("..").with_context(|| {
+                        format!("--pause {p:?} must be FROM..TO, e.g. 2026-03-01..2026-03-15")
+                    })?;
+                    Ok(caseload_domain::deadlines::Pause {
+                        from: parse_date("--pause", a)?,
+                        to: parse_date("--pause", b)?,
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let catalogue = load_catalogue(deadline_catalogue.as_deref())?;
+            let rule = catalogue.get(&rule)?;
+            let c = caseload_domain::deadlines::compute(rule, from, &calendar, &pauses)?;
+            println!("{}", c.due);
+            println!("{} ({})", rule.name, calendar.division.label());
+            for step in &c.explanation {
+                println!("  {step}");
+            }
+            println!("Source: {}", rule.source);
+            Ok(())
+        }
+        Command::Holidays { year, calendar } => {
+            let calendar = parse_calendar(&calendar)?;
+            if !(caseload_domain::deadlines::EARLIEST_YEAR
+                ..=caseload_domain::deadlines::LATEST_YEAR)
+                .contains(&year)
+            {
+                bail!("--year {year} is outside 1990–2100");
+            }
+            for d in calendar.holidays(year) {
+                println!("{d}");
+            }
+            Ok(())
+        }
+        Command::Workdays {
+            from,
+            add,
+            calendar,
+        } => {
+            let calendar = parse_calendar(&calendar)?;
+            let from = parse_date("--from", &from)?;
+            if add.abs() > 3650 {
+                bail!("--add {add} is more than ten years of working days");
+            }
+            println!("{}", calendar.add_working_days(from, add));
+            Ok(())
+        }
         Command::Demo {
             serve: and_serve,
             server,
@@ -294,7 +390,8 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(store, Arc::new(SystemClock), settings);
+    let mut state = AppState::new(store, Arc::new(SystemClock), settings);
+    state.deadlines = Arc::new(load_catalogue(args.deadline_catalogue.as_deref())?);
     // Tests and scripts read this line to find the port.
     println!("Caseload listening on http://{addr}");
     std::io::stdout().flush()?;
@@ -347,6 +444,34 @@ pub async fn add_user(
         )
         .await?;
     Ok(user)
+}
+
+/// The shipped deadline catalogue, or an organisation's own file.
+fn load_catalogue(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<caseload_domain::deadlines::Catalogue> {
+    match path {
+        None => Ok(caseload_domain::deadlines::Catalogue::shipped()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the deadline catalogue {}", p.display()))?;
+            caseload_domain::deadlines::Catalogue::parse(&text)
+                .with_context(|| format!("in {}", p.display()))
+        }
+    }
+}
+
+fn parse_calendar(name: &str) -> anyhow::Result<caseload_domain::calendars::Calendar> {
+    let division = caseload_domain::calendars::Division::parse(name)
+        .with_context(|| format!("--calendar {name:?} is not a calendar: use england-and-wales, scotland or northern-ireland"))?;
+    Ok(caseload_domain::calendars::Calendar::new(division))
+}
+
+fn parse_date(flag: &str, value: &str) -> anyhow::Result<jiff::civil::Date> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{flag} {value:?} is not a date: use YYYY-MM-DD"))
 }
 
 /// One line from standard input, or a prompt without echo on a terminal.

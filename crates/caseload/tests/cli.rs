@@ -248,3 +248,160 @@ async fn demo_loads_a_realistic_service_and_says_how_to_sign_in() {
     assert!(add.status.success());
     assert_one_line_error(&caseload(&real, &["demo"]), "not demonstration data");
 }
+
+#[test]
+fn the_deadline_calculators_print_dates_for_scripts() {
+    let db = temp_db("calc");
+    let d = caseload(
+        &db,
+        &[
+            "deadline",
+            "--rule",
+            "mandatory_reconsideration",
+            "--from",
+            "2026-01-31",
+        ],
+    );
+    assert!(d.status.success(), "{}", stderr(&d));
+    let out = stdout(&d);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("2026-02-28"),
+        "the date alone on the first line"
+    );
+    assert!(out.contains("decision 31 Jan 2026 + 1 calendar month → 28 Feb 2026"));
+    let et = caseload(
+        &db,
+        &[
+            "deadline",
+            "--rule",
+            "employment_tribunal",
+            "--from",
+            "2026-01-10",
+            "--pause",
+            "2026-04-01..2026-04-05",
+            "--calendar",
+            "northern-ireland",
+        ],
+    );
+    assert_eq!(stdout(&et).lines().next(), Some("2026-05-05"));
+    let h = caseload(
+        &db,
+        &["holidays", "--year", "2026", "--calendar", "scotland"],
+    );
+    assert_eq!(
+        stdout(&h).lines().collect::<Vec<_>>(),
+        [
+            "2026-01-01",
+            "2026-01-02",
+            "2026-04-03",
+            "2026-05-04",
+            "2026-05-25",
+            "2026-08-03",
+            "2026-11-30",
+            "2026-12-25",
+            "2026-12-28"
+        ]
+    );
+    let w = caseload(&db, &["workdays", "--from", "2026-12-24", "--add", "1"]);
+    assert_eq!(stdout(&w).trim(), "2026-12-29");
+    let back = caseload(&db, &["workdays", "--from", "2026-12-29", "--add", "-1"]);
+    assert_eq!(stdout(&back).trim(), "2026-12-24");
+    assert_one_line_error(
+        &caseload(&db, &["deadline", "--rule", "nope", "--from", "2026-01-01"]),
+        "unknown rule",
+    );
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "deadline",
+                "--rule",
+                "breathing_space",
+                "--from",
+                "2026-02-30",
+            ],
+        ),
+        "--from",
+    );
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "deadline",
+                "--rule",
+                "breathing_space",
+                "--from",
+                "1066-10-14",
+            ],
+        ),
+        "outside",
+    );
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "deadline",
+                "--rule",
+                "employment_tribunal",
+                "--from",
+                "2026-01-10",
+                "--pause",
+                "2026-02-01",
+            ],
+        ),
+        "FROM..TO",
+    );
+    assert_one_line_error(
+        &caseload(&db, &["holidays", "--year", "2026", "--calendar", "wales"]),
+        "--calendar",
+    );
+    assert!(
+        !std::path::Path::new(db.trim_start_matches("sqlite:")).exists(),
+        "the calculators touch no database"
+    );
+}
+
+#[test]
+fn an_edited_deadline_catalogue_can_be_used_and_a_broken_one_is_refused() {
+    let db = temp_db("catalogue");
+    let dir = std::env::temp_dir().join(format!("caseload-cli-tests-{}", std::process::id()));
+    let good = dir.join("good.toml");
+    std::fs::write(&good, "[[rule]]\nid = \"local_review\"\nname = \"Internal review\"\ntrigger = \"complaint\"\nperiod = { unit = \"working_days\", count = 10 }\nsource = \"Our complaints policy, section 4\"\n").unwrap();
+    let o = caseload(
+        &db,
+        &[
+            "deadline",
+            "--rule",
+            "local_review",
+            "--from",
+            "2026-12-21",
+            "--deadline-catalogue",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        stdout(&o).lines().next(),
+        Some("2027-01-07"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[rule]]\nid = \"x\"\n").unwrap();
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "deadline",
+                "--rule",
+                "x",
+                "--from",
+                "2026-01-01",
+                "--deadline-catalogue",
+                bad.to_str().unwrap(),
+            ],
+        ),
+        "bad.toml",
+    );
+}

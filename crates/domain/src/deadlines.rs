@@ -84,8 +84,8 @@ pub enum DeadlineError {
 impl Catalogue {
     /// Parse and check a catalogue: unique ids, positive counts.
     pub fn parse(toml_text: &str) -> Result<Self, DeadlineError> {
-        let file: CatalogueFile =
-            toml::from_str(toml_text).map_err(|e| DeadlineError::Catalogue(e.to_string()))?;
+        let file: CatalogueFile = toml::from_str(toml_text)
+            .map_err(|e| DeadlineError::Catalogue(one_line(toml_text, &e)))?;
         let mut seen = std::collections::BTreeSet::new();
         for rule in &file.rule {
             if !seen.insert(rule.id.clone()) {
@@ -131,6 +131,20 @@ impl Catalogue {
                     .join(", "),
             )
         })
+    }
+}
+
+/// "line 3, column 1: missing field `name`" — a TOML error on one line.
+pub fn one_line(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
     }
 }
 

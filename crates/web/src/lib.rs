@@ -59,6 +59,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub throttle: Arc<passwords::Throttle>,
     pub tz: jiff::tz::TimeZone,
+    /// The deadline rules in use (the shipped catalogue unless configured).
+    pub deadlines: Arc<caseload_domain::deadlines::Catalogue>,
 }
 
 impl AppState {
@@ -70,6 +72,7 @@ impl AppState {
             settings: Arc::new(settings),
             throttle: Arc::default(),
             tz,
+            deadlines: Arc::new(caseload_domain::deadlines::Catalogue::shipped()),
         }
     }
 

@@ -790,6 +790,8 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/api/v1/cases/{id}/tasks"),
         ("get", "/api/v1/cases/{id}/tasks"),
         ("post", "/api/v1/cases/{id}/tasks/{task_id}/status"),
+        ("post", "/api/v1/deadlines/calculate"),
+        ("get", "/api/v1/deadline-rules"),
     ];
     let mut documented = Vec::new();
     for (path, item) in doc.body["paths"].as_object().unwrap() {
@@ -861,4 +863,82 @@ async fn the_openapi_document_describes_every_route() {
             "schema {schema}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_deadline_calculator_explains_its_answer() {
+    let app = TestApp::new().await;
+    let r = app
+        .post(
+            "/api/v1/deadlines/calculate",
+            &app.ann.1,
+            json!({"rule": "mandatory_reconsideration", "trigger_date": "2026-01-31"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["due_date"], "2026-02-28");
+    assert_eq!(r.body["calendar"], "england-and-wales");
+    assert!(
+        r.body["explanation"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("decision 31 Jan 2026 + 1 calendar month → 28 Feb 2026")
+    );
+    assert!(r.body["source"].as_str().unwrap().contains("Regulations"));
+    let et = app
+        .post("/api/v1/deadlines/calculate", &app.ann.1, json!({"rule": "employment_tribunal", "trigger_date": "2026-01-10", "calendar": "scotland", "pauses": [{"from": "2026-04-01", "to": "2026-04-05"}]}))
+        .await;
+    assert_eq!(et.body["due_date"], "2026-05-05");
+    let rules = app.get("/api/v1/deadline-rules", &app.ann.1).await;
+    assert!(
+        rules
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "homelessness_review")
+    );
+
+    let unknown = app
+        .post(
+            "/api/v1/deadlines/calculate",
+            &app.ann.1,
+            json!({"rule": "nope", "trigger_date": "2026-01-31"}),
+        )
+        .await;
+    unknown.assert_problem(422);
+    assert!(unknown.field_error("rule").unwrap().contains("known rules"));
+    let far = app
+        .post(
+            "/api/v1/deadlines/calculate",
+            &app.ann.1,
+            json!({"rule": "tribunal_appeal", "trigger_date": "1890-01-31"}),
+        )
+        .await;
+    assert!(far.field_error("trigger_date").is_some());
+    let bad_date = app
+        .post(
+            "/api/v1/deadlines/calculate",
+            &app.ann.1,
+            json!({"rule": "tribunal_appeal", "trigger_date": "2026-02-30"}),
+        )
+        .await;
+    assert!(
+        bad_date.field_error("trigger_date").is_some(),
+        "{}",
+        bad_date.body
+    );
+    let overlap = app
+        .post("/api/v1/deadlines/calculate", &app.ann.1, json!({"rule": "employment_tribunal", "trigger_date": "2026-01-10",
+            "pauses": [{"from": "2026-02-01", "to": "2026-02-10"}, {"from": "2026-02-05", "to": "2026-02-12"}]}))
+        .await;
+    assert!(overlap.field_error("pauses").unwrap().contains("overlap"));
+    app.call(
+        Method::POST,
+        "/api/v1/deadlines/calculate",
+        None,
+        Some(json!({})),
+    )
+    .await
+    .assert_problem(401);
 }

@@ -376,6 +376,10 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     s.check("10-new-client-error").await;
     s.go(&format!("/cases/{case}/status")).await;
     s.check("11-status").await;
+    s.go("/deadlines/calculator?rule=mandatory_reconsideration&trigger_date=2026-01-31")
+        .await;
+    assert!(s.html().await.contains("due 28 Feb 2026"));
+    s.check("11b-deadline-calculator").await;
 
     // Another team's case is not found.
     s.go(&format!("/cases/{theirs}")).await;
@@ -438,7 +442,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     if s.axe.is_some() {
         assert_eq!(
             checked.as_array().unwrap().len(),
-            17,
+            18,
             "every page was checked: {checked}"
         );
     }

@@ -839,3 +839,25 @@ async fn administrators_add_users_and_deactivating_signs_them_out() {
         .await;
     assert!(teams.html().contains("already exists"));
 }
+
+#[tokio::test]
+async fn the_deadline_calculator_page_shows_the_working() {
+    let app = TestApp::new().await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let empty = b.get("/deadlines/calculator").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    let r = b.get("/deadlines/calculator?rule=homelessness_review&trigger_date=2026-06-01&calendar=england-and-wales").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.html().contains("due 21 Jun 2026"), "{}", r.html());
+    assert!(r.html().contains("is day 1 of 21 days"));
+    let bad = b
+        .get("/deadlines/calculator?rule=&trigger_date=31/01/2026")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.html().contains("Deadline must be chosen")
+            && bad.html().contains("Trigger date must be a date")
+    );
+    let half = b.get("/deadlines/calculator?rule=employment_tribunal&trigger_date=2026-01-10&pause_from=2026-02-01").await;
+    assert!(half.html().contains("give both dates or neither"));
+}

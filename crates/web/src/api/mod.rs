@@ -6,6 +6,7 @@
 
 pub mod cases;
 pub mod clients;
+pub mod deadlines;
 pub mod meta;
 pub mod notes;
 pub mod obstacles;
@@ -66,6 +67,8 @@ pub fn router(state: AppState) -> Router {
             "/cases/{id}/tasks/{task_id}/status",
             post(tasks::change_status),
         )
+        .route("/deadlines/calculate", post(deadlines::calculate_handler))
+        .route("/deadline-rules", get(deadlines::rules))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.settings.body_limit,
         ))

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, meta, notes, obstacles, outcomes, tasks};
+use super::{cases, clients, deadlines, meta, notes, obstacles, outcomes, tasks};
 use crate::problem::{FieldProblem, Problem};
 
 #[derive(OpenApi)]
@@ -28,6 +28,8 @@ use crate::problem::{FieldProblem, Problem};
         outcomes::create, outcomes::list, outcomes::progress,
         obstacles::create, obstacles::list, obstacles::resolve,
         tasks::create, tasks::list, tasks::change_status,
+        deadlines::calculate_handler,
+        deadlines::rules,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &StandardErrors),
@@ -40,6 +42,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "outcomes", description = "Required outcomes and progress"),
         (name = "obstacles", description = "Obstacles to outcomes"),
         (name = "tasks", description = "Next actions"),
+        (name = "deadlines", description = "Statutory deadlines on UK working-day calendars"),
     )
 )]
 pub struct ApiDoc;

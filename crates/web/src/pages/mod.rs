@@ -10,6 +10,7 @@ pub mod audit;
 pub mod caseload;
 pub mod cases;
 pub mod clients;
+pub mod deadlines;
 pub mod format;
 pub mod notes;
 pub mod session;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/audit", get(audit::audit))
+        .route("/deadlines/calculator", get(deadlines::calculator))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .with_state(state)
