@@ -87,6 +87,8 @@ id_type!(/// An obstacle to a case's outcomes.
     ObstacleId, "obs");
 id_type!(/// A task (next action) on a case.
     TaskId, "tsk");
+id_type!(/// A deadline on a case.
+    DeadlineId, "ddl");
 id_type!(/// An API token (the id, never the secret).
     TokenId, "tok");
 

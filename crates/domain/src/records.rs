@@ -97,5 +97,6 @@ vocabulary!(
         ObstacleResolved => "obstacle_resolved", "Obstacle resolved";
         TaskAdded => "task_added", "Task added";
         TaskStatusChanged => "task_status_changed", "Task updated";
+        DeadlineAdded => "deadline_added", "Deadline set";
     }
 );

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sessions",
         include_str!("../migrations/0002_sessions.sql"),
     ),
+    (
+        3,
+        "deadlines",
+        include_str!("../migrations/0003_deadlines.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -1471,6 +1476,103 @@ impl Store for SqliteStore {
                     overdue_tasks: r
                         .try_get::<i64, _>("overdue_tasks")
                         .map_err(StoreError::other)?,
+                })
+            })
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline> {
+        let id = new_id(DeadlineId::from_parts, ctx.at);
+        let task_id = new_id(TaskId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO tasks (id, case_id, title, due_date, assignee_id, status, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+        )
+        .bind(task_id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(format!("Deadline: {}", new.title))
+        .bind(new.due_date.to_string())
+        .bind(new.assignee_id.as_ref().map(|a| a.to_string()))
+        .bind(ctx.actor.as_str())
+        .bind(micros(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO deadlines (id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation, task_id, \
+             created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(&new.rule_id)
+        .bind(&new.title)
+        .bind(new.trigger_date.and_then(|d: jiff::civil::Date| Some(d.to_string())))
+        .bind(&new.calendar)
+        .bind(new.due_date.to_string())
+        .bind(serde_json::to_string(&new.explanation).unwrap_or_else(|_| "[]".into()))
+        .bind(task_id.as_str())
+        .bind(ctx.actor.as_str())
+        .bind(micros(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"rule_id": new.rule_id, "due_date": new.due_date, "task_id": task_id});
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::DeadlineAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
+        audit(&mut tx, ctx, "deadline.create", "deadline", id.as_str()).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Deadline {
+            id,
+            case_id: new.case_id.clone(),
+            rule_id: new.rule_id.clone(),
+            title: new.title.clone(),
+            trigger_date: new.trigger_date,
+            calendar: new.calendar.clone(),
+            due_date: new.due_date,
+            explanation: new.explanation.clone(),
+            task_id,
+            created_by: ctx.actor.clone(),
+            created_at: ctx.at,
+        })
+    }
+
+    #[instrument(skip_all)]
+    async fn list_deadlines(&self, case: &CaseId) -> Result<Vec<Deadline>> {
+        let rows = sqlx::query(
+            "SELECT id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation AS explanation, \
+             task_id, created_by, created_at FROM deadlines WHERE case_id = ? ORDER BY due_date, created_at, id",
+        )
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let explanation: Vec<String> = serde_json::from_str(&s(r, "explanation")?)
+                    .map_err(|e| StoreError::corrupt(format!("deadline explanation: {e}")))?;
+                Ok(Deadline {
+                    id: DeadlineId::from_trusted(s(r, "id")?),
+                    case_id: CaseId::from_trusted(s(r, "case_id")?),
+                    rule_id: opt_s(r, "rule_id")?,
+                    title: s(r, "title")?,
+                    trigger_date: opt_date(r, "trigger_date")?,
+                    calendar: opt_s(r, "calendar")?,
+                    due_date: opt_date(r, "due_date")?
+                        .ok_or_else(|| StoreError::corrupt("deadline without a date"))?,
+                    explanation,
+                    task_id: TaskId::from_trusted(s(r, "task_id")?),
+                    created_by: UserId::from_trusted(s(r, "created_by")?),
+                    created_at: ts(r, "created_at")?,
                 })
             })
             .collect()

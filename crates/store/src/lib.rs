@@ -207,6 +207,12 @@ pub trait Store: Send + Sync + 'static {
         today: jiff::civil::Date,
     ) -> Result<Vec<MemberLoad>>;
 
+    /// Set a deadline on a case: the deadline, its task and its timeline
+    /// entry are written together.
+    async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline>;
+    /// A case's deadlines, soonest first.
+    async fn list_deadlines(&self, case: &CaseId) -> Result<Vec<Deadline>>;
+
     /// The case's history, oldest first.
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;
 

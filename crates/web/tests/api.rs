@@ -792,6 +792,8 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/api/v1/cases/{id}/tasks/{task_id}/status"),
         ("post", "/api/v1/deadlines/calculate"),
         ("get", "/api/v1/deadline-rules"),
+        ("post", "/api/v1/cases/{id}/deadlines"),
+        ("get", "/api/v1/cases/{id}/deadlines"),
     ];
     let mut documented = Vec::new();
     for (path, item) in doc.body["paths"].as_object().unwrap() {
@@ -941,4 +943,103 @@ async fn the_deadline_calculator_explains_its_answer() {
     )
     .await
     .assert_problem(401);
+}
+
+#[tokio::test]
+async fn a_deadline_on_a_case_becomes_a_task_and_a_timeline_entry() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let path = format!("/api/v1/cases/{case}/deadlines");
+    let d = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"rule": "homelessness_review", "trigger_date": "2026-03-01"}),
+        )
+        .await;
+    assert_eq!(d.status, StatusCode::CREATED, "{}", d.body);
+    assert_eq!(d.body["due_date"], "2026-03-21");
+    assert_eq!(d.body["title"], "Homelessness review request");
+    assert!(
+        d.body["explanation"][0]
+            .as_str()
+            .unwrap()
+            .contains("is day 1 of 21 days")
+    );
+    let manual = app.post(&path, &app.ann.1, json!({"title": "Landlord to reply", "due_date": "2026-03-10", "assignee_id": app.bob.0.id})).await;
+    assert_eq!(manual.status, StatusCode::CREATED, "{}", manual.body);
+    let tasks = app
+        .get(&format!("/api/v1/cases/{case}/tasks"), &app.ann.1)
+        .await;
+    let titles: Vec<&str> = tasks
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Deadline: Homelessness review request")
+            && titles.contains(&"Deadline: Landlord to reply")
+    );
+    let bobs = tasks
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "Deadline: Landlord to reply")
+        .unwrap();
+    assert_eq!(bobs["assignee_name"], "Bob Adviser");
+    let listed = app.get(&path, &app.ann.1).await;
+    let dues: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["due_date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dues, ["2026-03-10", "2026-03-21"], "soonest first");
+    let timeline = app
+        .get(&format!("/api/v1/cases/{case}/timeline"), &app.ann.1)
+        .await;
+    assert_eq!(
+        timeline
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "deadline_added")
+            .count(),
+        2
+    );
+
+    let both = app.post(&path, &app.ann.1, json!({"rule": "breathing_space", "trigger_date": "2026-03-01", "due_date": "2026-04-01"})).await;
+    assert!(both.field_error("due_date").is_some());
+    let neither = app.post(&path, &app.ann.1, json!({})).await;
+    assert!(neither.field_error("rule").is_some());
+    let no_trigger = app
+        .post(&path, &app.ann.1, json!({"rule": "breathing_space"}))
+        .await;
+    assert!(no_trigger.field_error("trigger_date").is_some());
+    let no_title = app
+        .post(&path, &app.ann.1, json!({"due_date": "2026-04-01"}))
+        .await;
+    assert!(no_title.field_error("title").is_some());
+    let outsider = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"title": "x", "due_date": "2026-04-01", "assignee_id": app.cat.0.id}),
+        )
+        .await;
+    assert!(outsider.field_error("assignee_id").is_some());
+    app.post(
+        &path,
+        &app.cat.1,
+        json!({"title": "x", "due_date": "2026-04-01"}),
+    )
+    .await
+    .assert_problem(404);
+    assert_eq!(app.count("deadlines").await, 2);
+    assert_eq!(app.count("tasks").await, 2);
 }

@@ -376,6 +376,29 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     s.check("10-new-client-error").await;
     s.go(&format!("/cases/{case}/status")).await;
     s.check("11-status").await;
+    // Set a deadline on the case from a rule.
+    s.go(&format!("/cases/{case}/deadlines/new")).await;
+    s.check("11a-add-deadline").await;
+    s.client
+        .find(Locator::Css("#f-rule"))
+        .await
+        .unwrap()
+        .select_by_value("mandatory_reconsideration")
+        .await
+        .unwrap();
+    s.client
+        .execute(
+            "document.getElementById('f-trigger_date').value = '2026-01-31';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.click_then("form[action$='/deadlines/new'] button", "#deadlines li")
+        .await;
+    assert!(
+        s.html().await.contains("28 Feb 2026"),
+        "the computed due date is on the case"
+    );
     s.go("/deadlines/calculator?rule=mandatory_reconsideration&trigger_date=2026-01-31")
         .await;
     assert!(s.html().await.contains("due 28 Feb 2026"));
@@ -442,7 +465,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     if s.axe.is_some() {
         assert_eq!(
             checked.as_array().unwrap().len(),
-            18,
+            19,
             "every page was checked: {checked}"
         );
     }

@@ -861,3 +861,47 @@ async fn the_deadline_calculator_page_shows_the_working() {
     let half = b.get("/deadlines/calculator?rule=employment_tribunal&trigger_date=2026-01-10&pause_from=2026-02-01").await;
     assert!(half.html().contains("give both dates or neither"));
 }
+
+#[tokio::test]
+async fn a_deadline_is_added_from_the_case_page_with_its_working() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = format!("/cases/{case}/deadlines/new");
+    let bad = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("rule", "employment_tribunal"),
+                ("trigger_date", "2026-01-10"),
+                ("calendar", "england-and-wales"),
+                ("pause_from", "2026-04-10"),
+                ("pause_to", "2026-04-20"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html().contains("already expired"), "{}", bad.html());
+    let ok = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("rule", "employment_tribunal"),
+                ("trigger_date", "2026-01-10"),
+                ("calendar", "england-and-wales"),
+                ("pause_from", "2026-04-01"),
+                ("pause_to", "2026-04-05"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
+    let html = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    assert!(
+        html.contains("Employment Tribunal claim (most claims)") && html.contains("5 May 2026")
+    );
+    assert!(html.contains("one month after the certificate"));
+    assert!(html.contains("Deadline set"));
+    assert_eq!(app.count("deadlines").await, 1);
+}

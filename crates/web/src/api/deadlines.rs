@@ -10,6 +10,10 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use axum::extract::Path;
+use axum::http::StatusCode;
+use caseload_store::{Case, Deadline, NewDeadline};
+
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
@@ -111,4 +115,149 @@ pub async fn calculate_handler(
 #[utoipa::path(get, path = "/api/v1/deadline-rules", tag = "deadlines", responses((status = 200, body = Vec<Rule>)))]
 pub async fn rules(State(state): State<AppState>, _caller: Caller) -> Json<Vec<Rule>> {
     Json(state.deadlines.rules.clone())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDeadlineBody {
+    /// A catalogue rule; give `trigger_date` with it. Or leave it out and give
+    /// `title` and `due_date` for a deadline set by hand.
+    pub rule: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub trigger_date: Option<Date>,
+    pub calendar: Option<Division>,
+    #[serde(default)]
+    pub pauses: Vec<PauseBody>,
+    /// For a deadline set by hand (optional with a rule: defaults to the rule's name).
+    pub title: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_date: Option<Date>,
+    /// Who carries the deadline's task; default the case owner.
+    pub assignee_id: Option<String>,
+}
+
+/// What a deadline form or body asks for.
+pub struct DeadlineInput<'a> {
+    pub rule: Option<&'a str>,
+    pub trigger_date: Option<Date>,
+    pub calendar: Division,
+    pub pauses: Vec<Pause>,
+    pub title: Option<&'a str>,
+    pub due_date: Option<Date>,
+}
+
+/// Turn a request into a deadline: computed from a rule, or set by hand.
+pub fn parse_deadline(
+    state: &AppState,
+    case: &Case,
+    input: &DeadlineInput<'_>,
+) -> Result<NewDeadline, FieldErrors> {
+    use caseload_domain::text::{limits, single_line};
+    let title = match input.title.filter(|t| !t.trim().is_empty()) {
+        Some(t) => Some(single_line("title", t, limits::TITLE).map_err(|e| FieldErrors(vec![e]))?),
+        None => None,
+    };
+    match (input.rule.filter(|r| !r.is_empty()), input.due_date) {
+        (Some(_), Some(_)) => Err(FieldErrors::single(
+            "due_date",
+            "is worked out from the rule: give a rule and trigger date, or a title and due date",
+        )),
+        (Some(rule), None) => {
+            let Some(trigger) = input.trigger_date else {
+                return Err(FieldErrors::single(
+                    "trigger_date",
+                    "is required with a rule",
+                ));
+            };
+            let c = calculate(state, rule, trigger, input.calendar, &input.pauses)?;
+            Ok(NewDeadline {
+                case_id: case.id.clone(),
+                rule_id: Some(c.rule_id),
+                title: title.unwrap_or(c.rule_name),
+                trigger_date: Some(trigger),
+                calendar: Some(c.calendar.as_str().to_owned()),
+                due_date: c.due_date,
+                explanation: c.explanation,
+                assignee_id: Some(case.owner_id.clone()),
+            })
+        }
+        (None, Some(due)) => {
+            let mut errors = FieldErrors::new();
+            if title.is_none() {
+                errors.push("title", "is required for a deadline set by hand");
+            }
+            if !(2000..=2200).contains(&due.year()) {
+                errors.push("due_date", "must be a plausible date");
+            }
+            errors.into_result()?;
+            Ok(NewDeadline {
+                case_id: case.id.clone(),
+                rule_id: None,
+                title: title.unwrap_or_default(),
+                trigger_date: None,
+                calendar: None,
+                due_date: due,
+                explanation: Vec::new(),
+                assignee_id: Some(case.owner_id.clone()),
+            })
+        }
+        (None, None) => Err(FieldErrors::single(
+            "rule",
+            "choose a rule (with its trigger date), or give a title and due date",
+        )),
+    }
+}
+
+/// Handles `POST /api/v1/cases/{id}/deadlines`: set a deadline; it becomes a
+/// task on the case and appears on the timeline.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/deadlines", tag = "deadlines", params(("id" = String, Path)),
+    request_body = NewDeadlineBody, responses((status = 201, body = Deadline)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewDeadlineBody>,
+) -> Result<(StatusCode, Json<Deadline>), ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let input = DeadlineInput {
+        rule: body.rule.as_deref(),
+        trigger_date: body.trigger_date,
+        calendar: body.calendar.unwrap_or(Division::EnglandAndWales),
+        pauses: body
+            .pauses
+            .iter()
+            .map(|p| Pause {
+                from: p.from,
+                to: p.to,
+            })
+            .collect(),
+        title: body.title.as_deref(),
+        due_date: body.due_date,
+    };
+    let mut new = parse_deadline(&state, &case, &input)?;
+    if let Some(a) = body.assignee_id.as_deref() {
+        let task = crate::api::tasks::parse_task(&state, &case, "deadline", None, Some(a)).await?;
+        new.assignee_id = task.assignee_id;
+    }
+    let deadline = state
+        .store
+        .add_deadline(&new, &caller.write_ctx(&state))
+        .await?;
+    Ok((StatusCode::CREATED, Json(deadline)))
+}
+
+/// Handles `GET /api/v1/cases/{id}/deadlines`: soonest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/deadlines", tag = "deadlines", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Deadline>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Deadline>>, ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let deadlines = state.store.list_deadlines(&case.id).await?;
+    caller
+        .audit(&state, "deadline.list", "case", Some(case.id.as_str()))
+        .await?;
+    Ok(Json(deadlines))
 }

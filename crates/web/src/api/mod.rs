@@ -68,6 +68,10 @@ pub fn router(state: AppState) -> Router {
             post(tasks::change_status),
         )
         .route("/deadlines/calculate", post(deadlines::calculate_handler))
+        .route(
+            "/cases/{id}/deadlines",
+            post(deadlines::create).get(deadlines::list),
+        )
         .route("/deadline-rules", get(deadlines::rules))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.settings.body_limit,

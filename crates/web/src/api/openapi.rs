@@ -30,6 +30,8 @@ use crate::problem::{FieldProblem, Problem};
         tasks::create, tasks::list, tasks::change_status,
         deadlines::calculate_handler,
         deadlines::rules,
+        deadlines::create,
+        deadlines::list,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &StandardErrors),

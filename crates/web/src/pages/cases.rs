@@ -148,6 +148,13 @@ pub struct TaskView {
     pub open: bool,
 }
 
+pub struct DeadlineView {
+    pub title: String,
+    pub due: String,
+    pub overdue: bool,
+    pub explanation: Vec<String>,
+}
+
 pub struct TimelineView {
     pub kind: &'static str,
     pub kind_code: &'static str,
@@ -166,6 +173,7 @@ pub struct CasePage {
     pub outcomes: Vec<OutcomeView>,
     pub obstacles: Vec<ObstacleView>,
     pub tasks: Vec<TaskView>,
+    pub deadlines: Vec<DeadlineView>,
     pub timeline: Vec<TimelineView>,
     pub errors: FormErrors,
     pub outcome_statuses: Vec<(&'static str, &'static str)>,
@@ -189,6 +197,7 @@ async fn case_page(
         .map(|n| (n.id.to_string(), n))
         .collect();
     let events = store.timeline(&case.id).await?;
+    let deadlines = store.list_deadlines(&case.id).await?;
     viewer
         .audit(state, "case.read", "case", Some(case.id.as_str()))
         .await?;
@@ -295,6 +304,19 @@ async fn case_page(
                     ),
                     None => "Task added.".into(),
                 },
+                EventKind::DeadlineAdded => {
+                    match deadlines.iter().find(|d| d.id.as_str() == e.subject_id) {
+                        Some(d) => {
+                            let mut t =
+                                format!("Deadline set: {}, due {}.", d.title, day(d.due_date));
+                            if let Some(first) = d.explanation.first() {
+                                t.push_str(&format!(" ({first})"));
+                            }
+                            t
+                        }
+                        None => "Deadline set.".into(),
+                    }
+                }
                 EventKind::TaskStatusChanged => {
                     let title = task_by_id
                         .get(&e.subject_id)
@@ -372,6 +394,15 @@ async fn case_page(
                     .unwrap_or_else(|| "Unassigned".into()),
                 status: t.status.label(),
                 open: t.status == TaskStatus::Open,
+            })
+            .collect(),
+        deadlines: deadlines
+            .iter()
+            .map(|d| DeadlineView {
+                title: d.title.clone(),
+                due: day(d.due_date),
+                overdue: d.due_date < today,
+                explanation: d.explanation.clone(),
             })
             .collect(),
         timeline,
@@ -1076,4 +1107,121 @@ pub fn client_case_line(case: &Case) -> (String, String, &'static str, &'static 
         case.service_area.label(),
         case.status.label(),
     )
+}
+
+// ---- Deadlines ----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "deadline_form.html")]
+pub struct DeadlineForm {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub errors: FormErrors,
+    pub fields: Fields,
+    pub rules: Vec<(String, String)>,
+    pub calendars: Vec<(&'static str, &'static str)>,
+}
+
+fn deadline_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    fields: Fields,
+    errors: FormErrors,
+) -> DeadlineForm {
+    DeadlineForm {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        errors,
+        fields,
+        rules: state
+            .deadlines
+            .rules
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect(),
+        calendars: caseload_domain::calendars::Division::ALL
+            .iter()
+            .map(|d| (d.as_str(), d.label()))
+            .collect(),
+    }
+}
+
+/// Handles `GET /cases/{id}/deadlines/new`.
+pub async fn deadline_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    render(&deadline_form(
+        &state,
+        &viewer,
+        &case,
+        Fields::default(),
+        FormErrors::default(),
+    ))
+}
+
+/// Handles `POST /cases/{id}/deadlines/new`.
+pub async fn add_deadline(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    use caseload_domain::calendars::Division;
+    use caseload_domain::deadlines::Pause;
+    let case = viewer.case(&state, &id).await?;
+    let mut errors = FieldErrors::new();
+    let trigger = parse_date("trigger_date", fields.get("trigger_date"), &mut errors);
+    let due = parse_date("due_date", fields.get("due_date"), &mut errors);
+    let pause_from = parse_date("pause_from", fields.get("pause_from"), &mut errors);
+    let pause_to = parse_date("pause_to", fields.get("pause_to"), &mut errors);
+    let pauses = match (pause_from, pause_to) {
+        (Some(from), Some(to)) => vec![Pause { from, to }],
+        (None, None) => Vec::new(),
+        _ => {
+            errors.push(
+                "pause_from",
+                "and the end of the clock stop go together: give both dates or neither",
+            );
+            Vec::new()
+        }
+    };
+    let labels = &[
+        ("rule", "Deadline rule"),
+        ("trigger_date", "Trigger date"),
+        ("due_date", "Due date"),
+        ("title", "Title"),
+        ("pause_from", "Clock stop start"),
+        ("pause_to", "Clock stop end"),
+        ("pauses", "Clock stop"),
+    ];
+    if errors.is_empty() {
+        let input = crate::api::deadlines::DeadlineInput {
+            rule: fields.opt("rule"),
+            trigger_date: trigger,
+            calendar: Division::parse(fields.get("calendar")).unwrap_or(Division::EnglandAndWales),
+            pauses,
+            title: fields.opt("title"),
+            due_date: due,
+        };
+        match crate::api::deadlines::parse_deadline(&state, &case, &input) {
+            Ok(new) => {
+                state
+                    .store
+                    .add_deadline(&new, &viewer.write_ctx(&state))
+                    .await?;
+                return Ok(see_other(&format!("/cases/{}#deadlines", case.id)));
+            }
+            Err(e) => errors.0.extend(e.0),
+        }
+    }
+    render_invalid(&deadline_form(
+        &state,
+        &viewer,
+        &case,
+        fields,
+        FormErrors::labelled(&errors, labels),
+    ))
 }

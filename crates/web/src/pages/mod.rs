@@ -79,6 +79,10 @@ pub fn router(state: AppState) -> Router {
             get(cases::task_page).post(cases::add_task),
         )
         .route(
+            "/cases/{id}/deadlines/new",
+            get(cases::deadline_page).post(cases::add_deadline),
+        )
+        .route(
             "/cases/{id}/tasks/{task_id}/status",
             post(cases::task_status),
         )
