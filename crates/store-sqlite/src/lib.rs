@@ -1508,7 +1508,7 @@ impl Store for SqliteStore {
         .bind(new.case_id.as_str())
         .bind(&new.rule_id)
         .bind(&new.title)
-        .bind(new.trigger_date.and_then(|d: jiff::civil::Date| Some(d.to_string())))
+        .bind(new.trigger_date.map(|d| d.to_string()))
         .bind(&new.calendar)
         .bind(new.due_date.to_string())
         .bind(serde_json::to_string(&new.explanation).unwrap_or_else(|_| "[]".into()))
