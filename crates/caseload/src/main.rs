@@ -71,6 +71,12 @@ enum Command {
         #[arg(long, env = "CASELOAD_DEADLINE_CATALOGUE")]
         deadline_catalogue: Option<std::path::PathBuf>,
     },
+    /// Keep the organisation's working-day calendars: import the official
+    /// bank-holidays file, add or remove closure days, choose the calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Print a year's bank holidays, one ISO date a line.
     Holidays {
         #[arg(long)]
@@ -148,6 +154,34 @@ enum UserCommand {
         /// Read the password from standard input (one line) instead of prompting.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// Import the official bank-holidays JSON file (divisions england-and-wales,
+    /// scotland, northern-ireland). Each year in the file replaces the
+    /// computed holidays of that division and year. All or nothing.
+    Import { file: std::path::PathBuf },
+    /// Add an organisation closure day (not a working day in any calendar).
+    Close {
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        title: String,
+    },
+    /// Remove a closure day.
+    Reopen {
+        #[arg(long)]
+        date: String,
+    },
+    /// Choose the calendar for the organisation, or for one team.
+    Use {
+        /// england-and-wales, scotland or northern-ireland; with --team, "organisation" to follow the organisation's.
+        #[arg(long)]
+        calendar: String,
+        #[arg(long)]
+        team: Option<String>,
     },
 }
 
@@ -324,6 +358,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Source: {}", rule.source);
             Ok(())
         }
+        Command::Calendar { command } => {
+            let store = migrated_store(&cli.database).await?;
+            calendar_command(store.as_ref(), command).await
+        }
         Command::Holidays { year, calendar } => {
             let calendar = parse_calendar(&calendar)?;
             if !(caseload_domain::deadlines::EARLIEST_YEAR
@@ -444,6 +482,102 @@ pub async fn add_user(
         )
         .await?;
     Ok(user)
+}
+
+async fn calendar_command(store: &dyn Store, command: CalendarCommand) -> anyhow::Result<()> {
+    use caseload_domain::calendars::{Division, parse_official};
+    let now = jiff::Timestamp::now();
+    match command {
+        CalendarCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let parsed = parse_official(&text)
+                .with_context(|| format!("in {}; nothing was imported", file.display()))?;
+            let raw: std::collections::BTreeMap<
+                String,
+                caseload_domain::calendars::OfficialDivision,
+            > = serde_json::from_str(&text).context("not a bank-holidays file")?;
+            let mut days = Vec::new();
+            for (key, division) in &raw {
+                for event in &division.events {
+                    if let Ok(day) = event.date.parse() {
+                        days.push(caseload_store::ImportedHoliday {
+                            division: key.clone(),
+                            day,
+                            title: event.title.clone(),
+                        });
+                    }
+                }
+            }
+            let count = store.import_holidays(&days, now).await?;
+            for (division, years) in &parsed {
+                let first = years.keys().next().copied().unwrap_or_default();
+                let last = years.keys().last().copied().unwrap_or_default();
+                eprintln!(
+                    "caseload: {}: {} holidays for {first}–{last}",
+                    division.label(),
+                    years.values().map(|d| d.len()).sum::<usize>()
+                );
+            }
+            println!("{count}");
+            Ok(())
+        }
+        CalendarCommand::Close { date, title } => {
+            let day = parse_date("--date", &date)?;
+            let title = single_line("--title", &title, limits::TITLE)
+                .map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+            store.add_closure_day(day, &title, now).await?;
+            eprintln!("caseload: {day} is now a closure day ({title})");
+            Ok(())
+        }
+        CalendarCommand::Reopen { date } => {
+            let day = parse_date("--date", &date)?;
+            store
+                .remove_closure_day(day)
+                .await
+                .with_context(|| format!("{day} is not a closure day"))?;
+            eprintln!("caseload: {day} is no longer a closure day");
+            Ok(())
+        }
+        CalendarCommand::Use {
+            calendar,
+            team: None,
+        } => {
+            let division = Division::parse(&calendar).with_context(|| format!("--calendar {calendar:?} is not a calendar: use england-and-wales, scotland or northern-ireland"))?;
+            store
+                .set_setting("calendar", division.as_str(), now)
+                .await?;
+            eprintln!(
+                "caseload: the organisation counts working days in the {} calendar",
+                division.label()
+            );
+            Ok(())
+        }
+        CalendarCommand::Use {
+            calendar,
+            team: Some(team),
+        } => {
+            let found = store
+                .find_team_by_name(&team)
+                .await?
+                .with_context(|| format!("no team called {team:?}"))?;
+            let value = if calendar == "organisation" {
+                None
+            } else {
+                Some(Division::parse(&calendar).with_context(|| format!("--calendar {calendar:?} is not a calendar: use england-and-wales, scotland, northern-ireland or organisation"))?)
+            };
+            store
+                .set_team_calendar(&found.id, value.map(|d| d.as_str()))
+                .await?;
+            eprintln!(
+                "caseload: team {team:?} now follows {}",
+                value
+                    .map(|d| d.label())
+                    .unwrap_or("the organisation's calendar")
+            );
+            Ok(())
+        }
+    }
 }
 
 /// The shipped deadline catalogue, or an organisation's own file.

@@ -405,3 +405,96 @@ fn an_edited_deadline_catalogue_can_be_used_and_a_broken_one_is_refused() {
         "bad.toml",
     );
 }
+
+#[tokio::test]
+async fn the_official_holidays_file_imports_all_or_nothing() {
+    let db = temp_db("holidays");
+    let dir = std::env::temp_dir().join(format!("caseload-cli-tests-{}", std::process::id()));
+    let good = dir.join("bank-holidays.json");
+    std::fs::write(&good, r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+        {"title": "New Year's Day", "date": "2023-01-02", "notes": "Substitute day", "bunting": true},
+        {"title": "Bank holiday for the coronation of King Charles III", "date": "2023-05-08", "notes": "", "bunting": true}]},
+      "scotland": {"division": "scotland", "events": [{"title": "2nd January", "date": "2023-01-03", "notes": "", "bunting": true}]}}"#).unwrap();
+    let o = caseload(&db, &["calendar", "import", good.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "3");
+    assert_eq!(count(&db, "imported_holidays").await, 3);
+    let bad = dir.join("broken.json");
+    std::fs::write(
+        &bad,
+        r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+        {"title": "Fine", "date": "2024-01-01"}, {"title": "Broken", "date": "2024-02-30"}]}}"#,
+    )
+    .unwrap();
+    assert_one_line_error(
+        &caseload(&db, &["calendar", "import", bad.to_str().unwrap()]),
+        "event 2",
+    );
+    assert_eq!(count(&db, "imported_holidays").await, 3, "nothing changed");
+    assert_one_line_error(
+        &caseload(&db, &["calendar", "import", "/nonexistent.json"]),
+        "cannot read",
+    );
+
+    assert!(
+        caseload(
+            &db,
+            &[
+                "calendar",
+                "close",
+                "--date",
+                "2026-12-29",
+                "--title",
+                "Office closed"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "calendar",
+                "close",
+                "--date",
+                "2026-12-29",
+                "--title",
+                "again",
+            ],
+        ),
+        "already a closure day",
+    );
+    assert!(
+        caseload(&db, &["calendar", "reopen", "--date", "2026-12-29"])
+            .status
+            .success()
+    );
+    assert_one_line_error(
+        &caseload(&db, &["calendar", "reopen", "--date", "2026-12-29"]),
+        "not a closure day",
+    );
+    assert!(
+        caseload(&db, &["calendar", "use", "--calendar", "scotland"])
+            .status
+            .success()
+    );
+    assert_one_line_error(
+        &caseload(&db, &["calendar", "use", "--calendar", "mars"]),
+        "--calendar",
+    );
+    assert_one_line_error(
+        &caseload(
+            &db,
+            &[
+                "calendar",
+                "use",
+                "--calendar",
+                "scotland",
+                "--team",
+                "Nobody",
+            ],
+        ),
+        "no team",
+    );
+}

@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "deadlines",
         include_str!("../migrations/0003_deadlines.sql"),
     ),
+    (
+        4,
+        "calendars",
+        include_str!("../migrations/0004_calendars.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -1595,6 +1600,157 @@ impl Store for PgStore {
                 })
             })
             .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn import_holidays(&self, days: &[ImportedHoliday], at: Timestamp) -> Result<usize> {
+        let mut years: std::collections::BTreeSet<(String, i16)> =
+            std::collections::BTreeSet::new();
+        for d in days {
+            years.insert((d.division.clone(), d.day.year()));
+        }
+        let mut tx = self.begin().await?;
+        for (division, year) in &years {
+            let first = jiff::civil::date(*year, 1, 1);
+            let last = jiff::civil::date(*year, 12, 31);
+            sqlx::query(
+                "DELETE FROM imported_holidays WHERE division = $1 AND day >= $2 AND day <= $3",
+            )
+            .bind(division)
+            .bind(pg_date(first))
+            .bind(pg_date(last))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for d in days {
+            sqlx::query("INSERT INTO imported_holidays (division, day, title, imported_at) VALUES ($1, $2, $3, $4)")
+                .bind(&d.division)
+                .bind(pg_date(d.day))
+                .bind(&d.title)
+                .bind(pg_ts(at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(days.len())
+    }
+
+    #[instrument(skip_all)]
+    async fn imported_holidays(&self, division: &str) -> Result<Vec<jiff::civil::Date>> {
+        let rows =
+            sqlx::query("SELECT day FROM imported_holidays WHERE division = $1 ORDER BY day")
+                .bind(division)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                opt_date(r, "day")?.ok_or_else(|| StoreError::corrupt("holiday without a day"))
+            })
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn add_closure_day(
+        &self,
+        day: jiff::civil::Date,
+        title: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO closure_days (day, title, created_at) VALUES ($1, $2, $3)")
+            .bind(pg_date(day))
+            .bind(title)
+            .bind(pg_ts(at))
+            .execute(&self.writer)
+            .await
+            .map_err(|e| match db_err(e) {
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict(format!("{day} is already a closure day"))
+                }
+                other => other,
+            })?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn remove_closure_day(&self, day: jiff::civil::Date) -> Result<()> {
+        let done = sqlx::query("DELETE FROM closure_days WHERE day = $1")
+            .bind(pg_date(day))
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("closure day"));
+        }
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn closure_days(&self) -> Result<Vec<(jiff::civil::Date, String)>> {
+        let rows = sqlx::query("SELECT day, title FROM closure_days ORDER BY day")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    opt_date(r, "day")?
+                        .ok_or_else(|| StoreError::corrupt("closure without a day"))?,
+                    s(r, "title")?,
+                ))
+            })
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn get_setting(&self, key: &str) -> Result<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM organisation_settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)
+    }
+
+    #[instrument(skip_all)]
+    async fn set_setting(&self, key: &str, value: &str, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO organisation_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(pg_ts(at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT calendar FROM teams WHERE id = $1")
+            .bind(team.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("team"))?;
+        opt_s(&row, "calendar")
+    }
+
+    #[instrument(skip_all)]
+    async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()> {
+        let done = sqlx::query("UPDATE teams SET calendar = $1 WHERE id = $2")
+            .bind(calendar)
+            .bind(team.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("team"));
+        }
+        Ok(())
     }
 
     #[instrument(skip_all)]

@@ -51,6 +51,7 @@ macro_rules! store_conformance_tests {
             the_caseload_shows_what_needs_attention,
             the_team_summary_counts_open_cases_and_overdue_tasks,
             deadlines_bring_their_task_and_timeline_entry,
+            calendars_keep_imports_closures_and_choices,
         );
     };
     (@tests $make:expr; $($name:ident,)+) => {
@@ -1358,4 +1359,94 @@ pub async fn deadlines_bring_their_task_and_timeline_entry(store: &dyn Store) {
         2,
         "nothing half-written"
     );
+}
+
+pub async fn calendars_keep_imports_closures_and_choices(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let h = |division: &str, day: &str, title: &str| ImportedHoliday {
+        division: division.into(),
+        day: day.parse().unwrap(),
+        title: title.into(),
+    };
+    let first = [
+        h("england-and-wales", "2023-01-02", "New Year"),
+        h("england-and-wales", "2023-05-08", "Coronation"),
+        h("scotland", "2023-01-03", "2nd January"),
+    ];
+    assert_eq!(store.import_holidays(&first, t0()).await.unwrap(), 3);
+    // A second import of 2023 for England and Wales replaces that year only.
+    let second = [
+        h("england-and-wales", "2023-01-02", "New Year"),
+        h("england-and-wales", "2024-01-01", "New Year"),
+    ];
+    assert_eq!(store.import_holidays(&second, t0()).await.unwrap(), 2);
+    let ew: Vec<String> = store
+        .imported_holidays("england-and-wales")
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(ew, ["2023-01-02", "2024-01-01"]);
+    assert_eq!(store.imported_holidays("scotland").await.unwrap().len(), 1);
+
+    store
+        .add_closure_day("2026-12-29".parse().unwrap(), "Office closed", t0())
+        .await
+        .unwrap();
+    store
+        .add_closure_day("2026-12-30".parse().unwrap(), "Office closed", t0())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .add_closure_day("2026-12-29".parse().unwrap(), "again", t0())
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .remove_closure_day("2026-12-30".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.closure_days().await.unwrap(),
+        [("2026-12-29".parse().unwrap(), "Office closed".to_string())]
+    );
+    assert!(matches!(
+        store
+            .remove_closure_day("2026-12-31".parse().unwrap())
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    assert_eq!(store.get_setting("calendar").await.unwrap(), None);
+    store
+        .set_setting("calendar", "scotland", t0())
+        .await
+        .unwrap();
+    store
+        .set_setting("calendar", "northern-ireland", t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_setting("calendar").await.unwrap().as_deref(),
+        Some("northern-ireland")
+    );
+    assert_eq!(store.team_calendar(&f.team_a.id).await.unwrap(), None);
+    store
+        .set_team_calendar(&f.team_a.id, Some("scotland"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.team_calendar(&f.team_a.id).await.unwrap().as_deref(),
+        Some("scotland")
+    );
+    store.set_team_calendar(&f.team_a.id, None).await.unwrap();
+    assert_eq!(store.team_calendar(&f.team_a.id).await.unwrap(), None);
+    assert!(matches!(
+        store
+            .set_team_calendar(&TeamId::from_parts(1, [2; 10]), None)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 }

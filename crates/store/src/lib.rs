@@ -213,6 +213,26 @@ pub trait Store: Send + Sync + 'static {
     /// A case's deadlines, soonest first.
     async fn list_deadlines(&self, case: &CaseId) -> Result<Vec<Deadline>>;
 
+    // Calendars.
+    /// Replace the imported bank holidays of each (division, year) present
+    /// in `days` — all in one transaction. Returns how many were stored.
+    async fn import_holidays(&self, days: &[ImportedHoliday], at: Timestamp) -> Result<usize>;
+    /// All imported holidays of one division.
+    async fn imported_holidays(&self, division: &str) -> Result<Vec<jiff::civil::Date>>;
+    async fn add_closure_day(
+        &self,
+        day: jiff::civil::Date,
+        title: &str,
+        at: Timestamp,
+    ) -> Result<()>;
+    async fn remove_closure_day(&self, day: jiff::civil::Date) -> Result<()>;
+    async fn closure_days(&self) -> Result<Vec<(jiff::civil::Date, String)>>;
+    async fn get_setting(&self, key: &str) -> Result<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str, at: Timestamp) -> Result<()>;
+    /// A team's own calendar, if it has one.
+    async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>>;
+    async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()>;
+
     /// The case's history, oldest first.
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;
 

@@ -403,6 +403,14 @@ pub struct NewDeadline {
     pub assignee_id: Option<UserId>,
 }
 
+/// One bank holiday from the official file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedHoliday {
+    pub division: String,
+    pub day: Date,
+    pub title: String,
+}
+
 /// One line of a case's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

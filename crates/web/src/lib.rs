@@ -76,6 +76,52 @@ impl AppState {
         }
     }
 
+    /// A division's working-day calendar as the organisation keeps it:
+    /// imported official holidays and its closure days.
+    pub async fn calendar(
+        &self,
+        division: caseload_domain::calendars::Division,
+    ) -> Result<caseload_domain::calendars::Calendar, caseload_store::StoreError> {
+        let mut calendar = caseload_domain::calendars::Calendar::new(division);
+        for day in self.store.imported_holidays(division.as_str()).await? {
+            calendar.imported.entry(day.year()).or_default().insert(day);
+        }
+        calendar.closures = self
+            .store
+            .closure_days()
+            .await?
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect();
+        Ok(calendar)
+    }
+
+    /// Which calendar a team counts in: its own, else the organisation's,
+    /// else England and Wales.
+    pub async fn division_for(
+        &self,
+        team: Option<&caseload_domain::ids::TeamId>,
+    ) -> Result<caseload_domain::calendars::Division, caseload_store::StoreError> {
+        use caseload_domain::calendars::Division;
+        if let Some(team) = team
+            && let Some(d) = self
+                .store
+                .team_calendar(team)
+                .await?
+                .as_deref()
+                .and_then(Division::parse)
+        {
+            return Ok(d);
+        }
+        Ok(self
+            .store
+            .get_setting("calendar")
+            .await?
+            .as_deref()
+            .and_then(Division::parse)
+            .unwrap_or(Division::EnglandAndWales))
+    }
+
     /// Today in the organisation's time zone.
     pub fn today(&self) -> jiff::civil::Date {
         self.clock.now().to_zoned(self.tz.clone()).date()

@@ -1,18 +1,17 @@
-//! The deadline calculator (SPEC C3; AG14 PC9): the same computation as
-//! `caseload deadline`, over the API.
+//! Deadlines (SPEC C3; AG14 PC9): the calculator — the same computation as
+//! `caseload deadline`, in the organisation's calendars — and deadlines on
+//! cases, each carried by a task.
 
 use axum::Json;
-use axum::extract::State;
-use caseload_domain::calendars::{Calendar, Division};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use caseload_domain::calendars::Division;
 use caseload_domain::deadlines::{DeadlineError, Pause, Rule, compute};
-use caseload_domain::text::FieldErrors;
+use caseload_domain::text::{FieldErrors, limits, single_line};
+use caseload_store::{Case, Deadline, NewDeadline, StoreError};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-use axum::extract::Path;
-use axum::http::StatusCode;
-use caseload_store::{Case, Deadline, NewDeadline};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -36,7 +35,8 @@ pub struct CalculateBody {
     /// The date that starts the clock.
     #[schema(value_type = String, format = Date, example = "2026-01-31")]
     pub trigger_date: Date,
-    /// `england-and-wales` (default), `scotland` or `northern-ireland`.
+    /// `england-and-wales`, `scotland` or `northern-ireland`; default your
+    /// team's calendar, else the organisation's.
     pub calendar: Option<Division>,
     /// Clock stops, e.g. ACAS early conciliation from Day A to Day B.
     #[serde(default)]
@@ -56,19 +56,48 @@ pub struct Calculation {
     pub source: String,
 }
 
-/// Compute a deadline with the state's catalogue; field errors name the input.
-pub fn calculate(
+/// Why a calculation failed: the input, or the store behind the calendar.
+#[derive(Debug)]
+pub enum CalcError {
+    Input(FieldErrors),
+    Store(StoreError),
+}
+
+impl From<FieldErrors> for CalcError {
+    fn from(e: FieldErrors) -> Self {
+        CalcError::Input(e)
+    }
+}
+
+impl From<StoreError> for CalcError {
+    fn from(e: StoreError) -> Self {
+        CalcError::Store(e)
+    }
+}
+
+impl From<CalcError> for ApiError {
+    fn from(e: CalcError) -> Self {
+        match e {
+            CalcError::Input(f) => f.into(),
+            CalcError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Compute a deadline with the state's catalogue, in the division's calendar
+/// as the organisation keeps it (imported holidays, closure days).
+pub async fn calculate(
     state: &AppState,
     rule: &str,
     trigger: Date,
     division: Division,
     pauses: &[Pause],
-) -> Result<Calculation, FieldErrors> {
+) -> Result<Calculation, CalcError> {
     let rule = state
         .deadlines
         .get(rule)
         .map_err(|e| FieldErrors::single("rule", e.to_string()))?;
-    let calendar = Calendar::new(division);
+    let calendar = state.calendar(division).await?;
     let c = compute(rule, trigger, &calendar, pauses).map_err(|e| match e {
         DeadlineError::Invalid(m) if m.contains("trigger date") => {
             FieldErrors::single("trigger_date", m)
@@ -90,7 +119,7 @@ pub fn calculate(
     responses((status = 200, body = Calculation)))]
 pub async fn calculate_handler(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(body): ApiJson<CalculateBody>,
 ) -> Result<Json<Calculation>, ApiError> {
     let pauses: Vec<Pause> = body
@@ -101,14 +130,13 @@ pub async fn calculate_handler(
             to: p.to,
         })
         .collect();
-    let division = body.calendar.unwrap_or(Division::EnglandAndWales);
-    Ok(Json(calculate(
-        &state,
-        &body.rule,
-        body.trigger_date,
-        division,
-        &pauses,
-    )?))
+    let division = match body.calendar {
+        Some(d) => d,
+        None => state.division_for(caller.user.team_id.as_ref()).await?,
+    };
+    Ok(Json(
+        calculate(&state, &body.rule, body.trigger_date, division, &pauses).await?,
+    ))
 }
 
 /// Handles `GET /api/v1/deadline-rules`: the catalogue in use.
@@ -125,6 +153,7 @@ pub struct NewDeadlineBody {
     pub rule: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
     pub trigger_date: Option<Date>,
+    /// Default: the case team's calendar, else the organisation's.
     pub calendar: Option<Division>,
     #[serde(default)]
     pub pauses: Vec<PauseBody>,
@@ -140,19 +169,19 @@ pub struct NewDeadlineBody {
 pub struct DeadlineInput<'a> {
     pub rule: Option<&'a str>,
     pub trigger_date: Option<Date>,
-    pub calendar: Division,
+    /// None: the case team's calendar.
+    pub calendar: Option<Division>,
     pub pauses: Vec<Pause>,
     pub title: Option<&'a str>,
     pub due_date: Option<Date>,
 }
 
 /// Turn a request into a deadline: computed from a rule, or set by hand.
-pub fn parse_deadline(
+pub async fn parse_deadline(
     state: &AppState,
     case: &Case,
     input: &DeadlineInput<'_>,
-) -> Result<NewDeadline, FieldErrors> {
-    use caseload_domain::text::{limits, single_line};
+) -> Result<NewDeadline, CalcError> {
     let title = match input.title.filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(single_line("title", t, limits::TITLE).map_err(|e| FieldErrors(vec![e]))?),
         None => None,
@@ -161,15 +190,17 @@ pub fn parse_deadline(
         (Some(_), Some(_)) => Err(FieldErrors::single(
             "due_date",
             "is worked out from the rule: give a rule and trigger date, or a title and due date",
-        )),
+        )
+        .into()),
         (Some(rule), None) => {
             let Some(trigger) = input.trigger_date else {
-                return Err(FieldErrors::single(
-                    "trigger_date",
-                    "is required with a rule",
-                ));
+                return Err(FieldErrors::single("trigger_date", "is required with a rule").into());
             };
-            let c = calculate(state, rule, trigger, input.calendar, &input.pauses)?;
+            let division = match input.calendar {
+                Some(d) => d,
+                None => state.division_for(Some(&case.team_id)).await?,
+            };
+            let c = calculate(state, rule, trigger, division, &input.pauses).await?;
             Ok(NewDeadline {
                 case_id: case.id.clone(),
                 rule_id: Some(c.rule_id),
@@ -204,7 +235,8 @@ pub fn parse_deadline(
         (None, None) => Err(FieldErrors::single(
             "rule",
             "choose a rule (with its trigger date), or give a title and due date",
-        )),
+        )
+        .into()),
     }
 }
 
@@ -222,7 +254,7 @@ pub async fn create(
     let input = DeadlineInput {
         rule: body.rule.as_deref(),
         trigger_date: body.trigger_date,
-        calendar: body.calendar.unwrap_or(Division::EnglandAndWales),
+        calendar: body.calendar,
         pauses: body
             .pauses
             .iter()
@@ -234,7 +266,7 @@ pub async fn create(
         title: body.title.as_deref(),
         due_date: body.due_date,
     };
-    let mut new = parse_deadline(&state, &case, &input)?;
+    let mut new = parse_deadline(&state, &case, &input).await?;
     if let Some(a) = body.assignee_id.as_deref() {
         let task = crate::api::tasks::parse_task(&state, &case, "deadline", None, Some(a)).await?;
         new.assignee_id = task.assignee_id;

@@ -1201,12 +1201,12 @@ pub async fn add_deadline(
         let input = crate::api::deadlines::DeadlineInput {
             rule: fields.opt("rule"),
             trigger_date: trigger,
-            calendar: Division::parse(fields.get("calendar")).unwrap_or(Division::EnglandAndWales),
+            calendar: Division::parse(fields.get("calendar")),
             pauses,
             title: fields.opt("title"),
             due_date: due,
         };
-        match crate::api::deadlines::parse_deadline(&state, &case, &input) {
+        match crate::api::deadlines::parse_deadline(&state, &case, &input).await {
             Ok(new) => {
                 state
                     .store
@@ -1214,7 +1214,8 @@ pub async fn add_deadline(
                     .await?;
                 return Ok(see_other(&format!("/cases/{}#deadlines", case.id)));
             }
-            Err(e) => errors.0.extend(e.0),
+            Err(crate::api::deadlines::CalcError::Input(e)) => errors.0.extend(e.0),
+            Err(crate::api::deadlines::CalcError::Store(e)) => return Err(e.into()),
         }
     }
     render_invalid(&deadline_form(

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::format::day;
 use super::{Chrome, FormErrors, PageError, Viewer, render, render_invalid};
 use crate::AppState;
-use crate::api::deadlines::{Calculation, calculate};
+use crate::api::deadlines::{CalcError, Calculation, calculate};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct CalculatorQuery {
@@ -90,12 +90,10 @@ pub async fn calculator(
     if trigger.is_none() && !errors.0.iter().any(|e| e.field == "trigger_date") {
         errors.push("trigger_date", "is required");
     }
-    let division = page
-        .q
-        .calendar
-        .as_deref()
-        .and_then(Division::parse)
-        .unwrap_or(Division::EnglandAndWales);
+    let division = match page.q.calendar.as_deref().and_then(Division::parse) {
+        Some(d) => d,
+        None => state.division_for(viewer.user.team_id.as_ref()).await?,
+    };
     let from = date("pause_from", page.q.pause_from.as_deref(), &mut errors);
     let to = date("pause_to", page.q.pause_to.as_deref(), &mut errors);
     let pauses: Vec<Pause> = match (from, to) {
@@ -117,13 +115,14 @@ pub async fn calculator(
         ("pauses", "Clock stop"),
     ];
     if let (true, Some(trigger)) = (errors.is_empty(), trigger) {
-        match calculate(&state, &rule, trigger, division, &pauses) {
+        match calculate(&state, &rule, trigger, division, &pauses).await {
             Ok(c) => {
                 page.due_text = day(c.due_date);
                 page.result = Some(c);
                 return render(&page);
             }
-            Err(e) => errors.0.extend(e.0),
+            Err(CalcError::Input(e)) => errors.0.extend(e.0),
+            Err(CalcError::Store(e)) => return Err(e.into()),
         }
     }
     page.errors = FormErrors::labelled(&errors, labels);
