@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod ids;
 pub mod notes;
 pub mod passwords;
+pub mod priority;
 pub mod records;
 pub mod text;
 pub mod users;
