@@ -89,6 +89,12 @@ id_type!(/// A task (next action) on a case.
     TaskId, "tsk");
 id_type!(/// A deadline on a case.
     DeadlineId, "ddl");
+id_type!(/// A priority assessment of a case.
+    AssessmentId, "asm");
+id_type!(/// A change of a case's priority band.
+    PriorityChangeId, "pri");
+id_type!(/// An in-app notification.
+    NotificationId, "ntf");
 id_type!(/// An API token (the id, never the secret).
     TokenId, "tok");
 

@@ -98,5 +98,6 @@ vocabulary!(
         TaskAdded => "task_added", "Task added";
         TaskStatusChanged => "task_status_changed", "Task updated";
         DeadlineAdded => "deadline_added", "Deadline set";
+        PriorityChanged => "priority_changed", "Priority changed";
     }
 );

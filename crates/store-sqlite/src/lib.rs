@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendars",
         include_str!("../migrations/0004_calendars.sql"),
     ),
+    (
+        5,
+        "priorities",
+        include_str!("../migrations/0005_priorities.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -254,7 +259,7 @@ fn client_row(r: &SqliteRow) -> Result<Client> {
 
 const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, c.owner_id, \
     u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, c.opened_at, \
-    c.closed_at, c.created_by, c.created_at, c.updated_at \
+    c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
 
 /// A case with what needs attention: last client contact (not internal,
@@ -262,7 +267,7 @@ const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.t
 /// overdue tasks. The first bind is today's date (for "overdue").
 const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
     c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
-    c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, \
+    c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
     (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id \
         AND n.kind NOT IN ('internal', 'review', 'supervision')) AS last_contact, \
     (SELECT COUNT(*) FROM notes n WHERE n.case_id = c.id AND n.late_entry) AS late_notes, \
@@ -294,6 +299,9 @@ fn case_row(r: &SqliteRow) -> Result<Case> {
         created_by: UserId::from_trusted(s(r, "created_by")?),
         created_at: ts(r, "created_at")?,
         updated_at: ts(r, "updated_at")?,
+        priority_band: opt_s(r, "priority_band")?,
+        priority_floor: opt_s(r, "priority_floor")?,
+        assessed_at: opt_ts(r, "assessed_at")?,
     })
 }
 
@@ -421,6 +429,125 @@ fn audit_row(r: &SqliteRow) -> Result<AuditEvent> {
         object_id: opt_s(r, "object_id")?,
         request_id: s(r, "request_id")?,
     })
+}
+
+fn policy_row(r: &SqliteRow) -> Result<PolicyVersion> {
+    Ok(PolicyVersion {
+        policy_id: s(r, "policy_id")?,
+        version: r.try_get::<i64, _>("version").map_err(StoreError::other)?,
+        name: s(r, "name")?,
+        service_areas: serde_json::from_str(&s(r, "service_areas")?)
+            .map_err(|e| StoreError::corrupt(format!("service areas: {e}")))?,
+        body: s(r, "body")?,
+        created_by: opt_s(r, "created_by")?.map(UserId::from_trusted),
+        created_at: ts(r, "created_at")?,
+    })
+}
+
+fn priority_row(r: &SqliteRow) -> Result<PriorityChange> {
+    Ok(PriorityChange {
+        id: PriorityChangeId::from_trusted(s(r, "id")?),
+        case_id: CaseId::from_trusted(s(r, "case_id")?),
+        band: s(r, "band")?,
+        previous_band: opt_s(r, "previous_band")?,
+        cause: s(r, "cause")?,
+        rationale: s(r, "rationale")?,
+        assessment_id: opt_s(r, "assessment_id")?.map(AssessmentId::from_trusted),
+        actor_id: UserId::from_trusted(s(r, "actor_id")?),
+        actor_name: s(r, "actor_name")?,
+        at: ts(r, "at")?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_priority_change(
+    conn: &mut Conn,
+    case: &CaseId,
+    band: &str,
+    previous: Option<&str>,
+    cause: &str,
+    rationale: &str,
+    assessment: Option<&AssessmentId>,
+    ctx: &WriteCtx,
+) -> Result<PriorityChange> {
+    let id = new_id(PriorityChangeId::from_parts, ctx.at);
+    sqlx::query(
+        "INSERT INTO priority_changes (id, case_id, band, previous_band, cause, rationale, assessment_id, actor_id, at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(case.as_str())
+    .bind(band)
+    .bind(previous)
+    .bind(cause)
+    .bind(rationale)
+    .bind(assessment.map(|a| a.to_string()))
+    .bind(ctx.actor.as_str())
+    .bind(micros(ctx.at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let data =
+        json!({"band": band, "previous_band": previous, "cause": cause, "rationale": rationale});
+    event(
+        conn,
+        case,
+        ctx.at,
+        ctx,
+        EventKind::PriorityChanged,
+        id.as_str(),
+        data,
+    )
+    .await?;
+    let actor_name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+        .bind(ctx.actor.as_str())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    Ok(PriorityChange {
+        id,
+        case_id: case.clone(),
+        band: band.to_owned(),
+        previous_band: previous.map(str::to_owned),
+        cause: cause.to_owned(),
+        rationale: rationale.to_owned(),
+        assessment_id: assessment.cloned(),
+        actor_id: ctx.actor.clone(),
+        actor_name,
+        at: ctx.at,
+    })
+}
+
+/// Tell the active supervisors of the case's team (not the one acting).
+async fn notify_supervisors(
+    conn: &mut Conn,
+    case: &CaseId,
+    message: &str,
+    ctx: &WriteCtx,
+) -> Result<()> {
+    let supervisors: Vec<String> = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN cases c ON c.team_id = u.team_id \
+         WHERE c.id = ? AND u.role = 'supervisor' AND u.active AND u.id <> ?",
+    )
+    .bind(case.as_str())
+    .bind(ctx.actor.as_str())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for user in supervisors {
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) VALUES (?, ?, ?, 'high_priority', ?, ?)",
+        )
+        .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
+        .bind(&user)
+        .bind(case.as_str())
+        .bind(message)
+        .bind(micros(ctx.at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
 }
 
 fn one<T>(
@@ -1729,6 +1856,312 @@ impl Store for SqliteStore {
             .map_err(db_err)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("team"));
+        }
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn save_policy_version(
+        &self,
+        policy_id: &str,
+        name: &str,
+        service_areas: &[String],
+        body: &str,
+        by: Option<&UserId>,
+        at: Timestamp,
+    ) -> Result<PolicyVersion> {
+        let mut tx = self.begin().await?;
+        let version: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM policy_versions WHERE policy_id = ?",
+        )
+        .bind(policy_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO policy_versions (policy_id, version, name, service_areas, body, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(policy_id)
+        .bind(version)
+        .bind(name)
+        .bind(serde_json::to_string(service_areas).unwrap_or_else(|_| "[]".into()))
+        .bind(body)
+        .bind(by.map(|u| u.to_string()))
+        .bind(micros(at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(PolicyVersion {
+            policy_id: policy_id.to_owned(),
+            version,
+            name: name.to_owned(),
+            service_areas: service_areas.to_vec(),
+            body: body.to_owned(),
+            created_by: by.cloned(),
+            created_at: at,
+        })
+    }
+
+    #[instrument(skip_all)]
+    async fn list_policies(&self) -> Result<Vec<PolicyVersion>> {
+        let rows = sqlx::query(
+            "SELECT p.policy_id, p.version, p.name, p.service_areas AS service_areas, p.body, p.created_by, p.created_at \
+             FROM policy_versions p WHERE p.version = (SELECT MAX(q.version) FROM policy_versions q WHERE q.policy_id = p.policy_id) \
+             ORDER BY p.policy_id",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(policy_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn policy_versions(&self, policy_id: &str) -> Result<Vec<PolicyVersion>> {
+        let rows = sqlx::query(
+            "SELECT policy_id, version, name, service_areas AS service_areas, body, created_by, created_at \
+             FROM policy_versions WHERE policy_id = ? ORDER BY version",
+        )
+        .bind(policy_id)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(policy_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn record_assessment(&self, new: &NewAssessment, ctx: &WriteCtx) -> Result<Assessment> {
+        let id = new_id(AssessmentId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        let previous: Option<String> =
+            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = ?")
+                .bind(new.case_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .ok_or(StoreError::NotFound("case"))?;
+        let assessed_before: bool =
+            sqlx::query_scalar("SELECT COUNT(*) > 0 FROM assessments WHERE case_id = ?")
+                .bind(new.case_id.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO assessments (id, case_id, policy_id, policy_version, answers, score, band, rationale, assessed_by, \
+             assessed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(&new.policy_id)
+        .bind(new.policy_version)
+        .bind(new.answers.to_string())
+        .bind(new.score)
+        .bind(&new.band)
+        .bind(new.rationale.to_string())
+        .bind(ctx.actor.as_str())
+        .bind(micros(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let cause = if assessed_before {
+            "reassessment"
+        } else {
+            "assessment"
+        };
+        insert_priority_change(
+            &mut tx,
+            &new.case_id,
+            &new.band,
+            previous.as_deref(),
+            cause,
+            &new.summary,
+            Some(&id),
+            ctx,
+        )
+        .await?;
+        sqlx::query("UPDATE cases SET priority_band = ?, priority_floor = ?, assessed_at = ?, updated_at = ? WHERE id = ?")
+            .bind(&new.band)
+            .bind(&new.floor)
+            .bind(micros(ctx.at))
+            .bind(micros(ctx.at))
+            .bind(new.case_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        for title in &new.tasks {
+            let task_id = new_id(TaskId::from_parts, ctx.at);
+            sqlx::query(
+                "INSERT INTO tasks (id, case_id, title, due_date, assignee_id, status, created_by, created_at) \
+                 SELECT ?, id, ?, NULL, owner_id, 'open', ?, ? FROM cases WHERE id = ?",
+            )
+            .bind(task_id.as_str())
+            .bind(title)
+            .bind(ctx.actor.as_str())
+            .bind(micros(ctx.at))
+            .bind(new.case_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            event(
+                &mut tx,
+                &new.case_id,
+                ctx.at,
+                ctx,
+                EventKind::TaskAdded,
+                task_id.as_str(),
+                json!({"rule_task": true}),
+            )
+            .await?;
+        }
+        if let Some(message) = &new.notify {
+            notify_supervisors(&mut tx, &new.case_id, message, ctx).await?;
+        }
+        audit(&mut tx, ctx, "case.assess", "case", new.case_id.as_str()).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Assessment {
+            id,
+            case_id: new.case_id.clone(),
+            policy_id: new.policy_id.clone(),
+            policy_version: new.policy_version,
+            answers: new.answers.clone(),
+            score: new.score,
+            band: new.band.clone(),
+            rationale: new.rationale.clone(),
+            assessed_by: ctx.actor.clone(),
+            assessed_at: ctx.at,
+        })
+    }
+
+    #[instrument(skip_all)]
+    async fn latest_assessment(&self, case: &CaseId) -> Result<Option<Assessment>> {
+        let row = sqlx::query(
+            "SELECT id, case_id, policy_id, policy_version, answers AS answers, score, band, rationale AS rationale, \
+             assessed_by, assessed_at FROM assessments WHERE case_id = ? ORDER BY assessed_at DESC, id DESC LIMIT 1",
+        )
+        .bind(case.as_str())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(Assessment {
+            id: AssessmentId::from_trusted(s(&r, "id")?),
+            case_id: CaseId::from_trusted(s(&r, "case_id")?),
+            policy_id: s(&r, "policy_id")?,
+            policy_version: r
+                .try_get::<i64, _>("policy_version")
+                .map_err(StoreError::other)?,
+            answers: decode::json(&s(&r, "answers")?)?,
+            score: r.try_get::<i64, _>("score").map_err(StoreError::other)?,
+            band: s(&r, "band")?,
+            rationale: decode::json(&s(&r, "rationale")?)?,
+            assessed_by: UserId::from_trusted(s(&r, "assessed_by")?),
+            assessed_at: ts(&r, "assessed_at")?,
+        }))
+    }
+
+    #[instrument(skip_all)]
+    async fn override_priority(&self, new: &NewOverride, ctx: &WriteCtx) -> Result<PriorityChange> {
+        let mut tx = self.begin().await?;
+        let previous: Option<String> =
+            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = ?")
+                .bind(new.case_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .ok_or(StoreError::NotFound("case"))?;
+        let change = insert_priority_change(
+            &mut tx,
+            &new.case_id,
+            &new.band,
+            previous.as_deref(),
+            "override",
+            &new.rationale,
+            None,
+            ctx,
+        )
+        .await?;
+        sqlx::query("UPDATE cases SET priority_band = ?, updated_at = ? WHERE id = ?")
+            .bind(&new.band)
+            .bind(micros(ctx.at))
+            .bind(new.case_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if let Some(message) = &new.notify {
+            notify_supervisors(&mut tx, &new.case_id, message, ctx).await?;
+        }
+        audit(
+            &mut tx,
+            ctx,
+            "case.priority_override",
+            "case",
+            new.case_id.as_str(),
+        )
+        .await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(change)
+    }
+
+    #[instrument(skip_all)]
+    async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>> {
+        let rows = sqlx::query(
+            "SELECT p.*, u.name AS actor_name FROM priority_changes p JOIN users u ON u.id = p.actor_id \
+             WHERE p.case_id = ? ORDER BY p.at, p.id",
+        )
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(priority_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn notifications(
+        &self,
+        user: &UserId,
+        include_acknowledged: bool,
+    ) -> Result<Vec<Notification>> {
+        let sql = if include_acknowledged {
+            "SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 200"
+        } else {
+            "SELECT * FROM notifications WHERE user_id = ? AND acknowledged_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 200"
+        };
+        let rows = sqlx::query(sql)
+            .bind(user.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: NotificationId::from_trusted(s(r, "id")?),
+                    case_id: opt_s(r, "case_id")?.map(CaseId::from_trusted),
+                    kind: s(r, "kind")?,
+                    message: s(r, "message")?,
+                    created_at: ts(r, "created_at")?,
+                    acknowledged_at: opt_ts(r, "acknowledged_at")?,
+                })
+            })
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn acknowledge_notification(
+        &self,
+        id: &NotificationId,
+        user: &UserId,
+        at: Timestamp,
+    ) -> Result<()> {
+        let done = sqlx::query("UPDATE notifications SET acknowledged_at = ? WHERE id = ? AND user_id = ? AND acknowledged_at IS NULL")
+            .bind(micros(at))
+            .bind(id.as_str())
+            .bind(user.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("notification"));
         }
         Ok(())
     }

@@ -233,6 +233,44 @@ pub trait Store: Send + Sync + 'static {
     async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>>;
     async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()>;
 
+    // Priorities.
+    /// Save a policy as its next version (1 for a new policy). Versions are
+    /// never changed afterwards.
+    async fn save_policy_version(
+        &self,
+        policy_id: &str,
+        name: &str,
+        service_areas: &[String],
+        body: &str,
+        by: Option<&UserId>,
+        at: Timestamp,
+    ) -> Result<PolicyVersion>;
+    /// The latest version of every policy.
+    async fn list_policies(&self) -> Result<Vec<PolicyVersion>>;
+    /// Every version of one policy, oldest first.
+    async fn policy_versions(&self, policy_id: &str) -> Result<Vec<PolicyVersion>>;
+    /// Record an assessment: the assessment, the change of band, the case's
+    /// current band, the rules' tasks, the timeline entry and any
+    /// notifications, in one transaction.
+    async fn record_assessment(&self, new: &NewAssessment, ctx: &WriteCtx) -> Result<Assessment>;
+    async fn latest_assessment(&self, case: &CaseId) -> Result<Option<Assessment>>;
+    /// Override the band with a written rationale (checks are the caller's).
+    async fn override_priority(&self, new: &NewOverride, ctx: &WriteCtx) -> Result<PriorityChange>;
+    /// Every change of band, oldest first.
+    async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>>;
+    /// A user's notifications, newest first.
+    async fn notifications(
+        &self,
+        user: &UserId,
+        include_acknowledged: bool,
+    ) -> Result<Vec<Notification>>;
+    async fn acknowledge_notification(
+        &self,
+        id: &NotificationId,
+        user: &UserId,
+        at: Timestamp,
+    ) -> Result<()>;
+
     /// The case's history, oldest first.
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;
 

@@ -168,6 +168,12 @@ pub struct Case {
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
+    /// The current priority band (`P1`…), once assessed.
+    pub priority_band: Option<String>,
+    /// The band a hard rule set: only a supervisor may override below it.
+    pub priority_floor: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub assessed_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -401,6 +407,108 @@ pub struct NewDeadline {
     pub due_date: Date,
     pub explanation: Vec<String>,
     pub assignee_id: Option<UserId>,
+}
+
+/// One immutable version of a priority policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PolicyVersion {
+    pub policy_id: String,
+    pub version: i64,
+    pub name: String,
+    pub service_areas: Vec<String>,
+    /// The policy in its file format (TOML).
+    pub body: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub created_by: Option<UserId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAssessment {
+    pub case_id: CaseId,
+    pub policy_id: String,
+    pub policy_version: i64,
+    pub answers: serde_json::Value,
+    pub score: i64,
+    pub band: String,
+    pub rationale: serde_json::Value,
+    /// The rationale in one line, for the priority history.
+    pub summary: String,
+    /// The band a hard rule set, if any.
+    pub floor: Option<String>,
+    /// Tasks the fired rules ask for.
+    pub tasks: Vec<String>,
+    /// When set, the case's team supervisors are told (same transaction).
+    pub notify: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assessment {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: AssessmentId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub case_id: CaseId,
+    pub policy_id: String,
+    pub policy_version: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: serde_json::Value,
+    pub score: i64,
+    pub band: String,
+    /// Every criterion and rule that contributed, with points and words.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub rationale: serde_json::Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub assessed_by: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub assessed_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOverride {
+    pub case_id: CaseId,
+    pub band: String,
+    pub rationale: String,
+    pub notify: Option<String>,
+}
+
+/// One change of a case's band, with its cause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PriorityChange {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: PriorityChangeId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub case_id: CaseId,
+    pub band: String,
+    pub previous_band: Option<String>,
+    /// `assessment`, `reassessment`, `override` or `time`.
+    pub cause: String,
+    pub rationale: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub assessment_id: Option<AssessmentId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub actor_id: UserId,
+    pub actor_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: NotificationId,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub case_id: Option<CaseId>,
+    pub kind: String,
+    pub message: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub acknowledged_at: Option<Timestamp>,
 }
 
 /// One bank holiday from the official file.

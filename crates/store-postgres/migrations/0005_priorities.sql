@@ -1,0 +1,67 @@
+-- Priorities (C2). Policy versions are immutable: a change is a new version,
+-- and every assessment points at the version it was made under.
+CREATE TABLE policy_versions (
+    policy_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    -- JSON array of service areas the policy is for.
+    service_areas JSONB NOT NULL,
+    -- The policy as validated, in its readable file format (TOML).
+    body TEXT NOT NULL,
+    created_by TEXT REFERENCES users (id),
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (policy_id, version)
+);
+
+CREATE TABLE assessments (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    policy_id TEXT NOT NULL,
+    policy_version BIGINT NOT NULL,
+    answers JSONB NOT NULL,
+    score BIGINT NOT NULL,
+    band TEXT NOT NULL,
+    rationale JSONB NOT NULL,
+    assessed_by TEXT NOT NULL REFERENCES users (id),
+    assessed_at TIMESTAMPTZ NOT NULL,
+    FOREIGN KEY (policy_id, policy_version) REFERENCES policy_versions (policy_id, version)
+);
+-- A case's assessments, newest last.
+CREATE INDEX assessments_case_idx ON assessments (case_id, assessed_at);
+
+-- Every change of band, with its cause: assessment, reassessment, override, time.
+CREATE TABLE priority_changes (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    band TEXT NOT NULL,
+    previous_band TEXT,
+    cause TEXT NOT NULL CHECK (cause IN ('assessment', 'reassessment', 'override', 'time')),
+    rationale TEXT NOT NULL,
+    assessment_id TEXT REFERENCES assessments (id),
+    actor_id TEXT NOT NULL REFERENCES users (id),
+    at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX priority_changes_case_idx ON priority_changes (case_id, at);
+
+-- The current band on the case itself, so the queue orders without joins:
+-- the band, the floor a hard rule set (only a supervisor may go below it),
+-- and when the case was last assessed.
+ALTER TABLE cases ADD COLUMN priority_band TEXT;
+ALTER TABLE cases ADD COLUMN priority_floor TEXT;
+ALTER TABLE cases ADD COLUMN assessed_at TIMESTAMPTZ;
+
+-- In-app notifications ("inform others of the need to prioritise", PC11).
+CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    case_id TEXT REFERENCES cases (id),
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    acknowledged_at TIMESTAMPTZ
+);
+-- A person's unacknowledged notifications, newest first.
+CREATE INDEX notifications_user_idx ON notifications (user_id, acknowledged_at, created_at);
+
+CREATE TRIGGER policy_versions_are_immutable BEFORE UPDATE OR DELETE ON policy_versions
+    FOR EACH ROW EXECUTE FUNCTION caseload_refuse_change();
