@@ -304,6 +304,15 @@ async fn case_page(
                     ),
                     None => "Task added.".into(),
                 },
+                EventKind::PriorityChanged => {
+                    let band = d["band"].as_str().unwrap_or("");
+                    let cause = d["cause"].as_str().unwrap_or("");
+                    let rationale = d["rationale"].as_str().unwrap_or("");
+                    match d["previous_band"].as_str() {
+                        Some(prev) => format!("Priority {prev} → {band} ({cause}). {rationale}"),
+                        None => format!("Priority set to {band} ({cause}). {rationale}"),
+                    }
+                }
                 EventKind::DeadlineAdded => {
                     match deadlines.iter().find(|d| d.id.as_str() == e.subject_id) {
                         Some(d) => {
