@@ -77,6 +77,11 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Priority policies: check a file, import it as a new version, export one.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Print a year's bank holidays, one ISO date a line.
     Holidays {
         #[arg(long)]
@@ -154,6 +159,20 @@ enum UserCommand {
         /// Read the password from standard input (one line) instead of prompting.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Check a policy file and print each problem with its place.
+    Check { file: std::path::PathBuf },
+    /// Import a policy file as the policy's next version (unchanged files are not).
+    Import { file: std::path::PathBuf },
+    /// Print a policy (the latest version, or --version N) as a file.
+    Export {
+        id: String,
+        #[arg(long)]
+        version: Option<i64>,
     },
 }
 
@@ -247,6 +266,9 @@ async fn migrated_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         .migrate()
         .await
         .context("cannot apply the database migrations")?;
+    caseload_web::api::priority::ensure_default_policies(store.as_ref(), jiff::Timestamp::now())
+        .await
+        .context("cannot load the default priority policies")?;
     Ok(store)
 }
 
@@ -356,6 +378,89 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  {step}");
             }
             println!("Source: {}", rule.source);
+            Ok(())
+        }
+        Command::Policy {
+            command: PolicyCommand::Check { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            match caseload_domain::priority::Policy::parse(&text) {
+                Ok(p) => {
+                    println!(
+                        "{}: ok — {} ({} bands, {} criteria, {} rules)",
+                        file.display(),
+                        p.name,
+                        p.bands.len(),
+                        p.criteria.len(),
+                        p.rules.len()
+                    );
+                    Ok(())
+                }
+                Err(problems) => {
+                    for problem in &problems {
+                        println!("{}: {problem}", file.display());
+                    }
+                    bail!(
+                        "{} has {} problem{}",
+                        file.display(),
+                        problems.len(),
+                        if problems.len() == 1 { "" } else { "s" }
+                    )
+                }
+            }
+        }
+        Command::Policy {
+            command: PolicyCommand::Import { file },
+        } => {
+            let store = migrated_store(&cli.database).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let policy = caseload_domain::priority::Policy::parse(&text).map_err(|problems| {
+                let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+                anyhow::anyhow!(
+                    "{}: {first} ({} problem(s); run `caseload policy check` to see all)",
+                    file.display(),
+                    problems.len()
+                )
+            })?;
+            let body = policy.to_toml();
+            let versions = store.policy_versions(&policy.id).await?;
+            if let Some(last) = versions.last()
+                && last.body == body
+            {
+                println!("{} version {} (unchanged)", policy.id, last.version);
+                return Ok(());
+            }
+            let saved = store
+                .save_policy_version(
+                    &policy.id,
+                    &policy.name,
+                    &policy.service_areas,
+                    &body,
+                    None,
+                    jiff::Timestamp::now(),
+                )
+                .await?;
+            println!("{} version {}", saved.policy_id, saved.version);
+            Ok(())
+        }
+        Command::Policy {
+            command: PolicyCommand::Export { id, version },
+        } => {
+            let store = migrated_store(&cli.database).await?;
+            let versions = store.policy_versions(&id).await?;
+            let chosen = match version {
+                Some(v) => versions.iter().find(|x| x.version == v),
+                None => versions.last(),
+            }
+            .with_context(|| {
+                format!(
+                    "no policy {id:?}{}",
+                    version.map(|v| format!(" version {v}")).unwrap_or_default()
+                )
+            })?;
+            print!("{}", chosen.body);
             Ok(())
         }
         Command::Calendar { command } => {

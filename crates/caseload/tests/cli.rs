@@ -498,3 +498,63 @@ async fn the_official_holidays_file_imports_all_or_nothing() {
         "no team",
     );
 }
+
+#[test]
+fn policies_are_checked_imported_as_versions_and_exported() {
+    let db = temp_db("policies");
+    let dir = std::env::temp_dir().join(format!("caseload-cli-tests-{}", std::process::id()));
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../domain/policies/debt.toml");
+    let ok = caseload(&db, &["policy", "check", shipped]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("ok — Debt advice priorities"));
+    let text = std::fs::read_to_string(shipped).unwrap();
+    let bad = dir.join("bad-policy.toml");
+    std::fs::write(
+        &bad,
+        text.replace("band = \"P1\"", "band = \"P0\"")
+            .replace("min_score = 25", "min_score = 50"),
+    )
+    .unwrap();
+    let o = caseload(&db, &["policy", "check", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("rule D1: band \"P0\" is not defined"), "{out}");
+    assert!(out.contains("band P2: overlaps band P1"), "{out}");
+    let exported = caseload(&db, &["policy", "export", "debt"]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    assert!(stdout(&exported).contains("id = \"debt\""));
+    let edited = dir.join("debt-edited.toml");
+    std::fs::write(
+        &edited,
+        stdout(&exported).replacen("points = 15", "points = 20", 1),
+    )
+    .unwrap();
+    assert_eq!(
+        stdout(&caseload(
+            &db,
+            &["policy", "import", edited.to_str().unwrap()]
+        ))
+        .trim(),
+        "debt version 2"
+    );
+    assert_eq!(
+        stdout(&caseload(
+            &db,
+            &["policy", "import", edited.to_str().unwrap()]
+        ))
+        .trim(),
+        "debt version 2 (unchanged)"
+    );
+    assert!(
+        stdout(&caseload(
+            &db,
+            &["policy", "export", "debt", "--version", "1"]
+        ))
+        .contains("points = 15")
+    );
+    assert_one_line_error(
+        &caseload(&db, &["policy", "import", bad.to_str().unwrap()]),
+        "problem(s)",
+    );
+    assert_one_line_error(&caseload(&db, &["policy", "export", "nope"]), "no policy");
+}

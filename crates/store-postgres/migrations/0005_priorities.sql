@@ -33,6 +33,8 @@ CREATE INDEX assessments_case_idx ON assessments (case_id, assessed_at);
 CREATE TABLE priority_changes (
     id TEXT PRIMARY KEY,
     case_id TEXT NOT NULL REFERENCES cases (id),
+    -- 1, 2, 3… per case: the order the changes were made.
+    seq INTEGER NOT NULL,
     band TEXT NOT NULL,
     previous_band TEXT,
     cause TEXT NOT NULL CHECK (cause IN ('assessment', 'reassessment', 'override', 'time')),
@@ -41,7 +43,7 @@ CREATE TABLE priority_changes (
     actor_id TEXT NOT NULL REFERENCES users (id),
     at TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX priority_changes_case_idx ON priority_changes (case_id, at);
+CREATE UNIQUE INDEX priority_changes_case_idx ON priority_changes (case_id, seq);
 
 -- The current band on the case itself, so the queue orders without joins:
 -- the band, the floor a hard rule set (only a supervisor may go below it),

@@ -482,10 +482,11 @@ async fn insert_priority_change(
 ) -> Result<PriorityChange> {
     let id = new_id(PriorityChangeId::from_parts, ctx.at);
     sqlx::query(
-        "INSERT INTO priority_changes (id, case_id, band, previous_band, cause, rationale, assessment_id, actor_id, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO priority_changes (id, case_id, seq, band, previous_band, cause, rationale, assessment_id, actor_id, at) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM priority_changes WHERE case_id = $3), $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id.as_str())
+    .bind(case.as_str())
     .bind(case.as_str())
     .bind(band)
     .bind(previous)
@@ -1955,7 +1956,7 @@ impl Store for PgStore {
         let id = new_id(AssessmentId::from_parts, ctx.at);
         let mut tx = self.begin().await?;
         let previous: Option<String> =
-            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = $1")
+            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = $1 FOR UPDATE")
                 .bind(new.case_id.as_str())
                 .fetch_optional(&mut *tx)
                 .await
@@ -2084,7 +2085,7 @@ impl Store for PgStore {
     async fn override_priority(&self, new: &NewOverride, ctx: &WriteCtx) -> Result<PriorityChange> {
         let mut tx = self.begin().await?;
         let previous: Option<String> =
-            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = $1")
+            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = $1 FOR UPDATE")
                 .bind(new.case_id.as_str())
                 .fetch_optional(&mut *tx)
                 .await
@@ -2127,7 +2128,7 @@ impl Store for PgStore {
     async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>> {
         let rows = sqlx::query(
             "SELECT p.*, u.name AS actor_name FROM priority_changes p JOIN users u ON u.id = p.actor_id \
-             WHERE p.case_id = $1 ORDER BY p.at, p.id",
+             WHERE p.case_id = $1 ORDER BY p.seq",
         )
         .bind(case.as_str())
         .fetch_all(&self.reader)

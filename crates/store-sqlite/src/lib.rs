@@ -472,10 +472,11 @@ async fn insert_priority_change(
 ) -> Result<PriorityChange> {
     let id = new_id(PriorityChangeId::from_parts, ctx.at);
     sqlx::query(
-        "INSERT INTO priority_changes (id, case_id, band, previous_band, cause, rationale, assessment_id, actor_id, at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO priority_changes (id, case_id, seq, band, previous_band, cause, rationale, assessment_id, actor_id, at) \
+         VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM priority_changes WHERE case_id = ?), ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id.as_str())
+    .bind(case.as_str())
     .bind(case.as_str())
     .bind(band)
     .bind(previous)
@@ -2107,7 +2108,7 @@ impl Store for SqliteStore {
     async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>> {
         let rows = sqlx::query(
             "SELECT p.*, u.name AS actor_name FROM priority_changes p JOIN users u ON u.id = p.actor_id \
-             WHERE p.case_id = ? ORDER BY p.at, p.id",
+             WHERE p.case_id = ? ORDER BY p.seq",
         )
         .bind(case.as_str())
         .fetch_all(&self.reader)

@@ -794,6 +794,15 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/api/v1/deadline-rules"),
         ("post", "/api/v1/cases/{id}/deadlines"),
         ("get", "/api/v1/cases/{id}/deadlines"),
+        ("get", "/api/v1/policies"),
+        ("post", "/api/v1/policies"),
+        ("get", "/api/v1/policies/{id}"),
+        ("post", "/api/v1/cases/{id}/assessments"),
+        ("post", "/api/v1/cases/{id}/priority-override"),
+        ("get", "/api/v1/cases/{id}/priority-history"),
+        ("get", "/api/v1/caseload"),
+        ("get", "/api/v1/notifications"),
+        ("post", "/api/v1/notifications/{id}/acknowledge"),
     ];
     let mut documented = Vec::new();
     for (path, item) in doc.body["paths"].as_object().unwrap() {
@@ -1099,4 +1108,362 @@ async fn calculations_follow_the_organisations_calendars() {
             .to_string()
             .contains("is not a working day")
     );
+}
+
+#[tokio::test]
+async fn assessing_a_case_gives_a_band_with_its_rationale_and_tells_the_supervisor() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let policies = app.get("/api/v1/policies", &app.ann.1).await;
+    let ids: Vec<&str> = policies
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["policy_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "careers_neet",
+            "debt",
+            "domestic_abuse",
+            "generic",
+            "housing"
+        ]
+    );
+
+    let path = format!("/api/v1/cases/{case}/assessments");
+    let r = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"answers": {"homeless_tonight": true, "priority_need": "dependent_children"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (
+            r.body["band"].as_str(),
+            r.body["policy_id"].as_str(),
+            r.body["policy_version"].as_i64()
+        ),
+        (Some("P1"), Some("housing"), Some(1))
+    );
+    let words: Vec<&str> = r.body["rationale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["words"].as_str().unwrap())
+        .collect();
+    assert!(
+        words
+            .iter()
+            .any(|w| w.starts_with("Homeless tonight: yes → P1 (rule H1)")),
+        "{words:?}"
+    );
+    assert!(
+        words.iter().any(|w| w.contains("Dependent children (+10)")),
+        "{words:?}"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{case}"), &app.ann.1)
+            .await
+            .body["priority_band"],
+        "P1"
+    );
+    let tasks = app
+        .get(&format!("/api/v1/cases/{case}/tasks"), &app.ann.1)
+        .await;
+    assert!(
+        tasks.body.to_string().contains("Housing Options"),
+        "the rule's task is on the case"
+    );
+
+    let told = app.get("/api/v1/notifications", &app.sue.1).await;
+    assert_eq!(told.body.as_array().unwrap().len(), 1, "{}", told.body);
+    assert!(
+        told.body[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("now P1 Urgent")
+    );
+    let ack = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/v1/notifications/{}/acknowledge",
+                told.body[0]["id"].as_str().unwrap()
+            ),
+            Some(&app.sue.1),
+            None,
+        )
+        .await;
+    assert_eq!(ack.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/notifications", &app.sue.1).await.body,
+        json!([])
+    );
+
+    // Lowering a band a hard rule set needs a supervisor.
+    let over = format!("/api/v1/cases/{case}/priority-override");
+    app.post(
+        &over,
+        &app.ann.1,
+        json!({"band": "P3", "rationale": "Found a room with family"}),
+    )
+    .await
+    .assert_problem(403);
+    let no_reason = app
+        .post(&over, &app.sue.1, json!({"band": "P3", "rationale": " "}))
+        .await;
+    assert!(no_reason.field_error("rationale").is_some());
+    assert!(
+        app.post(&over, &app.sue.1, json!({"band": "P9", "rationale": "x"}))
+            .await
+            .field_error("band")
+            .is_some()
+    );
+    let lowered = app
+        .post(
+            &over,
+            &app.sue.1,
+            json!({"band": "P3", "rationale": "Found a room with family for six months"}),
+        )
+        .await;
+    assert_eq!(lowered.status, StatusCode::CREATED, "{}", lowered.body);
+    let raised = app
+        .post(
+            &over,
+            &app.ann.1,
+            json!({"band": "P2", "rationale": "Family arrangement looks fragile"}),
+        )
+        .await;
+    assert_eq!(
+        raised.status,
+        StatusCode::CREATED,
+        "practitioners may raise"
+    );
+    let history = app
+        .get(
+            &format!("/api/v1/cases/{case}/priority-history"),
+            &app.ann.1,
+        )
+        .await;
+    let causes: Vec<(&str, &str)> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["cause"].as_str().unwrap(), c["band"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        causes,
+        [("assessment", "P1"), ("override", "P3"), ("override", "P2")]
+    );
+    let timeline = app
+        .get(&format!("/api/v1/cases/{case}/timeline"), &app.ann.1)
+        .await;
+    assert_eq!(
+        timeline
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "priority_changed")
+            .count(),
+        3
+    );
+
+    // Bad answers change nothing.
+    let unknown = app
+        .post(&path, &app.ann.1, json!({"answers": {"feeling_sad": true}}))
+        .await;
+    assert!(
+        unknown.field_error("answers.feeling_sad").is_some(),
+        "{}",
+        unknown.body
+    );
+    let wrong = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"answers": {"homeless_tonight": 3}}),
+        )
+        .await;
+    assert!(
+        wrong.field_error("answers.homeless_tonight").is_some(),
+        "{}",
+        wrong.body
+    );
+    let bad_option = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"answers": {"priority_need": "royalty"}}),
+        )
+        .await;
+    assert!(
+        bad_option
+            .field_error("answers.priority_need")
+            .unwrap()
+            .contains("dependent_children")
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/cases/{case}/priority-history"),
+            &app.ann.1
+        )
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .len(),
+        3
+    );
+    app.post(&path, &app.cat.1, json!({"answers": {}}))
+        .await
+        .assert_problem(404);
+    // A specialist policy is chosen by name.
+    let dash = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"policy": "domestic_abuse", "answers": {"dash_yes_count": 15}}),
+        )
+        .await;
+    assert_eq!(
+        (dash.body["policy_id"].as_str(), dash.body["band"].as_str()),
+        (Some("domestic_abuse"), Some("P1")),
+        "{}",
+        dash.body
+    );
+    assert!(dash.body["tasks"].to_string().contains("MARAC"));
+    assert!(
+        app.post(
+            &path,
+            &app.ann.1,
+            json!({"policy": "astrology", "answers": {}})
+        )
+        .await
+        .field_error("policy")
+        .is_some()
+    );
+}
+
+#[tokio::test]
+async fn the_queue_orders_by_band_then_urgency_and_flags_what_needs_attention() {
+    let app = TestApp::new().await;
+    let (client, routine) = app.client_and_case(&app.ann.1).await;
+    let mk = |title: &str| json!({"client_id": client, "title": title, "service_area": "debt"});
+    let urgent = app
+        .post("/api/v1/cases", &app.ann.1, mk("Bailiff visit Friday"))
+        .await
+        .id();
+    let unassessed = app
+        .post("/api/v1/cases", &app.ann.1, mk("New referral"))
+        .await
+        .id();
+    app.post(
+        &format!("/api/v1/cases/{routine}/assessments"),
+        &app.ann.1,
+        json!({"answers": {}}),
+    )
+    .await;
+    let u = app
+        .post(
+            &format!("/api/v1/cases/{urgent}/assessments"),
+            &app.ann.1,
+            json!({"answers": {"emergency_within_5_working_days": "enforcement_visit"}}),
+        )
+        .await;
+    assert_eq!(u.body["band"], "P1");
+    let queue = app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    let rows = queue.body.as_array().unwrap();
+    let order: Vec<&str> = rows
+        .iter()
+        .map(|r| r["case"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [urgent.as_str(), unassessed.as_str(), routine.as_str()]
+    );
+    assert_eq!(rows[0]["band"], "P1");
+    assert!(
+        rows[0]["why"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("(rule D1)")),
+        "why? on demand"
+    );
+    assert!(
+        rows[1]["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("no_assessment"))
+    );
+    assert_eq!(rows[2]["band"], "P4");
+    // A week on, the urgent case has had no contact: flagged.
+    app.advance(7 * 24 * 60);
+    let later = app.get("/api/v1/caseload", &app.ann.1).await;
+    let first = &later.body[0];
+    assert!(
+        first["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("high_priority_not_contacted")),
+        "{first}"
+    );
+    app.get("/api/v1/caseload", &app.ada.1)
+        .await
+        .assert_problem(403);
+}
+
+#[tokio::test]
+async fn administrators_import_policies_as_new_versions() {
+    let app = TestApp::new().await;
+    let versions = app.get("/api/v1/policies/generic", &app.ann.1).await;
+    let body = versions.body[0]["body"].as_str().unwrap().to_owned();
+    let changed = body.replacen("points = 20", "points = 25", 1);
+    app.post("/api/v1/policies", &app.ann.1, json!({"toml": changed}))
+        .await
+        .assert_problem(403);
+    let saved = app
+        .post("/api/v1/policies", &app.ada.1, json!({"toml": changed}))
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
+    assert_eq!(saved.body["version"], 2);
+    let same = app
+        .post("/api/v1/policies", &app.ada.1, json!({"toml": changed}))
+        .await;
+    assert_eq!(
+        (same.status, same.body["version"].as_i64()),
+        (StatusCode::OK, Some(2)),
+        "unchanged is not a new version"
+    );
+    let broken = changed.replacen("band = \"P1\"", "band = \"P0\"", 1);
+    let refused = app
+        .post("/api/v1/policies", &app.ada.1, json!({"toml": broken}))
+        .await;
+    refused.assert_problem(422);
+    assert!(
+        refused
+            .field_error("rule S1")
+            .unwrap()
+            .contains("not defined"),
+        "{}",
+        refused.body
+    );
+    let all = app.get("/api/v1/policies/generic", &app.ann.1).await;
+    assert_eq!(all.body.as_array().unwrap().len(), 2);
+    assert_eq!(
+        all.body[0]["body"].as_str().unwrap(),
+        body,
+        "version 1 is unchanged"
+    );
+    app.get("/api/v1/policies/nope", &app.ann.1)
+        .await
+        .assert_problem(404);
 }

@@ -12,6 +12,7 @@ pub mod notes;
 pub mod obstacles;
 pub mod openapi;
 pub mod outcomes;
+pub mod priority;
 pub mod tasks;
 
 use axum::Router;
@@ -68,6 +69,23 @@ pub fn router(state: AppState) -> Router {
             post(tasks::change_status),
         )
         .route("/deadlines/calculate", post(deadlines::calculate_handler))
+        .route(
+            "/policies",
+            get(priority::list_policies).post(priority::create_policy),
+        )
+        .route("/policies/{id}", get(priority::policy_versions))
+        .route("/cases/{id}/assessments", post(priority::create_assessment))
+        .route(
+            "/cases/{id}/priority-override",
+            post(priority::override_priority),
+        )
+        .route("/cases/{id}/priority-history", get(priority::history))
+        .route("/caseload", get(priority::caseload))
+        .route("/notifications", get(priority::notifications))
+        .route(
+            "/notifications/{id}/acknowledge",
+            post(priority::acknowledge),
+        )
         .route(
             "/cases/{id}/deadlines",
             post(deadlines::create).get(deadlines::list),

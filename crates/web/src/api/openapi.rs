@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, deadlines, meta, notes, obstacles, outcomes, tasks};
+use super::{cases, clients, deadlines, meta, notes, obstacles, outcomes, priority, tasks};
 use crate::problem::{FieldProblem, Problem};
 
 #[derive(OpenApi)]
@@ -32,6 +32,15 @@ use crate::problem::{FieldProblem, Problem};
         deadlines::rules,
         deadlines::create,
         deadlines::list,
+        priority::list_policies,
+        priority::policy_versions,
+        priority::create_policy,
+        priority::create_assessment,
+        priority::override_priority,
+        priority::history,
+        priority::caseload,
+        priority::notifications,
+        priority::acknowledge,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &StandardErrors),
@@ -45,6 +54,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "obstacles", description = "Obstacles to outcomes"),
         (name = "tasks", description = "Next actions"),
         (name = "deadlines", description = "Statutory deadlines on UK working-day calendars"),
+        (name = "priorities", description = "Priority policies, assessments with a rationale, overrides and the queue"),
     )
 )]
 pub struct ApiDoc;

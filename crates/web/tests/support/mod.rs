@@ -100,6 +100,9 @@ impl TestApp {
                 .unwrap(),
         );
         store.migrate().await.unwrap();
+        caseload_web::api::priority::ensure_default_policies(store.as_ref(), start_time())
+            .await
+            .unwrap();
         let clock = Arc::new(ManualClock::new(start_time()));
         let state = AppState::new(
             store.clone(),

@@ -1,0 +1,615 @@
+//! Priorities (SPEC C2; AG14 PC7–PC12, PC15): policies as versioned data,
+//! assessments that explain themselves, overrides with a written rationale,
+//! the priority history, supervisors' notifications, and the queue.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use caseload_domain::ids::NotificationId;
+use caseload_domain::notes::NoteKind;
+use caseload_domain::priority::{Answer, Facts, Policy, PolicyProblem, assess};
+use caseload_domain::text::{FieldErrors, limits, prose};
+use caseload_domain::users::Role;
+use caseload_store::{
+    Case, CaseloadRow, NewAssessment, NewOverride, Notification, PolicyVersion, PriorityChange,
+};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::ApiJson;
+use crate::problem::ApiError;
+
+fn problems_to_fields(problems: Vec<PolicyProblem>) -> FieldErrors {
+    FieldErrors(
+        problems
+            .into_iter()
+            .map(|p| caseload_domain::FieldError::new(p.location, p.message))
+            .collect(),
+    )
+}
+
+/// The policy in force for a service area: the latest version of the policy
+/// that lists the area, else the generic one.
+pub async fn policy_for(state: &AppState, area: &str) -> Result<(PolicyVersion, Policy), ApiError> {
+    chosen_policy(state, area, None).await
+}
+
+/// The policy named (a specialist one, such as domestic abuse), or the one in
+/// force for the area.
+pub async fn chosen_policy(
+    state: &AppState,
+    area: &str,
+    named: Option<&str>,
+) -> Result<(PolicyVersion, Policy), ApiError> {
+    let policies = state.store.list_policies().await?;
+    if let Some(id) = named
+        && !policies.iter().any(|p| p.policy_id == id)
+    {
+        return Err(FieldErrors::single("policy", format!("there is no policy {id:?}")).into());
+    }
+    let chosen = match named {
+        Some(id) => policies.iter().find(|p| p.policy_id == id),
+        None => policies
+            .iter()
+            .find(|p| p.service_areas.iter().any(|a| a == area)),
+    }
+    .or_else(|| policies.iter().find(|p| p.policy_id == "generic"))
+    .ok_or_else(|| {
+        ApiError::Conflict(
+            "no priority policy covers this service area; an administrator must import one".into(),
+        )
+    })?;
+    let policy = Policy::parse(&chosen.body).map_err(|e| {
+        ApiError::Conflict(format!(
+            "the stored policy {} v{} no longer parses: {}",
+            chosen.policy_id,
+            chosen.version,
+            e.len()
+        ))
+    })?;
+    Ok((chosen.clone(), policy))
+}
+
+/// Facts Caseload works out for the derived criteria: working days to the
+/// nearest deadline still ahead, and days since the last client contact.
+pub async fn facts_for(state: &AppState, case: &Case) -> Result<Facts, ApiError> {
+    let today = state.today();
+    let division = state.division_for(Some(&case.team_id)).await?;
+    let calendar = state.calendar(division).await?;
+    let nearest = state
+        .store
+        .list_deadlines(&case.id)
+        .await?
+        .into_iter()
+        .map(|d| d.due_date)
+        .find(|d| *d >= today);
+    let contact = state
+        .store
+        .list_notes(&case.id)
+        .await?
+        .into_iter()
+        .filter(|n| {
+            !matches!(
+                n.kind,
+                NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
+            )
+        })
+        .map(|n| n.occurred_at)
+        .max();
+    Ok(Facts {
+        working_days_to_nearest_deadline: nearest
+            .map(|d| i64::from(calendar.working_days_between(today, d))),
+        days_since_contact: contact
+            .map(|t| (state.clock.now().duration_since(t).as_secs() / 86_400).max(0)),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicySummary {
+    pub policy_id: String,
+    pub name: String,
+    pub version: i64,
+    pub service_areas: Vec<String>,
+}
+
+/// Handles `GET /api/v1/policies`: the latest version of each policy.
+#[utoipa::path(get, path = "/api/v1/policies", tag = "priorities", responses((status = 200, body = Vec<PolicySummary>)))]
+pub async fn list_policies(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<Vec<PolicySummary>>, ApiError> {
+    let list = state.store.list_policies().await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|p| PolicySummary {
+                policy_id: p.policy_id,
+                name: p.name,
+                version: p.version,
+                service_areas: p.service_areas,
+            })
+            .collect(),
+    ))
+}
+
+/// Handles `GET /api/v1/policies/{id}`: every version, oldest first.
+#[utoipa::path(get, path = "/api/v1/policies/{id}", tag = "priorities", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<PolicyVersion>)))]
+pub async fn policy_versions(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PolicyVersion>>, ApiError> {
+    let versions = state.store.policy_versions(&id).await?;
+    if versions.is_empty() {
+        return Err(ApiError::not_found("policy"));
+    }
+    Ok(Json(versions))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportPolicyBody {
+    /// The policy file (TOML), as `caseload policy export` writes it.
+    pub toml: String,
+}
+
+/// Check and save a policy as its next version (unchanged text is not a new version).
+pub async fn import_policy(
+    state: &AppState,
+    text: &str,
+    by: Option<&caseload_domain::ids::UserId>,
+) -> Result<(PolicyVersion, bool), ApiError> {
+    let policy = Policy::parse(text).map_err(problems_to_fields)?;
+    let body = policy.to_toml();
+    let existing = state.store.policy_versions(&policy.id).await?;
+    if let Some(last) = existing.last()
+        && last.body == body
+    {
+        return Ok((last.clone(), false));
+    }
+    let saved = state
+        .store
+        .save_policy_version(
+            &policy.id,
+            &policy.name,
+            &policy.service_areas,
+            &body,
+            by,
+            state.clock.now(),
+        )
+        .await?;
+    Ok((saved, true))
+}
+
+/// Handles `POST /api/v1/policies`: import a policy file as a new version (administrators).
+#[utoipa::path(post, path = "/api/v1/policies", tag = "priorities", request_body = ImportPolicyBody,
+    responses((status = 201, body = PolicyVersion), (status = 200, description = "Unchanged: the latest version", body = PolicyVersion)))]
+pub async fn create_policy(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<ImportPolicyBody>,
+) -> Result<(StatusCode, Json<PolicyVersion>), ApiError> {
+    if caller.user.role != Role::Admin {
+        return Err(ApiError::Forbidden(
+            "only administrators change priority policies".into(),
+        ));
+    }
+    let (saved, new) = import_policy(&state, &body.toml, Some(&caller.user.id)).await?;
+    Ok((
+        if new {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(saved),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessBody {
+    /// Criterion id → answer: `true`/`false`, a whole number, or an option id.
+    #[schema(value_type = Object)]
+    pub answers: BTreeMap<String, Answer>,
+    /// A specialist policy (e.g. `domestic_abuse`); default: the one for the case's service area.
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentResult {
+    pub id: String,
+    pub policy_id: String,
+    pub policy_version: i64,
+    pub score: i64,
+    pub band: String,
+    pub band_name: String,
+    /// Every criterion and rule that contributed, with its points, in words.
+    #[schema(value_type = Vec<Object>)]
+    pub rationale: Vec<caseload_domain::priority::Reason>,
+    /// Tasks the hard rules created on the case.
+    pub tasks: Vec<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub assessed_at: jiff::Timestamp,
+}
+
+/// Assess a case against the policy in force and record the result.
+pub async fn assess_case(
+    state: &AppState,
+    caller_id: &caseload_store::WriteCtx,
+    case: &Case,
+    policy_id: Option<&str>,
+    answers: &BTreeMap<String, Answer>,
+) -> Result<AssessmentResult, ApiError> {
+    let (version, policy) = chosen_policy(state, case.service_area.as_str(), policy_id).await?;
+    let facts = facts_for(state, case).await?;
+    let verdict = assess(&policy, answers, &facts).map_err(problems_to_fields)?;
+    let high: Vec<&str> = policy.bands.iter().take(2).map(|b| b.id.as_str()).collect();
+    let enters_high = high.contains(&verdict.band.as_str())
+        && !case
+            .priority_band
+            .as_deref()
+            .is_some_and(|b| high.contains(&b));
+    let floor = verdict
+        .fired_rules
+        .iter()
+        .filter_map(|id| policy.rules.iter().find(|r| &r.id == id))
+        .map(|r| r.band.clone())
+        .min_by_key(|b| {
+            policy
+                .bands
+                .iter()
+                .position(|x| &x.id == b)
+                .unwrap_or(usize::MAX)
+        });
+    let summary = verdict
+        .rationale
+        .iter()
+        .map(|r| r.words.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let new = NewAssessment {
+        case_id: case.id.clone(),
+        policy_id: version.policy_id.clone(),
+        policy_version: version.version,
+        answers: serde_json::to_value(answers).unwrap_or_default(),
+        score: i64::from(verdict.score),
+        band: verdict.band.clone(),
+        rationale: serde_json::to_value(&verdict.rationale).unwrap_or_default(),
+        summary,
+        floor,
+        tasks: verdict.tasks.clone(),
+        notify: enters_high.then(|| {
+            format!(
+                "{} — {}: now {} {}. {}",
+                case.client_name,
+                case.title,
+                verdict.band,
+                verdict.band_name,
+                verdict
+                    .rationale
+                    .first()
+                    .map(|r| r.words.as_str())
+                    .unwrap_or("")
+            )
+        }),
+    };
+    let saved = state.store.record_assessment(&new, caller_id).await?;
+    Ok(AssessmentResult {
+        id: saved.id.to_string(),
+        policy_id: saved.policy_id,
+        policy_version: saved.policy_version,
+        score: saved.score,
+        band: verdict.band,
+        band_name: verdict.band_name,
+        rationale: verdict.rationale,
+        tasks: verdict.tasks,
+        assessed_at: saved.assessed_at,
+    })
+}
+
+/// Handles `POST /api/v1/cases/{id}/assessments`: assess a case against the
+/// policy in force for its service area.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assessments", tag = "priorities", params(("id" = String, Path)),
+    request_body = AssessBody, responses((status = 201, body = AssessmentResult)))]
+pub async fn create_assessment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AssessBody>,
+) -> Result<(StatusCode, Json<AssessmentResult>), ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let result = assess_case(
+        &state,
+        &caller.write_ctx(&state),
+        &case,
+        body.policy.as_deref(),
+        &body.answers,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(result)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideBody {
+    /// The band to set, e.g. `P2`.
+    pub band: String,
+    /// Why, in words: required.
+    pub rationale: String,
+}
+
+/// Check an override: a known band, a rationale, and only a supervisor below a hard rule's band.
+pub async fn check_override(
+    state: &AppState,
+    user: &caseload_store::User,
+    case: &Case,
+    band: &str,
+    rationale: &str,
+) -> Result<NewOverride, ApiError> {
+    let (_, policy) = policy_for(state, case.service_area.as_str()).await?;
+    let mut errors = FieldErrors::new();
+    let index = policy.bands.iter().position(|b| b.id == band);
+    if index.is_none() {
+        let ids: Vec<&str> = policy.bands.iter().map(|b| b.id.as_str()).collect();
+        errors.push("band", format!("must be one of {}", ids.join(", ")));
+    }
+    let rationale = errors.take(prose("rationale", rationale, limits::REASON));
+    errors.into_result()?;
+    let index = index.unwrap_or(0);
+    if let Some(floor) = case.priority_floor.as_deref()
+        && let Some(floor_index) = policy.bands.iter().position(|b| b.id == floor)
+        && index > floor_index
+        && index
+            > case
+                .priority_band
+                .as_deref()
+                .and_then(|b| policy.bands.iter().position(|x| x.id == b))
+                .unwrap_or(0)
+        && user.role != Role::Supervisor
+    {
+        return Err(ApiError::Forbidden(format!(
+            "a hard rule set this case to {floor}; lowering it below {floor} needs a supervisor"
+        )));
+    }
+    let high: Vec<&str> = policy.bands.iter().take(2).map(|b| b.id.as_str()).collect();
+    let enters_high = high.contains(&band)
+        && !case
+            .priority_band
+            .as_deref()
+            .is_some_and(|b| high.contains(&b));
+    let rationale = rationale.unwrap_or_default();
+    Ok(NewOverride {
+        case_id: case.id.clone(),
+        band: band.to_owned(),
+        notify: enters_high.then(|| {
+            format!(
+                "{} — {}: raised to {band} by {}. {rationale}",
+                case.client_name, case.title, user.name
+            )
+        }),
+        rationale,
+    })
+}
+
+/// Handles `POST /api/v1/cases/{id}/priority-override`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/priority-override", tag = "priorities", params(("id" = String, Path)),
+    request_body = OverrideBody, responses((status = 201, body = PriorityChange)))]
+pub async fn override_priority(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OverrideBody>,
+) -> Result<(StatusCode, Json<PriorityChange>), ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let new = check_override(&state, &caller.user, &case, &body.band, &body.rationale).await?;
+    let change = state
+        .store
+        .override_priority(&new, &caller.write_ctx(&state))
+        .await?;
+    Ok((StatusCode::CREATED, Json(change)))
+}
+
+/// Handles `GET /api/v1/cases/{id}/priority-history`: every change of band, oldest first.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/priority-history", tag = "priorities", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<PriorityChange>)))]
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PriorityChange>>, ApiError> {
+    let case = caller.case(&state, &id).await?;
+    let history = state.store.priority_history(&case.id).await?;
+    caller
+        .audit(&state, "case.priority.read", "case", Some(case.id.as_str()))
+        .await?;
+    Ok(Json(history))
+}
+
+/// Handles `GET /api/v1/notifications`: the caller's unacknowledged notifications.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "priorities", responses((status = 200, body = Vec<Notification>)))]
+pub async fn notifications(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Notification>>, ApiError> {
+    Ok(Json(
+        state.store.notifications(&caller.user.id, false).await?,
+    ))
+}
+
+/// Handles `POST /api/v1/notifications/{id}/acknowledge`.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/acknowledge", tag = "priorities", params(("id" = String, Path)),
+    responses((status = 204, description = "Acknowledged")))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = NotificationId::parse(&id).ok_or_else(|| ApiError::not_found("notification"))?;
+    state
+        .store
+        .acknowledge_notification(&id, &caller.user.id, state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One row of the prioritised queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueRow {
+    #[serde(flatten)]
+    pub row: CaseloadRow,
+    /// `P1`…, or none before the first assessment.
+    pub band: Option<String>,
+    pub band_name: Option<String>,
+    /// Why the case has its band: the latest assessment's rationale in words.
+    pub why: Vec<String>,
+    /// `no_assessment`, `assessment_due`, `high_priority_no_next_action`,
+    /// `high_priority_not_contacted`, `overdue_tasks`, `late_notes`.
+    pub flags: Vec<String>,
+}
+
+/// The prioritised queue: active cases by band, then by the nearest due
+/// task, then oldest first; flags say what needs attention.
+pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<QueueRow>, ApiError> {
+    let now = state.clock.now();
+    let today = state.today();
+    let mut policies: BTreeMap<String, Policy> = BTreeMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let area = row.case.service_area.as_str().to_owned();
+        if !policies.contains_key(&area)
+            && let Ok((_, p)) = policy_for(state, &area).await
+        {
+            policies.insert(area.clone(), p);
+        }
+        let policy = policies.get(&area);
+        let band = policy.and_then(|p| {
+            row.case
+                .priority_band
+                .as_ref()
+                .and_then(|b| p.bands.iter().find(|x| &x.id == b))
+        });
+        let high = policy.is_some_and(|p| {
+            p.bands
+                .iter()
+                .take(2)
+                .any(|b| Some(&b.id) == row.case.priority_band.as_ref())
+        });
+        let mut flags = Vec::new();
+        match (row.case.assessed_at, policy) {
+            (None, _) => flags.push("no_assessment".to_owned()),
+            (Some(at), Some(p))
+                if now.duration_since(at).as_secs()
+                    > i64::from(p.review_interval_days) * 86_400 =>
+            {
+                flags.push("assessment_due".to_owned())
+            }
+            _ => {}
+        }
+        if high && row.next_task_title.is_none() {
+            flags.push("high_priority_no_next_action".to_owned());
+        }
+        if let (true, Some(b), Some(assessed)) = (high, band, row.case.assessed_at) {
+            let contacted_since = row.last_contact.is_some_and(|c| c >= assessed);
+            let assessed_day = assessed.to_zoned(state.tz.clone()).date();
+            let division = state.division_for(Some(&row.case.team_id)).await?;
+            let calendar = state.calendar(division).await?;
+            if !contacted_since
+                && calendar.working_days_between(assessed_day, today)
+                    > i32::try_from(b.first_contact_working_days).unwrap_or(i32::MAX)
+            {
+                flags.push("high_priority_not_contacted".to_owned());
+            }
+        }
+        if row.overdue_tasks > 0 {
+            flags.push("overdue_tasks".to_owned());
+        }
+        if row.late_notes > 0 {
+            flags.push("late_notes".to_owned());
+        }
+        let why = match row.case.assessed_at {
+            Some(_) => state
+                .store
+                .latest_assessment(&row.case.id)
+                .await?
+                .and_then(|a| {
+                    serde_json::from_value::<Vec<caseload_domain::priority::Reason>>(a.rationale)
+                        .ok()
+                })
+                .map(|r| r.into_iter().map(|x| x.words).collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        out.push(QueueRow {
+            band: band
+                .map(|b| b.id.clone())
+                .or(row.case.priority_band.clone()),
+            band_name: band.map(|b| b.name.clone()),
+            why,
+            flags,
+            row,
+        });
+    }
+    // Band first (unassessed cases sit after the two high bands: they need
+    // assessing), then the nearest due task, then the oldest case.
+    let rank = |q: &QueueRow| -> u32 {
+        match q.band.as_deref() {
+            Some(b) => b
+                .trim_start_matches('P')
+                .parse::<u32>()
+                .map(|n| n * 2)
+                .unwrap_or(100),
+            None => 5,
+        }
+    };
+    out.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then(
+                a.row
+                    .next_task_due
+                    .unwrap_or(Date::MAX)
+                    .cmp(&b.row.next_task_due.unwrap_or(Date::MAX)),
+            )
+            .then(a.row.case.created_at.cmp(&b.row.case.created_at))
+    });
+    Ok(out)
+}
+
+/// Handles `GET /api/v1/caseload`: my prioritised queue.
+#[utoipa::path(get, path = "/api/v1/caseload", tag = "priorities", responses((status = 200, body = Vec<QueueRow>)))]
+pub async fn caseload(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<QueueRow>>, ApiError> {
+    caller.case_scope()?;
+    let rows = state.store.caseload(&caller.user.id, state.today()).await?;
+    caller.audit(&state, "case.list", "case", None).await?;
+    Ok(Json(queue(&state, rows).await?))
+}
+
+/// Load the shipped default packs as version 1 of each policy, if the
+/// database holds no policies yet (a new installation). Editable copies:
+/// an administrator exports, edits and imports them as new versions.
+pub async fn ensure_default_policies(
+    store: &dyn caseload_store::Store,
+    at: jiff::Timestamp,
+) -> Result<usize, caseload_store::StoreError> {
+    if !store.list_policies().await?.is_empty() {
+        return Ok(0);
+    }
+    let mut count = 0;
+    for (_, text) in caseload_domain::priority::DEFAULT_PACKS {
+        if let Ok(p) = Policy::parse(text) {
+            store
+                .save_policy_version(&p.id, &p.name, &p.service_areas, &p.to_toml(), None, at)
+                .await?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
