@@ -376,6 +376,29 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     s.check("10-new-client-error").await;
     s.go(&format!("/cases/{case}/status")).await;
     s.check("11-status").await;
+    // Assess the case's priority and read the rationale.
+    s.go(&format!("/cases/{case}/priority/assess")).await;
+    s.check("11c-assess").await;
+    s.click("#a-threatened_within_56_days-yes").await;
+    s.client
+        .find(Locator::Css("#f-answers-priority_need"))
+        .await
+        .unwrap()
+        .select_by_value("pregnant")
+        .await
+        .unwrap();
+    s.click_then(
+        "form[action$='/priority/assess'] button",
+        "#priority .tag.band-P2",
+    )
+    .await;
+    s.click("#priority details summary").await;
+    let html = s.html().await;
+    assert!(
+        html.contains("Score 30 → P2 High"),
+        "the rationale is there to read"
+    );
+    s.check("11d-case-with-priority").await;
     // Set a deadline on the case from a rule.
     s.go(&format!("/cases/{case}/deadlines/new")).await;
     s.check("11a-add-deadline").await;
@@ -465,7 +488,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     if s.axe.is_some() {
         assert_eq!(
             checked.as_array().unwrap().len(),
-            19,
+            21,
             "every page was checked: {checked}"
         );
     }

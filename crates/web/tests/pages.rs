@@ -905,3 +905,96 @@ async fn a_deadline_is_added_from_the_case_page_with_its_working() {
     assert!(html.contains("Deadline set"));
     assert_eq!(app.count("deadlines").await, 1);
 }
+
+#[tokio::test]
+async fn a_case_is_assessed_from_a_form_and_shows_why() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = format!("/cases/{case}/priority/assess");
+    let form = b.get(&page).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.html()
+            .contains("Is the client threatened with homelessness within 56 days?"),
+        "questions come from the housing policy"
+    );
+    let bad = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("policy", "housing"),
+                ("a_threatened_within_56_days", "yes"),
+                ("a_priority_need", "royalty"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.html().contains("Priority need category"),
+        "{}",
+        bad.html()
+    );
+    let ok = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("policy", "housing"),
+                ("a_threatened_within_56_days", "yes"),
+                ("a_priority_need", "dependent_children"),
+                ("a_homeless_tonight", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
+    let html = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    assert!(html.contains("P2 High") && html.contains("Why P2?"));
+    assert!(html.contains("Is the client threatened with homelessness within 56 days?: yes (+20)"));
+    assert!(html.contains("Score 30 → P2 High (25 or more)"));
+    let queue = b.get("/caseload").await.html().to_owned();
+    assert!(queue.contains("P2 High") && queue.contains("why?"));
+
+    // A hard rule's band: a practitioner may not lower it, a supervisor may.
+    b.submit(
+        &page,
+        &page,
+        &[("policy", "housing"), ("a_homeless_tonight", "yes")],
+    )
+    .await;
+    let refused = b
+        .submit(
+            &format!("/cases/{case}"),
+            &format!("/cases/{case}/priority/override"),
+            &[("band", "P4"), ("rationale", "Staying with a friend")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html().contains("needs a supervisor"));
+    let no_reason = b
+        .submit(
+            &format!("/cases/{case}"),
+            &format!("/cases/{case}/priority/override"),
+            &[("band", "P1"), ("rationale", "")],
+        )
+        .await;
+    assert!(no_reason.html().contains("The reason is required"));
+    let sue = sign_in(&app, "sue@example.org").await;
+    let lowered = sue
+        .submit(
+            &format!("/cases/{case}"),
+            &format!("/cases/{case}/priority/override"),
+            &[
+                ("band", "P3"),
+                ("rationale", "Housed by family for six months"),
+            ],
+        )
+        .await;
+    assert_eq!(lowered.status, StatusCode::SEE_OTHER);
+    let html = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    assert!(
+        html.contains("P1 → P3 (override): Housed by family for six months"),
+        "the priority history"
+    );
+}

@@ -1,14 +1,14 @@
-//! *My caseload*: the landing page. A practitioner's active cases with what
-//! needs attention — last contact, next task and when it is due, late notes,
-//! overdue tasks — sortable and filterable. When priorities land (C2) this
-//! table becomes the prioritised queue: the row model already carries the
-//! attention columns the ordering will use.
+//! *My caseload*: the landing page, and the prioritised queue (SPEC C2): a
+//! practitioner's active cases by priority band, then the nearest due task,
+//! then age — with "why?" on demand and flags for what needs attention: no
+//! assessment, assessment due, high priority without a next action or first
+//! contact, overdue tasks, late notes. Sortable by any column and filterable.
 
+use crate::api::priority::QueueRow;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use caseload_domain::cases::{CaseStatus, ServiceArea};
-use caseload_store::CaseloadRow;
 use serde::Deserialize;
 
 use super::format::{day, when};
@@ -25,6 +25,11 @@ pub struct CaseloadQuery {
 
 /// One row as shown.
 pub struct Row {
+    pub position: usize,
+    pub band: String,
+    pub band_label: String,
+    pub why: Vec<String>,
+    pub flags: Vec<&'static str>,
     pub case_id: String,
     pub client_id: String,
     pub client: String,
@@ -67,6 +72,7 @@ pub struct CaseloadPage {
 }
 
 const COLUMNS: &[(&str, &str)] = &[
+    ("priority", "Priority"),
     ("client", "Client"),
     ("title", "Case"),
     ("area", "Service area"),
@@ -79,7 +85,7 @@ const COLUMNS: &[(&str, &str)] = &[
 pub fn build(
     state: &AppState,
     viewer: &Viewer,
-    rows: Vec<CaseloadRow>,
+    rows: Vec<QueueRow>,
     q: &CaseloadQuery,
     heading: String,
     action: String,
@@ -90,9 +96,29 @@ pub fn build(
     let total = rows.len();
     let mut shown: Vec<Row> = rows
         .into_iter()
-        .filter(|r| status.is_none_or(|s| r.case.status == s))
-        .filter(|r| area.is_none_or(|a| r.case.service_area == a))
-        .map(|r| Row {
+        .enumerate()
+        .filter(|(_, q)| status.is_none_or(|s| q.row.case.status == s))
+        .filter(|(_, q)| area.is_none_or(|a| q.row.case.service_area == a))
+        .map(|(position, q)| {
+            (
+                position,
+                q.band.clone(),
+                q.band_name.clone(),
+                q.why,
+                q.flags,
+                q.row,
+            )
+        })
+        .map(|(position, band, band_name, why, flags, r)| Row {
+            position,
+            band_label: match (&band, &band_name) {
+                (Some(b), Some(n)) => format!("{b} {n}"),
+                (Some(b), None) => b.clone(),
+                _ => "Not assessed".into(),
+            },
+            band: band.unwrap_or_default(),
+            why,
+            flags: flags.iter().filter_map(|f| flag_label(f)).collect(),
             case_id: r.case.id.to_string(),
             client_id: r.case.client_id.to_string(),
             client: r.case.client_name.clone(),
@@ -133,6 +159,7 @@ pub fn build(
             "status" => a.status.cmp(b.status),
             "contact" => a.last_contact_sort.cmp(&b.last_contact_sort),
             "due" => a.next_due_sort.cmp(&b.next_due_sort),
+            "priority" => a.position.cmp(&b.position),
             // Attention first: overdue tasks, then late notes, then what is due soonest.
             _ => (b.overdue_tasks > 0)
                 .cmp(&(a.overdue_tasks > 0))
@@ -192,6 +219,16 @@ pub fn build(
     }
 }
 
+fn flag_label(flag: &str) -> Option<&'static str> {
+    Some(match flag {
+        "no_assessment" => "Needs assessing",
+        "assessment_due" => "Reassessment due",
+        "high_priority_no_next_action" => "High priority, no next action",
+        "high_priority_not_contacted" => "High priority, not contacted in time",
+        _ => return None,
+    })
+}
+
 /// Handles `GET /caseload`.
 pub async fn my_caseload(
     State(state): State<AppState>,
@@ -202,6 +239,11 @@ pub async fn my_caseload(
         return Err(PageError::Forbidden);
     }
     let rows = state.store.caseload(&viewer.user.id, state.today()).await?;
+    let rows = crate::api::priority::queue(&state, rows)
+        .await
+        .map_err(|_| PageError::Internal {
+            reference: viewer.request_id.clone(),
+        })?;
     viewer.audit(&state, "case.list", "case", None).await?;
     let mut page = build(
         &state,
@@ -211,6 +253,6 @@ pub async fn my_caseload(
         "My caseload".into(),
         "/caseload".into(),
     );
-    page.intro = "Your active cases. The ones needing attention come first: overdue tasks, then late notes, then what is due soonest.".into();
+    page.intro = "Your active cases in priority order: by band, then the task due soonest, then the oldest case.".into();
     render(&page)
 }

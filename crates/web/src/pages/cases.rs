@@ -155,6 +155,18 @@ pub struct DeadlineView {
     pub explanation: Vec<String>,
 }
 
+/// The case's priority: band, why, history, and what an override may choose.
+#[derive(Default)]
+pub struct PriorityView {
+    pub band: String,
+    pub band_name: String,
+    pub assessed: String,
+    pub policy: String,
+    pub why: Vec<String>,
+    pub history: Vec<(String, String, String)>,
+    pub bands: Vec<(String, String)>,
+}
+
 pub struct TimelineView {
     pub kind: &'static str,
     pub kind_code: &'static str,
@@ -174,6 +186,7 @@ pub struct CasePage {
     pub obstacles: Vec<ObstacleView>,
     pub tasks: Vec<TaskView>,
     pub deadlines: Vec<DeadlineView>,
+    pub priority: PriorityView,
     pub timeline: Vec<TimelineView>,
     pub errors: FormErrors,
     pub outcome_statuses: Vec<(&'static str, &'static str)>,
@@ -198,6 +211,53 @@ async fn case_page(
         .collect();
     let events = store.timeline(&case.id).await?;
     let deadlines = store.list_deadlines(&case.id).await?;
+    let mut priority = PriorityView::default();
+    if let Ok((version, policy)) =
+        crate::api::priority::policy_for(state, case.service_area.as_str()).await
+    {
+        priority.bands = policy
+            .bands
+            .iter()
+            .map(|b| (b.id.clone(), format!("{} {}", b.id, b.name)))
+            .collect();
+        priority.policy = format!("{} v{}", policy.name, version.version);
+    }
+    if let Some(band) = &case.priority_band {
+        priority.band = band.clone();
+        priority.band_name = priority
+            .bands
+            .iter()
+            .find(|(id, _)| id == band)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| band.clone());
+    }
+    priority.assessed = case
+        .assessed_at
+        .map(|t| when(t, &state.tz))
+        .unwrap_or_default();
+    if let Some(a) = store.latest_assessment(&case.id).await? {
+        priority.policy = format!("{} v{}", a.policy_id, a.policy_version);
+        priority.why =
+            serde_json::from_value::<Vec<caseload_domain::priority::Reason>>(a.rationale)
+                .map(|r| r.into_iter().map(|x| x.words).collect())
+                .unwrap_or_default();
+    }
+    priority.history = store
+        .priority_history(&case.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let change = match &c.previous_band {
+                Some(p) => format!("{p} → {} ({})", c.band, c.cause),
+                None => format!("{} ({})", c.band, c.cause),
+            };
+            (
+                when(c.at, &state.tz),
+                c.actor_name,
+                format!("{change}: {}", c.rationale),
+            )
+        })
+        .collect();
     viewer
         .audit(state, "case.read", "case", Some(case.id.as_str()))
         .await?;
@@ -414,6 +474,7 @@ async fn case_page(
                 explanation: d.explanation.clone(),
             })
             .collect(),
+        priority,
         timeline,
         errors,
         outcome_statuses: OutcomeStatus::ALL
@@ -434,6 +495,16 @@ pub async fn show(
 }
 
 /// Re-show the case page with a problem from one of its small forms.
+pub async fn show_with_error(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    field: &str,
+    message: &str,
+) -> Result<Response, PageError> {
+    case_with_error(state, viewer, case, field, message).await
+}
+
 async fn case_with_error(
     state: &AppState,
     viewer: &Viewer,

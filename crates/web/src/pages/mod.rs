@@ -13,6 +13,7 @@ pub mod clients;
 pub mod deadlines;
 pub mod format;
 pub mod notes;
+pub mod priority;
 pub mod session;
 pub mod team;
 
@@ -99,6 +100,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/audit", get(audit::audit))
+        .route(
+            "/cases/{id}/priority/assess",
+            get(priority::assess_page).post(priority::assess),
+        )
+        .route(
+            "/cases/{id}/priority/override",
+            post(priority::override_band),
+        )
         .route("/deadlines/calculator", get(deadlines::calculator))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))

@@ -81,6 +81,11 @@ pub async fn member(
         return Err(viewer.denied(&state, "user", &user_id).await);
     }
     let rows = state.store.caseload(&member.id, state.today()).await?;
+    let rows = crate::api::priority::queue(&state, rows)
+        .await
+        .map_err(|_| PageError::Internal {
+            reference: viewer.request_id.clone(),
+        })?;
     viewer
         .audit(&state, "case.list", "user", Some(member.id.as_str()))
         .await?;
