@@ -10,6 +10,9 @@ use caseload_domain::notes::{DEFAULT_LATE_WINDOW, NoteKind, Section, check_timin
 use caseload_domain::records::{ObstacleCategory, OutcomeStatus, TaskStatus};
 use caseload_domain::text::Email;
 use caseload_domain::users::Role;
+use std::collections::BTreeMap;
+
+use caseload_domain::priority::{Answer, CriterionKind, Facts, Policy, assess};
 use caseload_store::*;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 
@@ -331,6 +334,7 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
     let start_of_today = today.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp();
     let setup = start_of_today.checked_sub(SignedDuration::from_hours(24 * 120))?;
 
+    let policies = load_policies(store).await?;
     let teams = [
         store.create_team("Housing and Debt", setup).await?,
         store.create_team("Benefits and Careers", setup).await?,
@@ -597,6 +601,9 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
             }
         }
 
+        // Assess the case against the policy for its area, as its owner would.
+        assess_demo_case(store, &mut rng, &policies, &case, owner, outcome_at).await?;
+
         // A few cases on hold, a few closed.
         let last = when
             .checked_add(SignedDuration::from_hours(6))?
@@ -689,5 +696,101 @@ async fn print_sign_in(store: &dyn Store, listen: &str) -> anyhow::Result<()> {
     );
     println!("API:  curl -H 'Authorization: Bearer <token>' http://{listen}/api/v1/cases");
     println!("API description: http://{listen}/api/v1/openapi.json");
+    Ok(())
+}
+
+/// The stored policies, parsed, by the service area they cover.
+async fn load_policies(store: &dyn Store) -> anyhow::Result<Vec<(PolicyVersion, Policy)>> {
+    let mut out = Vec::new();
+    for v in store.list_policies().await? {
+        let p = Policy::parse(&v.body)
+            .map_err(|e| anyhow::anyhow!("stored policy {} does not parse: {e:?}", v.policy_id))?;
+        out.push((v, p));
+    }
+    Ok(out)
+}
+
+/// Plausible answers for a case's area, assessed and recorded.
+async fn assess_demo_case(
+    store: &dyn Store,
+    rng: &mut Rng,
+    policies: &[(PolicyVersion, Policy)],
+    case: &Case,
+    owner: &User,
+    at: Timestamp,
+) -> anyhow::Result<()> {
+    let area = case.service_area.as_str();
+    let Some((version, policy)) = policies
+        .iter()
+        .find(|(v, _)| v.service_areas.iter().any(|a| a == area))
+        .or_else(|| policies.iter().find(|(v, _)| v.policy_id == "generic"))
+    else {
+        return Ok(());
+    };
+    let mut answers = BTreeMap::new();
+    for c in &policy.criteria {
+        let answer = match &c.kind {
+            CriterionKind::YesNo { .. } if c.id == "safeguarding" => {
+                Some(Answer::YesNo(rng.chance(3)))
+            }
+            CriterionKind::YesNo { points } => Some(Answer::YesNo(rng.chance(if *points >= 30 {
+                6
+            } else {
+                35
+            }))),
+            CriterionKind::Choice { options } => {
+                let pick = if rng.chance(85) {
+                    &options[0]
+                } else {
+                    rng.pick(options)
+                };
+                Some(Answer::Choice(pick.id.clone()))
+            }
+            CriterionKind::Number { min, max, .. } => Some(Answer::Number(
+                min + (rng.below(u64::try_from(max - min + 1).unwrap_or(1)) as i64),
+            )),
+            _ => None,
+        };
+        if let Some(a) = answer {
+            answers.insert(c.id.clone(), a);
+        }
+    }
+    let verdict = assess(policy, &answers, &Facts::default())
+        .map_err(|e| anyhow::anyhow!("demo answers: {e:?}"))?;
+    let high = policy.bands.iter().take(2).any(|b| b.id == verdict.band);
+    let floor = verdict
+        .fired_rules
+        .iter()
+        .filter_map(|id| policy.rules.iter().find(|r| &r.id == id))
+        .map(|r| r.band.clone())
+        .next();
+    store
+        .record_assessment(
+            &NewAssessment {
+                case_id: case.id.clone(),
+                policy_id: version.policy_id.clone(),
+                policy_version: version.version,
+                answers: serde_json::to_value(&answers)?,
+                score: i64::from(verdict.score),
+                band: verdict.band.clone(),
+                rationale: serde_json::to_value(&verdict.rationale)?,
+                summary: verdict
+                    .rationale
+                    .iter()
+                    .map(|r| r.words.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                floor,
+                tasks: verdict.tasks.clone(),
+                notify: high.then(|| {
+                    format!(
+                        "{} — {}: now {} {}",
+                        case.client_name, case.title, verdict.band, verdict.band_name
+                    )
+                }),
+            },
+            &ctx(owner, at),
+        )
+        .await?;
     Ok(())
 }

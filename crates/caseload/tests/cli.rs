@@ -223,6 +223,15 @@ async fn demo_loads_a_realistic_service_and_says_how_to_sign_in() {
         );
     }
     assert_eq!(count(&db, "teams").await, 2);
+    assert!(
+        count(&db, "cases WHERE priority_band IS NOT NULL").await > 100,
+        "cases are assessed"
+    );
+    assert!(count(&db, "cases WHERE priority_band = 'P1'").await > 0);
+    assert!(
+        count(&db, "notifications").await > 0,
+        "supervisors were told of high-priority cases"
+    );
     assert_eq!(count(&db, "users WHERE role = 'supervisor'").await, 2);
 
     // Again: nothing duplicated, fresh sign-in details.

@@ -458,6 +458,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
             "sue@example.org",
             vec![
                 ("13-team", "/team".to_owned()),
+                ("13b-notifications", "/notifications".to_owned()),
                 ("14-team-member", format!("/team/{}", app.ann.0.id)),
             ],
         ),
@@ -488,7 +489,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     if s.axe.is_some() {
         assert_eq!(
             checked.as_array().unwrap().len(),
-            21,
+            22,
             "every page was checked: {checked}"
         );
     }

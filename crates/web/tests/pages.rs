@@ -998,3 +998,66 @@ async fn a_case_is_assessed_from_a_form_and_shows_why() {
         "the priority history"
     );
 }
+
+#[tokio::test]
+async fn supervisors_are_told_of_high_priority_cases_and_see_those_needing_attention() {
+    let app = TestApp::new().await;
+    let (client, _) = app.client_and_case(&app.ann.1).await;
+    let case = app
+        .post(
+            "/api/v1/cases",
+            &app.ann.1,
+            json!({"client_id": client, "title": "PIP stopped", "service_area": "benefits"}),
+        )
+        .await
+        .id();
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/assessments"),
+            &app.ann.1,
+            json!({"answers": {"risk_of_harm": true, "loss_of_home_or_income": true}}),
+        )
+        .await;
+    assert_eq!(r.body["band"], "P1", "{}", r.body);
+    let sue = sign_in(&app, "sue@example.org").await;
+    let list = sue.get("/notifications").await;
+    assert!(
+        list.html().contains("PIP stopped: now P1 Urgent"),
+        "{}",
+        list.html()
+    );
+    let team = sue.get("/team").await;
+    assert!(
+        team.html()
+            .contains("High-priority cases needing attention")
+    );
+    assert!(team.html().contains("PIP stopped") && team.html().contains("No next action"));
+    let id = {
+        let html = list.html();
+        let start = html.find("/notifications/ntf_").unwrap() + "/notifications/".len();
+        html[start..].split('/').next().unwrap().to_owned()
+    };
+    let ack = sue
+        .submit(
+            "/notifications",
+            &format!("/notifications/{id}/acknowledge"),
+            &[],
+        )
+        .await;
+    assert_eq!(ack.status, StatusCode::SEE_OTHER);
+    assert!(
+        sue.get("/notifications")
+            .await
+            .html()
+            .contains("Nothing waiting")
+    );
+    // Once there is a next action and a contact, the case no longer needs the supervisor's eye.
+    app.post(
+        &format!("/api/v1/cases/{case}/tasks"),
+        &app.ann.1,
+        json!({"title": "Ask for a mandatory reconsideration", "due_date": "2026-03-04"}),
+    )
+    .await;
+    app.note(&app.ann.1, &case, 10, "Phoned the client").await;
+    assert!(!sue.get("/team").await.html().contains("No next action"));
+}

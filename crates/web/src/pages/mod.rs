@@ -13,6 +13,7 @@ pub mod clients;
 pub mod deadlines;
 pub mod format;
 pub mod notes;
+pub mod notifications;
 pub mod priority;
 pub mod session;
 pub mod team;
@@ -100,6 +101,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/audit", get(audit::audit))
+        .route("/notifications", get(notifications::list))
+        .route(
+            "/notifications/{id}/acknowledge",
+            post(notifications::acknowledge),
+        )
         .route(
             "/cases/{id}/priority/assess",
             get(priority::assess_page).post(priority::assess),

@@ -19,12 +19,23 @@ pub struct MemberRow {
     pub overdue_tasks: i64,
 }
 
+/// A high-priority case that needs the supervisor's eye (AG14 PC12).
+pub struct AttentionRow {
+    pub case_id: String,
+    pub title: String,
+    pub client: String,
+    pub owner: String,
+    pub band: String,
+    pub reasons: Vec<&'static str>,
+}
+
 #[derive(Template)]
 #[template(path = "team.html")]
 pub struct TeamPage {
     pub chrome: Chrome,
     pub team: String,
     pub members: Vec<MemberRow>,
+    pub attention: Vec<AttentionRow>,
     pub total_open: i64,
     pub total_overdue: i64,
 }
@@ -58,9 +69,53 @@ pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
             overdue_tasks: m.overdue_tasks,
         })
         .collect();
+    // P1/P2 cases with no next action, no recent activity, or an owner who
+    // has left (deactivated owners' cases no longer appear under members).
+    let mut attention = Vec::new();
+    let now = state.clock.now();
+    for m in &members {
+        let rows = state.store.caseload(&m.user.id, state.today()).await?;
+        let queue = crate::api::priority::queue(&state, rows)
+            .await
+            .map_err(|_| PageError::Internal {
+                reference: viewer.request_id.clone(),
+            })?;
+        for q in queue {
+            let high = matches!(q.band.as_deref(), Some("P1") | Some("P2"));
+            if !high {
+                continue;
+            }
+            let mut reasons = Vec::new();
+            if q.row.next_task_title.is_none() {
+                reasons.push("No next action");
+            }
+            let quiet = q
+                .row
+                .last_contact
+                .is_none_or(|t| now.duration_since(t).as_secs() > 14 * 86_400);
+            if quiet {
+                reasons.push("No contact in the last 14 days");
+            }
+            if q.flags.iter().any(|f| f == "high_priority_not_contacted") {
+                reasons.push("First contact target missed");
+            }
+            if !reasons.is_empty() {
+                attention.push(AttentionRow {
+                    case_id: q.row.case.id.to_string(),
+                    title: q.row.case.title.clone(),
+                    client: q.row.case.client_name.clone(),
+                    owner: q.row.case.owner_name.clone(),
+                    band: q.band.clone().unwrap_or_default(),
+                    reasons,
+                });
+            }
+        }
+    }
+    attention.sort_by(|a, b| a.band.cmp(&b.band).then(a.case_id.cmp(&b.case_id)));
     render(&TeamPage {
         chrome: viewer.chrome("team"),
         team,
+        attention,
         total_open: rows.iter().map(|r| r.open_cases).sum(),
         total_overdue: rows.iter().map(|r| r.overdue_tasks).sum(),
         members: rows,
