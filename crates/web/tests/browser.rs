@@ -468,6 +468,8 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
                 ("15-admin-users", "/admin/users".to_owned()),
                 ("16-admin-new-user", "/admin/users/new".to_owned()),
                 ("17-admin-teams", "/admin/teams".to_owned()),
+                ("17b-admin-policies", "/admin/policies".to_owned()),
+                ("17c-admin-policy", "/admin/policies/housing".to_owned()),
             ],
         ),
     ] {
@@ -489,7 +491,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     if s.axe.is_some() {
         assert_eq!(
             checked.as_array().unwrap().len(),
-            22,
+            24,
             "every page was checked: {checked}"
         );
     }

@@ -1061,3 +1061,57 @@ async fn supervisors_are_told_of_high_priority_cases_and_see_those_needing_atten
     app.note(&app.ann.1, &case, 10, "Phoned the client").await;
     assert!(!sue.get("/team").await.html().contains("No next action"));
 }
+
+#[tokio::test]
+async fn administrators_edit_policies_as_new_versions_with_problems_placed() {
+    let app = TestApp::new().await;
+    let ada = sign_in(&app, "ada@example.org").await;
+    assert!(
+        ada.get("/admin/policies")
+            .await
+            .html()
+            .contains("Housing advice priorities")
+    );
+    let page = ada.get("/admin/policies/debt").await;
+    let html = page.html();
+    let start = html.find("name=\"body\"").unwrap();
+    let body_start = html[start..].find('>').unwrap() + start + 1;
+    let body_end = html[body_start..].find("</textarea>").unwrap() + body_start;
+    let body = html[body_start..body_end]
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#38;", "&");
+    let broken = body.replacen("band = \"P1\"", "band = \"P7\"", 1);
+    let refused = ada
+        .submit(
+            "/admin/policies/debt",
+            "/admin/policies/debt",
+            &[("body", &broken)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .html()
+            .contains("rule S1: band &#34;P7&#34; is not defined"),
+        "{}",
+        refused.html()
+    );
+    let changed = body.replacen("points = 15", "points = 18", 1);
+    let saved = ada
+        .submit(
+            "/admin/policies/debt",
+            "/admin/policies/debt",
+            &[("body", &changed)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html());
+    assert_eq!(app.store.policy_versions("debt").await.unwrap().len(), 2);
+    let ann = sign_in(&app, "ann@example.org").await;
+    assert_eq!(
+        ann.get("/admin/policies").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -14,6 +14,7 @@ pub mod deadlines;
 pub mod format;
 pub mod notes;
 pub mod notifications;
+pub mod policies;
 pub mod priority;
 pub mod session;
 pub mod team;
@@ -102,6 +103,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/audit", get(audit::audit))
         .route("/notifications", get(notifications::list))
+        .route("/admin/policies", get(policies::list))
+        .route(
+            "/admin/policies/{id}",
+            get(policies::show).post(policies::save),
+        )
         .route(
             "/notifications/{id}/acknowledge",
             post(notifications::acknowledge),
