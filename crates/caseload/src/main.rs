@@ -82,6 +82,9 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Re-evaluate the priority of every assessed active case as deadlines
+    /// approach and contact goes quiet (also run hourly by `serve`).
+    Reevaluate,
     /// Print a year's bank holidays, one ISO date a line.
     Holidays {
         #[arg(long)]
@@ -463,6 +466,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", chosen.body);
             Ok(())
         }
+        Command::Reevaluate => {
+            let store = migrated_store(&cli.database).await?;
+            let state = AppState::new(store.clone(), Arc::new(SystemClock), Settings::default());
+            let actor =
+                caseload_web::api::priority::system_user(store.as_ref(), jiff::Timestamp::now())
+                    .await?;
+            let done = caseload_web::api::priority::reevaluate_all(&state, &actor)
+                .await
+                .map_err(|e| anyhow::anyhow!("re-evaluation failed: {}", e.problem().detail))?;
+            println!(
+                "checked {} cases; {} changed band",
+                done.checked, done.changed
+            );
+            Ok(())
+        }
         Command::Calendar { command } => {
             let store = migrated_store(&cli.database).await?;
             calendar_command(store.as_ref(), command).await
@@ -535,6 +553,36 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let mut state = AppState::new(store, Arc::new(SystemClock), settings);
     state.deadlines = Arc::new(load_catalogue(args.deadline_catalogue.as_deref())?);
+    // Re-evaluate priorities as time passes: now, then hourly.
+    let background = state.clone();
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            let actor = match caseload_web::api::priority::system_user(
+                background.store.as_ref(),
+                jiff::Timestamp::now(),
+            )
+            .await
+            {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot find the system user for re-evaluation");
+                    continue;
+                }
+            };
+            match caseload_web::api::priority::reevaluate_all(&background, &actor).await {
+                Ok(done) => tracing::info!(
+                    checked = done.checked,
+                    changed = done.changed,
+                    "priorities re-evaluated"
+                ),
+                Err(e) => {
+                    tracing::error!(error = %e.problem().detail, "priority re-evaluation failed")
+                }
+            }
+        }
+    });
     // Tests and scripts read this line to find the port.
     println!("Caseload listening on http://{addr}");
     std::io::stdout().flush()?;

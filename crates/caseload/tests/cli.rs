@@ -232,6 +232,15 @@ async fn demo_loads_a_realistic_service_and_says_how_to_sign_in() {
         count(&db, "notifications").await > 0,
         "supervisors were told of high-priority cases"
     );
+    let first = caseload(&db, &["reevaluate"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).starts_with("checked "), "{}", stdout(&first));
+    let second = caseload(&db, &["reevaluate"]);
+    assert!(
+        stdout(&second).ends_with("; 0 changed band\n"),
+        "idempotent: {}",
+        stdout(&second)
+    );
     assert_eq!(count(&db, "users WHERE role = 'supervisor'").await, 2);
 
     // Again: nothing duplicated, fresh sign-in details.

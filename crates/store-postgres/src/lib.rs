@@ -2096,7 +2096,7 @@ impl Store for PgStore {
             &new.case_id,
             &new.band,
             previous.as_deref(),
-            "override",
+            &new.cause,
             &new.rationale,
             None,
             ctx,
@@ -2135,6 +2135,17 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         rows.iter().map(priority_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn assessed_active_cases(&self) -> Result<Vec<CaseId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE assessed_at IS NOT NULL AND status IN ('referral', 'open', 'on_hold') ORDER BY id",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        Ok(ids.into_iter().map(CaseId::from_trusted).collect())
     }
 
     #[instrument(skip_all)]

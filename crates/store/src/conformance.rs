@@ -1625,6 +1625,7 @@ pub async fn assessments_set_the_band_and_keep_the_history(store: &dyn Store) {
         .override_priority(
             &NewOverride {
                 case_id: f.case.id.clone(),
+                cause: "override".into(),
                 band: "P3".into(),
                 rationale: "Client now safe in refuge".into(),
                 notify: None,
@@ -1657,6 +1658,10 @@ pub async fn assessments_set_the_band_and_keep_the_history(store: &dyn Store) {
             .priority_band
             .as_deref(),
         Some("P3")
+    );
+    assert_eq!(
+        store.assessed_active_cases().await.unwrap(),
+        [f.case.id.clone()]
     );
     let kinds: Vec<EventKind> = store
         .timeline(&f.case.id)

@@ -258,6 +258,8 @@ pub trait Store: Send + Sync + 'static {
     async fn override_priority(&self, new: &NewOverride, ctx: &WriteCtx) -> Result<PriorityChange>;
     /// Every change of band, oldest first.
     async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>>;
+    /// Active cases that have been assessed, for re-evaluation.
+    async fn assessed_active_cases(&self) -> Result<Vec<CaseId>>;
     /// A user's notifications, newest first.
     async fn notifications(
         &self,

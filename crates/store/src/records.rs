@@ -469,6 +469,8 @@ pub struct Assessment {
 #[derive(Debug, Clone)]
 pub struct NewOverride {
     pub case_id: CaseId,
+    /// `override` (a person's judgement) or `time` (re-evaluation as facts change).
+    pub cause: String,
     pub band: String,
     pub rationale: String,
     pub notify: Option<String>,

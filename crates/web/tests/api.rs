@@ -1467,3 +1467,81 @@ async fn administrators_import_policies_as_new_versions() {
         .await
         .assert_problem(404);
 }
+
+#[tokio::test]
+async fn priorities_are_re_evaluated_as_deadlines_approach_and_only_once() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/assessments"),
+            &app.ann.1,
+            json!({"answers": {}}),
+        )
+        .await;
+    assert_eq!(r.body["band"], "P4");
+    // A hearing in two weeks (clock: Mon 2 Mar 2026).
+    app.post(
+        &format!("/api/v1/cases/{case}/deadlines"),
+        &app.ann.1,
+        json!({"title": "Possession hearing", "due_date": "2026-03-16"}),
+    )
+    .await;
+    let system =
+        caseload_web::api::priority::system_user(app.store.as_ref(), support::start_time())
+            .await
+            .unwrap();
+    let first = caseload_web::api::priority::reevaluate_all(&app.state, &system)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.checked, first.changed),
+        (1, 0),
+        "ten working days away: no change yet"
+    );
+    app.advance(7 * 24 * 60);
+    let second = caseload_web::api::priority::reevaluate_all(&app.state, &system)
+        .await
+        .unwrap();
+    assert_eq!(second.changed, 1, "five working days away now");
+    let history = app
+        .get(
+            &format!("/api/v1/cases/{case}/priority-history"),
+            &app.ann.1,
+        )
+        .await;
+    let last = history.body.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["cause"].as_str(), last["band"].as_str()),
+        (Some("time"), Some("P3")),
+        "{last}"
+    );
+    assert!(
+        last["rationale"]
+            .as_str()
+            .unwrap()
+            .contains("a deadline is 5 working days away"),
+        "{last}"
+    );
+    let again = caseload_web::api::priority::reevaluate_all(&app.state, &system)
+        .await
+        .unwrap();
+    assert_eq!(again.changed, 0, "idempotent");
+    // A person's override stands until the next assessment.
+    app.post(
+        &format!("/api/v1/cases/{case}/priority-override"),
+        &app.ann.1,
+        json!({"band": "P2", "rationale": "Client very anxious about the hearing"}),
+    )
+    .await;
+    app.advance(3 * 24 * 60);
+    assert_eq!(
+        caseload_web::api::priority::reevaluate_all(&app.state, &system)
+            .await
+            .unwrap()
+            .changed,
+        0
+    );
+    // The system account cannot be used to sign in or call the API.
+    assert!(!app.store.get_user(&system).await.unwrap().active);
+}

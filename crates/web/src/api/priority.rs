@@ -385,6 +385,7 @@ pub async fn check_override(
     let rationale = rationale.unwrap_or_default();
     Ok(NewOverride {
         case_id: case.id.clone(),
+        cause: "override".into(),
         band: band.to_owned(),
         notify: enters_high.then(|| {
             format!(
@@ -612,4 +613,119 @@ pub async fn ensure_default_policies(
         }
     }
     Ok(count)
+}
+
+/// What a re-evaluation did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reevaluation {
+    pub checked: usize,
+    pub changed: usize,
+}
+
+/// Re-score every assessed active case with its latest answers and today's
+/// facts (deadlines approaching, contact going quiet) against the policy in
+/// force; where the band changes, record it with the cause `time`. A band a
+/// person set by override stands until the next assessment. Running it
+/// again changes nothing.
+pub async fn reevaluate_all(
+    state: &AppState,
+    system_actor: &caseload_domain::ids::UserId,
+) -> Result<Reevaluation, ApiError> {
+    let mut result = Reevaluation::default();
+    for case_id in state.store.assessed_active_cases().await? {
+        result.checked += 1;
+        let case = state.store.get_case(&case_id).await?;
+        let Some(latest) = state.store.latest_assessment(&case.id).await? else {
+            continue;
+        };
+        let history = state.store.priority_history(&case.id).await?;
+        if history.last().is_some_and(|c| c.cause == "override") {
+            continue;
+        }
+        let Ok(answers) =
+            serde_json::from_value::<BTreeMap<String, Answer>>(latest.answers.clone())
+        else {
+            continue;
+        };
+        let (_, policy) = chosen_policy(
+            state,
+            case.service_area.as_str(),
+            Some(latest.policy_id.as_str()),
+        )
+        .await?;
+        let facts = facts_for(state, &case).await?;
+        let Ok(verdict) = assess(&policy, &answers, &facts) else {
+            continue;
+        };
+        if case.priority_band.as_deref() == Some(verdict.band.as_str()) {
+            continue;
+        }
+        let high: Vec<&str> = policy.bands.iter().take(2).map(|b| b.id.as_str()).collect();
+        let enters_high = high.contains(&verdict.band.as_str())
+            && !case
+                .priority_band
+                .as_deref()
+                .is_some_and(|b| high.contains(&b));
+        let words = verdict
+            .rationale
+            .iter()
+            .map(|r| r.words.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let change = NewOverride {
+            case_id: case.id.clone(),
+            cause: "time".into(),
+            band: verdict.band.clone(),
+            rationale: format!("Re-evaluated as circumstances changed: {words}"),
+            notify: enters_high.then(|| {
+                format!(
+                    "{} — {}: now {} {} as time has passed",
+                    case.client_name, case.title, verdict.band, verdict.band_name
+                )
+            }),
+        };
+        let ctx = caseload_store::WriteCtx {
+            actor: system_actor.clone(),
+            at: state.clock.now(),
+            request_id: "reevaluation".into(),
+        };
+        state.store.override_priority(&change, &ctx).await?;
+        result.changed += 1;
+    }
+    Ok(result)
+}
+
+/// The account Caseload records automatic changes under (re-evaluation as
+/// time passes). It can never sign in: it has no password and is inactive.
+pub async fn system_user(
+    store: &dyn caseload_store::Store,
+    at: jiff::Timestamp,
+) -> Result<caseload_domain::ids::UserId, caseload_store::StoreError> {
+    const EMAIL: &str = "system@caseload.invalid";
+    if let Some(u) = store.find_user_by_email(EMAIL).await? {
+        return Ok(u.id);
+    }
+    let email = caseload_domain::text::Email::parse("email", EMAIL)
+        .map_err(|e| caseload_store::StoreError::Conflict(e.message))?;
+    let user = store
+        .create_user(
+            &caseload_store::NewUser {
+                email,
+                name: "Caseload (automatic)".into(),
+                role: Role::Auditor,
+                team_id: None,
+            },
+            at,
+        )
+        .await?;
+    store
+        .update_user(
+            &user.id,
+            &caseload_store::UserChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(user.id)
 }
