@@ -4,6 +4,7 @@
 //! check need-to-know access, call the [`Store`], and answer problem+json on
 //! any error.
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod extract;

@@ -19,8 +19,7 @@ use axum::Router;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
-use caseload_domain::ids::CaseId;
-use caseload_store::{Case, NewAuditEvent, Page, Scope, StoreError, WriteCtx};
+use caseload_store::{Case, Page, Scope, WriteCtx};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -159,54 +158,32 @@ impl Caller {
         object_type: &'static str,
         object_id: Option<&str>,
     ) -> Result<(), ApiError> {
-        state
-            .store
-            .record_audit(&NewAuditEvent {
-                at: state.clock.now(),
-                actor: Some(self.user.id.clone()),
-                action: action.to_owned(),
-                object_type,
-                object_id: object_id.map(str::to_owned),
-                request_id: self.request_id.clone(),
-            })
-            .await
-            .map_err(ApiError::from)
+        crate::access::audit(
+            state,
+            &self.user,
+            &self.request_id,
+            action,
+            object_type,
+            object_id,
+        )
+        .await
+        .map_err(ApiError::from)
     }
 
     /// Log and audit an attempt to reach a record outside the caller's reach,
     /// then answer as if it did not exist.
     pub async fn denied(&self, state: &AppState, object_type: &'static str, id: &str) -> ApiError {
-        tracing::warn!(
-            user = %self.user.id, role = %self.user.role, object_type, object_id = id,
-            request_id = %self.request_id, "access denied"
-        );
-        if let Err(e) = self
-            .audit(
-                state,
-                &format!("{object_type}.denied"),
-                object_type,
-                Some(id),
-            )
-            .await
-        {
-            return e;
+        match crate::access::deny(state, &self.user, &self.request_id, object_type, id).await {
+            Ok(()) => ApiError::not_found(object_type),
+            Err(e) => e.into(),
         }
-        ApiError::not_found(object_type)
     }
 
     /// Load a case this caller may work on, or answer 404.
     pub async fn case(&self, state: &AppState, id: &str) -> Result<Case, ApiError> {
-        let Some(case_id) = CaseId::parse(id) else {
-            return Err(ApiError::not_found("case"));
-        };
-        let case = match state.store.get_case(&case_id).await {
-            Ok(c) => c,
-            Err(StoreError::NotFound(_)) => return Err(ApiError::not_found("case")),
-            Err(e) => return Err(e.into()),
-        };
-        if !self.actor().can_read_case(&case.owner_id, &case.team_id) {
-            return Err(self.denied(state, "case", id).await);
+        match crate::access::case(state, &self.user, &self.request_id, id).await? {
+            crate::access::Reach::Found(case) => Ok(case),
+            _ => Err(ApiError::not_found("case")),
         }
-        Ok(case)
     }
 }

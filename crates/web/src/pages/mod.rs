@@ -26,9 +26,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use caseload_domain::ids::CaseId;
 use caseload_domain::users::Role;
-use caseload_store::{Case, NewAuditEvent, StoreError, User};
+use caseload_store::{Case, StoreError, User};
 
 use crate::AppState;
 
@@ -203,36 +202,17 @@ impl Viewer {
         object_type: &'static str,
         id: Option<&str>,
     ) -> Result<(), PageError> {
-        state
-            .store
-            .record_audit(&NewAuditEvent {
-                at: state.clock.now(),
-                actor: Some(self.user.id.clone()),
-                action: action.to_owned(),
-                object_type,
-                object_id: id.map(str::to_owned),
-                request_id: self.request_id.clone(),
-            })
+        crate::access::audit(state, &self.user, &self.request_id, action, object_type, id)
             .await
             .map_err(PageError::from)
     }
 
     /// Log and audit a denied look at a record; answer "not found".
     pub async fn denied(&self, state: &AppState, object_type: &'static str, id: &str) -> PageError {
-        tracing::warn!(user = %self.user.id, role = %self.user.role, object_type, object_id = id,
-            request_id = %self.request_id, "access denied (page)");
-        if let Err(e) = self
-            .audit(
-                state,
-                &format!("{object_type}.denied"),
-                object_type,
-                Some(id),
-            )
-            .await
-        {
-            return e;
+        match crate::access::deny(state, &self.user, &self.request_id, object_type, id).await {
+            Ok(()) => PageError::NotFound,
+            Err(e) => e.into(),
         }
-        PageError::NotFound
     }
 
     /// Only practitioners and supervisors work with case records.
@@ -246,20 +226,10 @@ impl Viewer {
 
     /// A case this viewer may work on, or 404 (logged when it exists).
     pub async fn case(&self, state: &AppState, id: &str) -> Result<Case, PageError> {
-        let case_id = CaseId::parse(id).ok_or(PageError::NotFound)?;
-        let case = match state.store.get_case(&case_id).await {
-            Ok(c) => c,
-            Err(StoreError::NotFound(_)) => return Err(PageError::NotFound),
-            Err(e) => return Err(e.into()),
-        };
-        if !self
-            .user
-            .actor()
-            .can_read_case(&case.owner_id, &case.team_id)
-        {
-            return Err(self.denied(state, "case", id).await);
+        match crate::access::case(state, &self.user, &self.request_id, id).await? {
+            crate::access::Reach::Found(case) => Ok(case),
+            _ => Err(PageError::NotFound),
         }
-        Ok(case)
     }
 }
 
