@@ -1060,6 +1060,23 @@ async fn supervisors_are_told_of_high_priority_cases_and_see_those_needing_atten
     .await;
     app.note(&app.ann.1, &case, 10, "Phoned the client").await;
     assert!(!sue.get("/team").await.html().contains("No next action"));
+    // A high-priority case whose owner has left has no owner: it is listed.
+    app.store
+        .update_user(
+            &app.ann.0.id,
+            &caseload_store::UserChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        sue.get("/team")
+            .await
+            .html()
+            .contains("No owner: reallocate")
+    );
 }
 
 #[tokio::test]

@@ -73,8 +73,16 @@ pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     // has left (deactivated owners' cases no longer appear under members).
     let mut attention = Vec::new();
     let now = state.clock.now();
-    for m in &members {
-        let rows = state.store.caseload(&m.user.id, state.today()).await?;
+    // Active members' cases, and cases still owned by people who have left.
+    let mut owners: Vec<(caseload_store::User, bool)> =
+        members.iter().map(|m| (m.user.clone(), true)).collect();
+    for u in state.store.list_users().await? {
+        if !u.active && u.team_id.as_ref() == Some(&team_id) {
+            owners.push((u, false));
+        }
+    }
+    for (owner, active) in &owners {
+        let rows = state.store.caseload(&owner.id, state.today()).await?;
         let queue = crate::api::priority::queue(&state, rows)
             .await
             .map_err(|_| PageError::Internal {
@@ -86,14 +94,16 @@ pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
                 continue;
             }
             let mut reasons = Vec::new();
+            if !active {
+                reasons.push("No owner: reallocate (the owner has left)");
+            }
             if q.row.next_task_title.is_none() {
                 reasons.push("No next action");
             }
-            let quiet = q
-                .row
+            if q.row
                 .last_contact
-                .is_none_or(|t| now.duration_since(t).as_secs() > 14 * 86_400);
-            if quiet {
+                .is_none_or(|t| now.duration_since(t).as_secs() > 14 * 86_400)
+            {
                 reasons.push("No contact in the last 14 days");
             }
             if q.flags.iter().any(|f| f == "high_priority_not_contacted") {
