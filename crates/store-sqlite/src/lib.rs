@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "priorities",
         include_str!("../migrations/0005_priorities.sql"),
     ),
+    (
+        6,
+        "calendar feeds",
+        include_str!("../migrations/0006_calendar_feeds.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -2126,6 +2131,56 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         Ok(ids.into_iter().map(CaseId::from_trusted).collect())
+    }
+
+    #[instrument(skip_all)]
+    async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        )
+        .bind(micros(at))
+        .bind(user.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user.as_str())
+        .bind(micros(at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        )
+        .bind(micros(at))
+        .bind(user.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn user_for_feed(&self, token_hash: &str) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.* FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
+             WHERE f.token_hash = ? AND f.revoked_at IS NULL AND u.active",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(user_row).transpose()
     }
 
     #[instrument(skip_all)]

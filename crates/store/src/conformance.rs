@@ -54,6 +54,7 @@ macro_rules! store_conformance_tests {
             calendars_keep_imports_closures_and_choices,
             policy_versions_are_kept_in_order,
             assessments_set_the_band_and_keep_the_history,
+            calendar_feeds_are_private_and_revocable,
         );
     };
     (@tests $make:expr; $($name:ident,)+) => {
@@ -1691,4 +1692,23 @@ pub async fn assessments_set_the_band_and_keep_the_history(store: &dyn Store) {
         3,
         "nothing half-written"
     );
+}
+
+pub async fn calendar_feeds_are_private_and_revocable(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    store.create_feed(&f.ann.id, "feed-1", at(0)).await.unwrap();
+    assert_eq!(
+        store.user_for_feed("feed-1").await.unwrap().map(|u| u.id),
+        Some(f.ann.id.clone())
+    );
+    store.create_feed(&f.ann.id, "feed-2", at(1)).await.unwrap();
+    assert_eq!(
+        store.user_for_feed("feed-1").await.unwrap(),
+        None,
+        "a new feed ends the old one"
+    );
+    assert!(store.user_for_feed("feed-2").await.unwrap().is_some());
+    store.revoke_feeds(&f.ann.id, at(2)).await.unwrap();
+    assert_eq!(store.user_for_feed("feed-2").await.unwrap(), None);
+    assert_eq!(store.user_for_feed("nope").await.unwrap(), None);
 }

@@ -260,6 +260,11 @@ pub trait Store: Send + Sync + 'static {
     async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>>;
     /// Active cases that have been assessed, for re-evaluation.
     async fn assessed_active_cases(&self) -> Result<Vec<CaseId>>;
+    /// Start a private calendar feed for a user (ending any earlier one).
+    async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()>;
+    async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()>;
+    /// The active user whose live feed this is.
+    async fn user_for_feed(&self, token_hash: &str) -> Result<Option<User>>;
     /// A user's notifications, newest first.
     async fn notifications(
         &self,

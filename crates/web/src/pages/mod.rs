@@ -11,6 +11,7 @@ pub mod caseload;
 pub mod cases;
 pub mod clients;
 pub mod deadlines;
+pub mod feed;
 pub mod format;
 pub mod notes;
 pub mod notifications;
@@ -102,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/audit", get(audit::audit))
         .route("/notifications", get(notifications::list))
+        .route("/calendar-feed", get(feed::page).post(feed::change))
+        .route("/feeds/{file}", get(feed::feed))
         .route("/admin/policies", get(policies::list))
         .route(
             "/admin/policies/{id}",
