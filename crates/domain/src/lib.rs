@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod priority;
 pub mod records;
 pub mod text;
+pub mod timescales;
 pub mod users;
 
 pub use access::Actor;

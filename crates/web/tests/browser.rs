@@ -426,6 +426,9 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
         .await;
     assert!(s.html().await.contains("due 28 Feb 2026"));
     s.check("11b-deadline-calculator").await;
+    s.go("/deadlines").await;
+    assert!(s.html().await.contains("Mandatory reconsideration request"));
+    s.check("11f-deadlines").await;
     s.go("/calendar-feed").await;
     s.click_then("button[value='create']", "#feed-url").await;
     s.check("11e-calendar-feed").await;
@@ -494,7 +497,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     if s.axe.is_some() {
         assert_eq!(
             checked.as_array().unwrap().len(),
-            25,
+            26,
             "every page was checked: {checked}"
         );
     }

@@ -1219,3 +1219,42 @@ async fn the_calendar_feed_is_private_stable_and_revocable() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_deadlines_page_shows_what_is_due_at_risk_and_breached_as_time_moves() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    // Clock: Monday 2 March 2026. A review request due in 21 days, and one due Wednesday.
+    app.post(
+        &format!("/api/v1/cases/{case}/deadlines"),
+        &app.ann.1,
+        json!({"rule": "homelessness_review", "trigger_date": "2026-03-02"}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/cases/{case}/deadlines"),
+        &app.ann.1,
+        json!({"title": "Send evidence to the council", "due_date": "2026-03-04"}),
+    )
+    .await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let now = b.get("/deadlines").await.html().to_owned();
+    assert!(
+        now.contains("At risk (1)") && now.contains("2 working days left"),
+        "{now}"
+    );
+    assert!(now.contains("Coming up (1)") && now.contains("Homelessness review request"));
+    assert!(now.contains("Breached (0)"));
+    assert!(
+        b.get("/caseload").await.html().contains("Deadline at risk"),
+        "the queue flags it"
+    );
+    app.advance(3 * 24 * 60);
+    let b = sign_in(&app, "ann@example.org").await; // the old session has idled out
+    let later = b.get("/deadlines").await.html().to_owned();
+    assert!(
+        later.contains("Breached (1)") && later.contains("breached since 5 Mar 2026"),
+        "{later}"
+    );
+    assert!(later.contains("ask for late acceptance"));
+}

@@ -469,7 +469,8 @@ pub struct QueueRow {
     /// Why the case has its band: the latest assessment's rationale in words.
     pub why: Vec<String>,
     /// `no_assessment`, `assessment_due`, `high_priority_no_next_action`,
-    /// `high_priority_not_contacted`, `overdue_tasks`, `late_notes`.
+    /// `high_priority_not_contacted`, `deadline_at_risk`, `deadline_breached`,
+    /// `overdue_tasks`, `late_notes`.
     pub flags: Vec<String>,
 }
 
@@ -524,6 +525,37 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
                     > i32::try_from(b.first_contact_working_days).unwrap_or(i32::MAX)
             {
                 flags.push("high_priority_not_contacted".to_owned());
+            }
+        }
+        let deadlines = state.store.list_deadlines(&row.case.id).await?;
+        if !deadlines.is_empty() {
+            let division = state.division_for(Some(&row.case.team_id)).await?;
+            let calendar = state.calendar(division).await?;
+            let mut worst = 0;
+            for d in deadlines {
+                let done = matches!(
+                    state.store.get_task(&d.task_id).await?.status,
+                    caseload_domain::records::TaskStatus::Done
+                        | caseload_domain::records::TaskStatus::Cancelled
+                );
+                worst = worst.max(
+                    match caseload_domain::timescales::deadline_state(
+                        d.due_date,
+                        today,
+                        done,
+                        &calendar,
+                        caseload_domain::timescales::DEFAULT_MARGIN_WORKING_DAYS,
+                    ) {
+                        caseload_domain::timescales::DeadlineState::Breached { .. } => 2,
+                        caseload_domain::timescales::DeadlineState::AtRisk { .. } => 1,
+                        _ => 0,
+                    },
+                );
+            }
+            match worst {
+                2 => flags.push("deadline_breached".to_owned()),
+                1 => flags.push("deadline_at_risk".to_owned()),
+                _ => {}
             }
         }
         if row.overdue_tasks > 0 {

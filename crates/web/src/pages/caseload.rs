@@ -225,6 +225,8 @@ fn flag_label(flag: &str) -> Option<&'static str> {
         "assessment_due" => "Reassessment due",
         "high_priority_no_next_action" => "High priority, no next action",
         "high_priority_not_contacted" => "High priority, not contacted in time",
+        "deadline_at_risk" => "Deadline at risk",
+        "deadline_breached" => "Deadline passed",
         _ => return None,
     })
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod caseload;
 pub mod cases;
 pub mod clients;
+pub mod deadline_list;
 pub mod deadlines;
 pub mod feed;
 pub mod format;
@@ -103,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/teams", get(admin::teams).post(admin::create_team))
         .route("/audit", get(audit::audit))
         .route("/notifications", get(notifications::list))
+        .route("/deadlines", get(deadline_list::list))
         .route("/calendar-feed", get(feed::page).post(feed::change))
         .route("/feeds/{file}", get(feed::feed))
         .route("/admin/policies", get(policies::list))
