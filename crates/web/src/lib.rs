@@ -97,6 +97,25 @@ impl AppState {
         Ok(calendar)
     }
 
+    /// The calendar a team counts in, memoised for the length of one request:
+    /// pages and the queue ask for many cases of the same few teams.
+    pub async fn team_calendar_cached(
+        &self,
+        team: &caseload_domain::ids::TeamId,
+        cache: &mut std::collections::HashMap<
+            caseload_domain::ids::TeamId,
+            caseload_domain::calendars::Calendar,
+        >,
+    ) -> Result<caseload_domain::calendars::Calendar, caseload_store::StoreError> {
+        if let Some(c) = cache.get(team) {
+            return Ok(c.clone());
+        }
+        let division = self.division_for(Some(team)).await?;
+        let calendar = self.calendar(division).await?;
+        cache.insert(team.clone(), calendar.clone());
+        Ok(calendar)
+    }
+
     /// Which calendar a team counts in: its own, else the organisation's,
     /// else England and Wales.
     pub async fn division_for(

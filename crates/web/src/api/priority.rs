@@ -480,6 +480,7 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
     let now = state.clock.now();
     let today = state.today();
     let mut policies: BTreeMap<String, Policy> = BTreeMap::new();
+    let mut calendars = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let area = row.case.service_area.as_str().to_owned();
@@ -518,8 +519,9 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
         if let (true, Some(b), Some(assessed)) = (high, band, row.case.assessed_at) {
             let contacted_since = row.last_contact.is_some_and(|c| c >= assessed);
             let assessed_day = assessed.to_zoned(state.tz.clone()).date();
-            let division = state.division_for(Some(&row.case.team_id)).await?;
-            let calendar = state.calendar(division).await?;
+            let calendar = state
+                .team_calendar_cached(&row.case.team_id, &mut calendars)
+                .await?;
             if !contacted_since
                 && calendar.working_days_between(assessed_day, today)
                     > i32::try_from(b.first_contact_working_days).unwrap_or(i32::MAX)
@@ -529,8 +531,9 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
         }
         let deadlines = state.store.list_deadlines(&row.case.id).await?;
         if !deadlines.is_empty() {
-            let division = state.division_for(Some(&row.case.team_id)).await?;
-            let calendar = state.calendar(division).await?;
+            let calendar = state
+                .team_calendar_cached(&row.case.team_id, &mut calendars)
+                .await?;
             let mut worst = 0;
             for d in deadlines {
                 let done = matches!(

@@ -36,13 +36,15 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     viewer.require_case_worker()?;
     let today = state.today();
     let (mut breached, mut at_risk, mut on_track) = (Vec::new(), Vec::new(), Vec::new());
+    let mut calendars = std::collections::HashMap::new();
     for row in state.store.caseload(&viewer.user.id, today).await? {
         let deadlines = state.store.list_deadlines(&row.case.id).await?;
         if deadlines.is_empty() {
             continue;
         }
-        let division = state.division_for(Some(&row.case.team_id)).await?;
-        let calendar = state.calendar(division).await?;
+        let calendar = state
+            .team_calendar_cached(&row.case.team_id, &mut calendars)
+            .await?;
         for d in deadlines {
             let done = matches!(
                 state.store.get_task(&d.task_id).await?.status,
