@@ -757,13 +757,7 @@ async fn assess_demo_case(
     }
     let verdict = assess(policy, &answers, &Facts::default())
         .map_err(|e| anyhow::anyhow!("demo answers: {e:?}"))?;
-    let high = policy.bands.iter().take(2).any(|b| b.id == verdict.band);
-    let floor = verdict
-        .fired_rules
-        .iter()
-        .filter_map(|id| policy.rules.iter().find(|r| &r.id == id))
-        .map(|r| r.band.clone())
-        .next();
+    let high = policy.enters_high(case.priority_band.as_deref(), &verdict.band);
     store
         .record_assessment(
             &NewAssessment {
@@ -780,7 +774,7 @@ async fn assess_demo_case(
                     .map(|r| r.words.clone())
                     .collect::<Vec<_>>()
                     .join("; "),
-                floor,
+                floor: verdict.floor.clone(),
                 tasks: verdict.tasks.clone(),
                 notify: high.then(|| {
                     format!(

@@ -638,30 +638,23 @@ pub async fn add_user(
 }
 
 async fn calendar_command(store: &dyn Store, command: CalendarCommand) -> anyhow::Result<()> {
-    use caseload_domain::calendars::{Division, parse_official};
+    use caseload_domain::calendars::{Division, by_division_and_year, parse_official_events};
     let now = jiff::Timestamp::now();
     match command {
         CalendarCommand::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let parsed = parse_official(&text)
+            let events = parse_official_events(&text)
                 .with_context(|| format!("in {}; nothing was imported", file.display()))?;
-            let raw: std::collections::BTreeMap<
-                String,
-                caseload_domain::calendars::OfficialDivision,
-            > = serde_json::from_str(&text).context("not a bank-holidays file")?;
-            let mut days = Vec::new();
-            for (key, division) in &raw {
-                for event in &division.events {
-                    if let Ok(day) = event.date.parse() {
-                        days.push(caseload_store::ImportedHoliday {
-                            division: key.clone(),
-                            day,
-                            title: event.title.clone(),
-                        });
-                    }
-                }
-            }
+            let days: Vec<caseload_store::ImportedHoliday> = events
+                .iter()
+                .map(|e| caseload_store::ImportedHoliday {
+                    division: e.division.as_str().to_owned(),
+                    day: e.date,
+                    title: e.title.clone(),
+                })
+                .collect();
+            let parsed = by_division_and_year(&events);
             let count = store.import_holidays(&days, now).await?;
             for (division, years) in &parsed {
                 let first = years.keys().next().copied().unwrap_or_default();

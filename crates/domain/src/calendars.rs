@@ -161,19 +161,25 @@ pub struct OfficialDivision {
 #[error("{0}")]
 pub struct ImportError(pub String);
 
-/// Parse the official bank-holidays JSON (divisions `england-and-wales`,
-/// `scotland`, `northern-ireland`, each with `events` of `title` and
-/// `date`) into per-division, per-year holiday sets. Nothing is returned
-/// unless every entry is sound.
-pub fn parse_official(
-    json: &str,
-) -> Result<BTreeMap<Division, BTreeMap<i16, BTreeSet<Date>>>, ImportError> {
+/// One holiday read from the official file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialHoliday {
+    pub division: Division,
+    pub date: Date,
+    pub title: String,
+}
+
+/// Parse and check the official bank-holidays JSON (divisions
+/// `england-and-wales`, `scotland`, `northern-ireland`, each with `events`
+/// of `title` and `date`). Nothing is returned unless every entry is sound;
+/// an error names the entry.
+pub fn parse_official_events(json: &str) -> Result<Vec<OfficialHoliday>, ImportError> {
     let raw: BTreeMap<String, OfficialDivision> = serde_json::from_str(json)
         .map_err(|e| ImportError(format!("not a bank-holidays file: {e}")))?;
     if raw.is_empty() {
         return Err(ImportError("the file holds no divisions".into()));
     }
-    let mut out: BTreeMap<Division, BTreeMap<i16, BTreeSet<Date>>> = BTreeMap::new();
+    let mut out = Vec::new();
     for (key, div) in &raw {
         let division = Division::parse(key).ok_or_else(|| {
             ImportError(format!(
@@ -208,14 +214,36 @@ pub fn parse_official(
                     i + 1
                 )));
             }
-            out.entry(division)
-                .or_default()
-                .entry(date.year())
-                .or_default()
-                .insert(date);
+            out.push(OfficialHoliday {
+                division,
+                date,
+                title: event.title.clone(),
+            });
         }
     }
     Ok(out)
+}
+
+/// The official file's holidays by division and year (see [`parse_official_events`]).
+pub fn parse_official(
+    json: &str,
+) -> Result<BTreeMap<Division, BTreeMap<i16, BTreeSet<Date>>>, ImportError> {
+    Ok(by_division_and_year(&parse_official_events(json)?))
+}
+
+/// Group holidays by division and year.
+pub fn by_division_and_year(
+    events: &[OfficialHoliday],
+) -> BTreeMap<Division, BTreeMap<i16, BTreeSet<Date>>> {
+    let mut out: BTreeMap<Division, BTreeMap<i16, BTreeSet<Date>>> = BTreeMap::new();
+    for e in events {
+        out.entry(e.division)
+            .or_default()
+            .entry(e.date.year())
+            .or_default()
+            .insert(e.date);
+    }
+    out
 }
 
 /// A working-day calendar: a division's bank holidays (by rule, or as

@@ -342,6 +342,17 @@ impl Policy {
         }
     }
 
+    /// High priority: the two most urgent bands (P1 and P2 by default) —
+    /// the ones the team's supervisors are told about (AG14 PC11, PC12).
+    pub fn is_high(&self, band: &str) -> bool {
+        self.bands.iter().take(2).any(|b| b.id == band)
+    }
+
+    /// Does a move from `previous` to `band` bring the case into high priority?
+    pub fn enters_high(&self, previous: Option<&str>, band: &str) -> bool {
+        self.is_high(band) && !previous.is_some_and(|p| self.is_high(p))
+    }
+
     fn band_index(&self, id: &str) -> usize {
         self.bands
             .iter()
@@ -392,6 +403,9 @@ pub struct Verdict {
     pub tasks: Vec<String>,
     /// The rules that fired (a band set by a rule can only be lowered by a supervisor).
     pub fired_rules: Vec<String>,
+    /// The most urgent band a fired hard rule set, if any: the floor only a
+    /// supervisor may override below.
+    pub floor: Option<String>,
 }
 
 /// Answers checked against the policy: unknown criteria, wrong types and
@@ -568,6 +582,12 @@ pub fn assess(
         });
     }
     let chosen = &policy.bands[band];
+    let floor = policy
+        .rules
+        .iter()
+        .filter(|r| fired.contains(&r.id))
+        .map(|r| r.band.clone())
+        .min_by_key(|b| policy.band_index(b));
     let from_score = &policy.bands[by_score];
     let words = if band == by_score {
         format!(
@@ -593,6 +613,7 @@ pub fn assess(
         rationale,
         tasks,
         fired_rules: fired,
+        floor,
     })
 }
 
@@ -758,6 +779,12 @@ mod tests {
         .expect("ok");
         assert_eq!(v.band, "P1");
         assert_eq!(v.tasks, ["Refer to MARAC"]);
+        assert_eq!(v.floor.as_deref(), Some("P1"));
+        assert!(
+            p.enters_high(Some("P3"), "P2")
+                && !p.enters_high(Some("P1"), "P2")
+                && !p.enters_high(None, "P4")
+        );
         let judgement = assess(
             &p,
             &answers(&[

@@ -556,6 +556,33 @@ async fn notify_supervisors(
     Ok(())
 }
 
+/// Insert an open task: the one shape tasks, deadlines and hard rules share.
+async fn insert_task(
+    conn: &mut Conn,
+    id: &TaskId,
+    case: &CaseId,
+    title: &str,
+    due: Option<jiff::civil::Date>,
+    assignee: Option<&UserId>,
+    ctx: &WriteCtx,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO tasks (id, case_id, title, due_date, assignee_id, status, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(case.as_str())
+    .bind(title)
+    .bind(due.map(|d| d.to_string()))
+    .bind(assignee.map(|a| a.to_string()))
+    .bind(ctx.actor.as_str())
+    .bind(micros(ctx.at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 fn one<T>(
     row: Option<SqliteRow>,
     what: &'static str,
@@ -1465,20 +1492,16 @@ impl Store for SqliteStore {
     async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task> {
         let id = new_id(TaskId::from_parts, ctx.at);
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO tasks (id, case_id, title, due_date, assignee_id, status, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+        insert_task(
+            &mut tx,
+            &id,
+            &new.case_id,
+            &new.title,
+            new.due_date,
+            new.assignee_id.as_ref(),
+            ctx,
         )
-        .bind(id.as_str())
-        .bind(new.case_id.as_str())
-        .bind(&new.title)
-        .bind(new.due_date.map(|d| d.to_string()))
-        .bind(new.assignee_id.as_ref().map(|a| a.to_string()))
-        .bind(ctx.actor.as_str())
-        .bind(micros(ctx.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        .await?;
         let data = json!({"due_date": new.due_date, "assignee_id": new.assignee_id});
         event(
             &mut tx,
@@ -1624,20 +1647,16 @@ impl Store for SqliteStore {
         let id = new_id(DeadlineId::from_parts, ctx.at);
         let task_id = new_id(TaskId::from_parts, ctx.at);
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO tasks (id, case_id, title, due_date, assignee_id, status, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+        insert_task(
+            &mut tx,
+            &task_id,
+            &new.case_id,
+            &format!("Deadline: {}", new.title),
+            Some(new.due_date),
+            new.assignee_id.as_ref(),
+            ctx,
         )
-        .bind(task_id.as_str())
-        .bind(new.case_id.as_str())
-        .bind(format!("Deadline: {}", new.title))
-        .bind(new.due_date.to_string())
-        .bind(new.assignee_id.as_ref().map(|a| a.to_string()))
-        .bind(ctx.actor.as_str())
-        .bind(micros(ctx.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        .await?;
         sqlx::query(
             "INSERT INTO deadlines (id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation, task_id, \
              created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1995,20 +2014,25 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        let owner = UserId::from_trusted(
+            sqlx::query_scalar("SELECT owner_id FROM cases WHERE id = ?")
+                .bind(new.case_id.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?,
+        );
         for title in &new.tasks {
             let task_id = new_id(TaskId::from_parts, ctx.at);
-            sqlx::query(
-                "INSERT INTO tasks (id, case_id, title, due_date, assignee_id, status, created_by, created_at) \
-                 SELECT ?, id, ?, NULL, owner_id, 'open', ?, ? FROM cases WHERE id = ?",
+            insert_task(
+                &mut tx,
+                &task_id,
+                &new.case_id,
+                title,
+                None,
+                Some(&owner),
+                ctx,
             )
-            .bind(task_id.as_str())
-            .bind(title)
-            .bind(ctx.actor.as_str())
-            .bind(micros(ctx.at))
-            .bind(new.case_id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+            .await?;
             event(
                 &mut tx,
                 &new.case_id,

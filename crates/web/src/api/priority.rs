@@ -248,24 +248,8 @@ pub async fn assess_case(
     let (version, policy) = chosen_policy(state, case.service_area.as_str(), policy_id).await?;
     let facts = facts_for(state, case).await?;
     let verdict = assess(&policy, answers, &facts).map_err(problems_to_fields)?;
-    let high: Vec<&str> = policy.bands.iter().take(2).map(|b| b.id.as_str()).collect();
-    let enters_high = high.contains(&verdict.band.as_str())
-        && !case
-            .priority_band
-            .as_deref()
-            .is_some_and(|b| high.contains(&b));
-    let floor = verdict
-        .fired_rules
-        .iter()
-        .filter_map(|id| policy.rules.iter().find(|r| &r.id == id))
-        .map(|r| r.band.clone())
-        .min_by_key(|b| {
-            policy
-                .bands
-                .iter()
-                .position(|x| &x.id == b)
-                .unwrap_or(usize::MAX)
-        });
+    let enters_high = policy.enters_high(case.priority_band.as_deref(), &verdict.band);
+    let floor = verdict.floor.clone();
     let summary = verdict
         .rationale
         .iter()
@@ -376,12 +360,7 @@ pub async fn check_override(
             "a hard rule set this case to {floor}; lowering it below {floor} needs a supervisor"
         )));
     }
-    let high: Vec<&str> = policy.bands.iter().take(2).map(|b| b.id.as_str()).collect();
-    let enters_high = high.contains(&band)
-        && !case
-            .priority_band
-            .as_deref()
-            .is_some_and(|b| high.contains(&b));
+    let enters_high = policy.enters_high(case.priority_band.as_deref(), band);
     let rationale = rationale.unwrap_or_default();
     Ok(NewOverride {
         case_id: case.id.clone(),
@@ -497,10 +476,10 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
                 .and_then(|b| p.bands.iter().find(|x| &x.id == b))
         });
         let high = policy.is_some_and(|p| {
-            p.bands
-                .iter()
-                .take(2)
-                .any(|b| Some(&b.id) == row.case.priority_band.as_ref())
+            row.case
+                .priority_band
+                .as_deref()
+                .is_some_and(|b| p.is_high(b))
         });
         let mut flags = Vec::new();
         match (row.case.assessed_at, policy) {
@@ -695,12 +674,7 @@ pub async fn reevaluate_all(
         if case.priority_band.as_deref() == Some(verdict.band.as_str()) {
             continue;
         }
-        let high: Vec<&str> = policy.bands.iter().take(2).map(|b| b.id.as_str()).collect();
-        let enters_high = high.contains(&verdict.band.as_str())
-            && !case
-                .priority_band
-                .as_deref()
-                .is_some_and(|b| high.contains(&b));
+        let enters_high = policy.enters_high(case.priority_band.as_deref(), &verdict.band);
         let words = verdict
             .rationale
             .iter()
