@@ -82,8 +82,16 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
-    /// Re-evaluate the priority of every assessed active case as deadlines
-    /// approach and contact goes quiet (also run hourly by `serve`).
+    /// The organisation's timescales: check a file, import it as a new
+    /// version, export the one in force.
+    Timescales {
+        #[command(subcommand)]
+        command: TimescalesCommand,
+    },
+    /// Re-evaluate every active case as time passes: priorities (deadlines
+    /// approaching, contact going quiet) and timescale states, notifying
+    /// owners and supervisors of what went at risk or was breached. Also run
+    /// hourly by `serve`; running it again changes nothing.
     Reevaluate,
     /// Print a year's bank holidays, one ISO date a line.
     Holidays {
@@ -116,9 +124,6 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "CASELOAD_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
-    /// A note recorded more than this many hours after the contact is a late entry.
-    #[arg(long, env = "CASELOAD_NOTE_LATE_WINDOW_HOURS", default_value_t = 24)]
-    late_window_hours: u32,
     /// Mark the session cookie Secure: set this when Caseload is served over HTTPS.
     #[arg(long, env = "CASELOAD_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -174,6 +179,19 @@ enum PolicyCommand {
     /// Print a policy (the latest version, or --version N) as a file.
     Export {
         id: String,
+        #[arg(long)]
+        version: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TimescalesCommand {
+    /// Check a timescales file and print each problem with its place.
+    Check { file: std::path::PathBuf },
+    /// Import a timescales file as the next version (unchanged files are not).
+    Import { file: std::path::PathBuf },
+    /// Print the timescales in force (or --version N) as a file.
+    Export {
         #[arg(long)]
         version: Option<i64>,
     },
@@ -272,6 +290,9 @@ async fn migrated_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     caseload_web::api::priority::ensure_default_policies(store.as_ref(), jiff::Timestamp::now())
         .await
         .context("cannot load the default priority policies")?;
+    caseload_web::timescales::ensure_default(store.as_ref(), jiff::Timestamp::now())
+        .await
+        .context("cannot load the default timescales")?;
     Ok(store)
 }
 
@@ -383,6 +404,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Source: {}", rule.source);
             Ok(())
         }
+        Command::Timescales { command } => timescales_command(&cli.database, command).await,
         Command::Policy {
             command: PolicyCommand::Check { file },
         } => {
@@ -469,15 +491,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reevaluate => {
             let store = migrated_store(&cli.database).await?;
             let state = AppState::new(store.clone(), Arc::new(SystemClock), Settings::default());
-            let actor =
-                caseload_web::api::priority::system_user(store.as_ref(), jiff::Timestamp::now())
-                    .await?;
-            let done = caseload_web::api::priority::reevaluate_all(&state, &actor)
+            let done = caseload_web::timescales::reevaluate_everything(&state)
                 .await
                 .map_err(|e| anyhow::anyhow!("re-evaluation failed: {}", e.problem().detail))?;
             println!(
-                "checked {} cases; {} changed band",
-                done.checked, done.changed
+                "checked {} cases; {} changed band; {} timescale alerts sent",
+                done.timescales.checked, done.priorities.changed, done.timescales.alerts
             );
             Ok(())
         }
@@ -526,10 +545,76 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
-    if args.late_window_hours == 0 {
-        bail!("--late-window-hours must be at least 1");
+async fn timescales_command(database: &str, command: TimescalesCommand) -> anyhow::Result<()> {
+    use caseload_domain::timescales::Timescales;
+    let read = |file: &std::path::Path| -> anyhow::Result<(String, Timescales)> {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        match Timescales::parse(&text) {
+            Ok(t) => Ok((text, t)),
+            Err(problems) => {
+                for problem in &problems {
+                    eprintln!("{}: {problem}", file.display());
+                }
+                bail!(
+                    "{} has {} problem{}",
+                    file.display(),
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                )
+            }
+        }
+    };
+    match command {
+        TimescalesCommand::Check { file } => {
+            let (_, t) = read(&file)?;
+            println!(
+                "{}: ok — {} bands, review every {} working days, margin {:?}",
+                file.display(),
+                t.bands.len(),
+                t.review_interval_working_days,
+                t.margin
+            );
+            Ok(())
+        }
+        TimescalesCommand::Import { file } => {
+            let (text, _) = read(&file)?;
+            let store = migrated_store(database).await?;
+            let (saved, new) = caseload_web::timescales::import(
+                store.as_ref(),
+                &text,
+                None,
+                jiff::Timestamp::now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+            println!(
+                "timescales version {}{}",
+                saved.version,
+                if new { "" } else { " (unchanged)" }
+            );
+            Ok(())
+        }
+        TimescalesCommand::Export { version } => {
+            let store = migrated_store(database).await?;
+            let versions = store.timescale_versions().await?;
+            let chosen = match version {
+                Some(v) => versions.iter().find(|x| x.version == v),
+                None => versions.last(),
+            }
+            .with_context(|| {
+                format!(
+                    "no timescales{}",
+                    version.map(|v| format!(" version {v}")).unwrap_or_default()
+                )
+            })?;
+            print!("{}", chosen.body);
+            Ok(())
+        }
     }
+}
+
+async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
     if args.session_idle_minutes == 0 || args.session_absolute_hours == 0 {
         bail!("--session-idle-minutes and --session-absolute-hours must be at least 1");
     }
@@ -540,7 +625,6 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
         );
     }
     let settings = Settings {
-        note_late_window: jiff::SignedDuration::from_hours(i64::from(args.late_window_hours)),
         secure_cookies: args.secure_cookies,
         session_idle: jiff::SignedDuration::from_mins(i64::from(args.session_idle_minutes)),
         session_absolute: jiff::SignedDuration::from_hours(i64::from(args.session_absolute_hours)),
@@ -553,32 +637,21 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let mut state = AppState::new(store, Arc::new(SystemClock), settings);
     state.deadlines = Arc::new(load_catalogue(args.deadline_catalogue.as_deref())?);
-    // Re-evaluate priorities as time passes: now, then hourly.
+    // Re-evaluate priorities and timescales as time passes: now, then hourly.
     let background = state.clone();
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            let actor = match caseload_web::api::priority::system_user(
-                background.store.as_ref(),
-                jiff::Timestamp::now(),
-            )
-            .await
-            {
-                Ok(a) => a,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot find the system user for re-evaluation");
-                    continue;
-                }
-            };
-            match caseload_web::api::priority::reevaluate_all(&background, &actor).await {
+            match caseload_web::timescales::reevaluate_everything(&background).await {
                 Ok(done) => tracing::info!(
-                    checked = done.checked,
-                    changed = done.changed,
-                    "priorities re-evaluated"
+                    checked = done.timescales.checked,
+                    changed = done.priorities.changed,
+                    alerts = done.timescales.alerts,
+                    "priorities and timescales re-evaluated"
                 ),
                 Err(e) => {
-                    tracing::error!(error = %e.problem().detail, "priority re-evaluation failed")
+                    tracing::error!(error = %e.problem().detail, "re-evaluation failed")
                 }
             }
         }

@@ -235,9 +235,14 @@ async fn demo_loads_a_realistic_service_and_says_how_to_sign_in() {
     let first = caseload(&db, &["reevaluate"]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stdout(&first).starts_with("checked "), "{}", stdout(&first));
+    assert!(
+        !stdout(&first).ends_with("; 0 timescale alerts sent\n"),
+        "a realistic service has timescales at risk: {}",
+        stdout(&first)
+    );
     let second = caseload(&db, &["reevaluate"]);
     assert!(
-        stdout(&second).ends_with("; 0 changed band\n"),
+        stdout(&second).ends_with("; 0 changed band; 0 timescale alerts sent\n"),
         "idempotent: {}",
         stdout(&second)
     );
@@ -575,4 +580,46 @@ fn policies_are_checked_imported_as_versions_and_exported() {
         "problem(s)",
     );
     assert_one_line_error(&caseload(&db, &["policy", "export", "nope"]), "no policy");
+}
+
+#[test]
+fn timescales_are_checked_imported_as_versions_and_exported() {
+    let db = temp_db("timescales");
+    let dir = std::env::temp_dir().join(format!("caseload-cli-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exported = caseload(&db, &["timescales", "export"]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let text = stdout(&exported);
+    assert!(text.contains("note_window_hours = 24"), "{text}");
+    let bad = dir.join("bad-timescales.toml");
+    std::fs::write(
+        &bad,
+        text.replace("[band.P2]", "[band.P2]\nfirst_contact = 3"),
+    )
+    .unwrap();
+    let o = caseload(&db, &["timescales", "check", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line "), "says where: {}", stderr(&o));
+    let o = caseload(&db, &["timescales", "import", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let edited = dir.join("timescales.toml");
+    std::fs::write(
+        &edited,
+        text.replace("note_window_hours = 24", "note_window_hours = 48"),
+    )
+    .unwrap();
+    let ok = caseload(&db, &["timescales", "check", edited.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let import = |f: &std::path::Path| {
+        stdout(&caseload(
+            &db,
+            &["timescales", "import", f.to_str().unwrap()],
+        ))
+    };
+    assert_eq!(import(&edited).trim(), "timescales version 2");
+    assert_eq!(import(&edited).trim(), "timescales version 2 (unchanged)");
+    let now = stdout(&caseload(&db, &["timescales", "export"]));
+    assert!(now.contains("note_window_hours = 48"), "{now}");
+    let first = stdout(&caseload(&db, &["timescales", "export", "--version", "1"]));
+    assert_eq!(first, text, "earlier versions are kept");
 }

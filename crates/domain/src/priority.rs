@@ -31,15 +31,12 @@ pub const DEFAULT_PACKS: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
-    /// `P1`, `P2`… Earlier bands in the file are more urgent.
+    /// `P1`, `P2`… Earlier bands in the file are more urgent. How fast each
+    /// band is handled is the organisation's timescales (`timescales.toml`).
     pub id: String,
     pub name: String,
     /// A case scoring at least this (and below the band above) is in this band.
     pub min_score: i32,
-    /// Target for first contact, in working days.
-    pub first_contact_working_days: u32,
-    /// Target for the next action after each contact, in working days.
-    pub next_action_working_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

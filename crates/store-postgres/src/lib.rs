@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar feeds",
         include_str!("../migrations/0006_calendar_feeds.sql"),
     ),
+    (
+        7,
+        "timescales",
+        include_str!("../migrations/0007_timescales.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -290,8 +295,41 @@ const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS c
     (SELECT t.title FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
         ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_title, \
     (SELECT t.due_date FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
-        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due \
+        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due, \
+    (SELECT MIN(n.occurred_at) FROM notes n WHERE n.case_id = c.id \
+        AND n.kind NOT IN ('internal', 'review', 'supervision') \
+        AND n.occurred_at >= COALESCE(c.opened_at, c.created_at)) AS first_contact, \
+    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id AND n.kind <> 'supervision') AS last_action, \
+    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id AND n.kind = 'review') AS last_review, \
+    (SELECT string_agg(CASE WHEN s.to_status = 'on_hold' THEN 'h' ELSE 'r' END || (extract(epoch FROM s.at) * 1000000)::bigint, ',') \
+        FROM case_status_changes s WHERE s.case_id = c.id \
+        AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
+    (SELECT string_agg(d.id || '|' || d.due_date::text || '|' || t.status || '|' || d.title, chr(31)) \
+        FROM deadlines d JOIN tasks t ON t.id = d.task_id WHERE d.case_id = c.id) AS deadline_list, \
+    (SELECT a.rationale::text FROM assessments a WHERE a.case_id = c.id \
+        ORDER BY a.assessed_at DESC LIMIT 1) AS rationale \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+
+fn caseload_row(r: &PgRow) -> Result<CaseloadRow> {
+    Ok(CaseloadRow {
+        case: case_row(r)?,
+        last_contact: opt_ts(r, "last_contact")?,
+        next_task_title: opt_s(r, "next_task_title")?,
+        next_task_due: opt_date(r, "next_task_due")?,
+        late_notes: r
+            .try_get::<i64, _>("late_notes")
+            .map_err(StoreError::other)?,
+        overdue_tasks: r
+            .try_get::<i64, _>("overdue_tasks")
+            .map_err(StoreError::other)?,
+        first_contact: opt_ts(r, "first_contact")?,
+        last_action: opt_ts(r, "last_action")?,
+        last_review: opt_ts(r, "last_review")?,
+        holds: decode::holds(opt_s(r, "holds")?.as_deref())?,
+        deadlines: decode::deadline_dues(opt_s(r, "deadline_list")?.as_deref())?,
+        rationale: opt_s(r, "rationale")?.and_then(|t| serde_json::from_str(&t).ok()),
+    })
+}
 
 fn case_row(r: &PgRow) -> Result<Case> {
     Ok(Case {
@@ -446,6 +484,15 @@ fn audit_row(r: &PgRow) -> Result<AuditEvent> {
     })
 }
 
+fn timescale_row(r: &PgRow) -> Result<TimescaleVersion> {
+    Ok(TimescaleVersion {
+        version: r.try_get::<i64, _>("version").map_err(StoreError::other)?,
+        body: s(r, "body")?,
+        created_by: opt_s(r, "created_by")?.map(UserId::from_trusted),
+        created_at: ts(r, "created_at")?,
+    })
+}
+
 fn policy_row(r: &PgRow) -> Result<PolicyVersion> {
     Ok(PolicyVersion {
         policy_id: s(r, "policy_id")?,
@@ -538,6 +585,7 @@ async fn insert_priority_change(
 async fn notify_supervisors(
     conn: &mut Conn,
     case: &CaseId,
+    kind: &str,
     message: &str,
     ctx: &WriteCtx,
 ) -> Result<()> {
@@ -552,11 +600,12 @@ async fn notify_supervisors(
     .map_err(db_err)?;
     for user in supervisors {
         sqlx::query(
-            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) VALUES ($1, $2, $3, 'high_priority', $4, $5)",
+            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
         .bind(&user)
         .bind(case.as_str())
+        .bind(kind)
         .bind(message)
         .bind(pg_ts(ctx.at))
         .execute(&mut *conn)
@@ -1610,22 +1659,30 @@ impl Store for PgStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(CaseloadRow {
-                    case: case_row(r)?,
-                    last_contact: opt_ts(r, "last_contact")?,
-                    next_task_title: opt_s(r, "next_task_title")?,
-                    next_task_due: opt_date(r, "next_task_due")?,
-                    late_notes: r
-                        .try_get::<i64, _>("late_notes")
-                        .map_err(StoreError::other)?,
-                    overdue_tasks: r
-                        .try_get::<i64, _>("overdue_tasks")
-                        .map_err(StoreError::other)?,
-                })
-            })
-            .collect()
+        rows.iter().map(caseload_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow> {
+        let row = sqlx::query(&format!("{CASE_SELECT_WITH_ATTENTION} WHERE c.id = $2"))
+            .bind(pg_date(today))
+            .bind(case.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        one(row, "case", caseload_row)
+    }
+
+    #[instrument(skip_all)]
+    async fn active_caseload(&self, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
+        let rows = sqlx::query(&format!(
+            "{CASE_SELECT_WITH_ATTENTION} WHERE c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
+        ))
+        .bind(pg_date(today))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(caseload_row).collect()
     }
 
     #[instrument(skip_all)]
@@ -2065,7 +2122,7 @@ impl Store for PgStore {
             .await?;
         }
         if let Some(message) = &new.notify {
-            notify_supervisors(&mut tx, &new.case_id, message, ctx).await?;
+            notify_supervisors(&mut tx, &new.case_id, "high_priority", message, ctx).await?;
         }
         audit(&mut tx, ctx, "case.assess", "case", new.case_id.as_str()).await?;
         tx.commit().await.map_err(db_err)?;
@@ -2139,7 +2196,7 @@ impl Store for PgStore {
             .await
             .map_err(db_err)?;
         if let Some(message) = &new.notify {
-            notify_supervisors(&mut tx, &new.case_id, message, ctx).await?;
+            notify_supervisors(&mut tx, &new.case_id, "high_priority", message, ctx).await?;
         }
         audit(
             &mut tx,
@@ -2175,6 +2232,101 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         Ok(ids.into_iter().map(CaseId::from_trusted).collect())
+    }
+
+    #[instrument(skip_all)]
+    async fn save_timescales(
+        &self,
+        body: &str,
+        by: Option<&UserId>,
+        at: Timestamp,
+    ) -> Result<TimescaleVersion> {
+        let mut tx = self.begin().await?;
+        sqlx::query("LOCK TABLE timescale_versions IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let version: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM timescale_versions")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO timescale_versions (version, body, created_by, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(version)
+        .bind(body)
+        .bind(by.map(|u| u.to_string()))
+        .bind(pg_ts(at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(TimescaleVersion {
+            version,
+            body: body.to_owned(),
+            created_by: by.cloned(),
+            created_at: at,
+        })
+    }
+
+    #[instrument(skip_all)]
+    async fn timescale_versions(&self) -> Result<Vec<TimescaleVersion>> {
+        let rows = sqlx::query("SELECT * FROM timescale_versions ORDER BY version")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(timescale_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn latest_timescales(&self) -> Result<Option<TimescaleVersion>> {
+        let row = sqlx::query("SELECT * FROM timescale_versions ORDER BY version DESC LIMIT 1")
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(timescale_row).transpose()
+    }
+
+    #[instrument(skip_all)]
+    async fn record_alert(&self, alert: &NewAlert, ctx: &WriteCtx) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(alert.case_id.as_str())
+        .bind(&alert.clock)
+        .bind(&alert.state)
+        .bind(pg_date(alert.due))
+        .bind(pg_ts(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+            == 1;
+        if !inserted {
+            return Ok(false);
+        }
+        let kind = format!("timescale_{}", alert.state);
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) \
+             SELECT $1, c.owner_id, c.id, $2, $3, $4 FROM cases c JOIN users u ON u.id = c.owner_id \
+             WHERE c.id = $5 AND u.active",
+        )
+        .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
+        .bind(&kind)
+        .bind(&alert.message)
+        .bind(pg_ts(ctx.at))
+        .bind(alert.case_id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if alert.supervisors {
+            notify_supervisors(&mut tx, &alert.case_id, &kind, &alert.message, ctx).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
     }
 
     #[instrument(skip_all)]

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar feeds",
         include_str!("../migrations/0006_calendar_feeds.sql"),
     ),
+    (
+        7,
+        "timescales",
+        include_str!("../migrations/0007_timescales.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -280,8 +285,41 @@ const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS c
     (SELECT t.title FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
         ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_title, \
     (SELECT t.due_date FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
-        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due \
+        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due, \
+    (SELECT MIN(n.occurred_at) FROM notes n WHERE n.case_id = c.id \
+        AND n.kind NOT IN ('internal', 'review', 'supervision') \
+        AND n.occurred_at >= COALESCE(c.opened_at, c.created_at)) AS first_contact, \
+    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id AND n.kind <> 'supervision') AS last_action, \
+    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id AND n.kind = 'review') AS last_review, \
+    (SELECT group_concat(CASE WHEN s.to_status = 'on_hold' THEN 'h' ELSE 'r' END || s.at, ',') \
+        FROM case_status_changes s WHERE s.case_id = c.id \
+        AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
+    (SELECT group_concat(d.id || '|' || d.due_date || '|' || t.status || '|' || d.title, char(31)) \
+        FROM deadlines d JOIN tasks t ON t.id = d.task_id WHERE d.case_id = c.id) AS deadline_list, \
+    (SELECT a.rationale FROM assessments a WHERE a.case_id = c.id \
+        ORDER BY a.assessed_at DESC LIMIT 1) AS rationale \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+
+fn caseload_row(r: &SqliteRow) -> Result<CaseloadRow> {
+    Ok(CaseloadRow {
+        case: case_row(r)?,
+        last_contact: opt_ts(r, "last_contact")?,
+        next_task_title: opt_s(r, "next_task_title")?,
+        next_task_due: opt_date(r, "next_task_due")?,
+        late_notes: r
+            .try_get::<i64, _>("late_notes")
+            .map_err(StoreError::other)?,
+        overdue_tasks: r
+            .try_get::<i64, _>("overdue_tasks")
+            .map_err(StoreError::other)?,
+        first_contact: opt_ts(r, "first_contact")?,
+        last_action: opt_ts(r, "last_action")?,
+        last_review: opt_ts(r, "last_review")?,
+        holds: decode::holds(opt_s(r, "holds")?.as_deref())?,
+        deadlines: decode::deadline_dues(opt_s(r, "deadline_list")?.as_deref())?,
+        rationale: opt_s(r, "rationale")?.and_then(|t| serde_json::from_str(&t).ok()),
+    })
+}
 
 fn case_row(r: &SqliteRow) -> Result<Case> {
     Ok(Case {
@@ -436,6 +474,15 @@ fn audit_row(r: &SqliteRow) -> Result<AuditEvent> {
     })
 }
 
+fn timescale_row(r: &SqliteRow) -> Result<TimescaleVersion> {
+    Ok(TimescaleVersion {
+        version: r.try_get::<i64, _>("version").map_err(StoreError::other)?,
+        body: s(r, "body")?,
+        created_by: opt_s(r, "created_by")?.map(UserId::from_trusted),
+        created_at: ts(r, "created_at")?,
+    })
+}
+
 fn policy_row(r: &SqliteRow) -> Result<PolicyVersion> {
     Ok(PolicyVersion {
         policy_id: s(r, "policy_id")?,
@@ -528,6 +575,7 @@ async fn insert_priority_change(
 async fn notify_supervisors(
     conn: &mut Conn,
     case: &CaseId,
+    kind: &str,
     message: &str,
     ctx: &WriteCtx,
 ) -> Result<()> {
@@ -542,11 +590,12 @@ async fn notify_supervisors(
     .map_err(db_err)?;
     for user in supervisors {
         sqlx::query(
-            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) VALUES (?, ?, ?, 'high_priority', ?, ?)",
+            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
         .bind(&user)
         .bind(case.as_str())
+        .bind(kind)
         .bind(message)
         .bind(micros(ctx.at))
         .execute(&mut *conn)
@@ -1591,22 +1640,30 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(CaseloadRow {
-                    case: case_row(r)?,
-                    last_contact: opt_ts(r, "last_contact")?,
-                    next_task_title: opt_s(r, "next_task_title")?,
-                    next_task_due: opt_date(r, "next_task_due")?,
-                    late_notes: r
-                        .try_get::<i64, _>("late_notes")
-                        .map_err(StoreError::other)?,
-                    overdue_tasks: r
-                        .try_get::<i64, _>("overdue_tasks")
-                        .map_err(StoreError::other)?,
-                })
-            })
-            .collect()
+        rows.iter().map(caseload_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow> {
+        let row = sqlx::query(&format!("{CASE_SELECT_WITH_ATTENTION} WHERE c.id = ?"))
+            .bind(today.to_string())
+            .bind(case.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        one(row, "case", caseload_row)
+    }
+
+    #[instrument(skip_all)]
+    async fn active_caseload(&self, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
+        let rows = sqlx::query(&format!(
+            "{CASE_SELECT_WITH_ATTENTION} WHERE c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
+        ))
+        .bind(today.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(caseload_row).collect()
     }
 
     #[instrument(skip_all)]
@@ -2045,7 +2102,7 @@ impl Store for SqliteStore {
             .await?;
         }
         if let Some(message) = &new.notify {
-            notify_supervisors(&mut tx, &new.case_id, message, ctx).await?;
+            notify_supervisors(&mut tx, &new.case_id, "high_priority", message, ctx).await?;
         }
         audit(&mut tx, ctx, "case.assess", "case", new.case_id.as_str()).await?;
         tx.commit().await.map_err(db_err)?;
@@ -2119,7 +2176,7 @@ impl Store for SqliteStore {
             .await
             .map_err(db_err)?;
         if let Some(message) = &new.notify {
-            notify_supervisors(&mut tx, &new.case_id, message, ctx).await?;
+            notify_supervisors(&mut tx, &new.case_id, "high_priority", message, ctx).await?;
         }
         audit(
             &mut tx,
@@ -2155,6 +2212,98 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         Ok(ids.into_iter().map(CaseId::from_trusted).collect())
+    }
+
+    #[instrument(skip_all)]
+    async fn save_timescales(
+        &self,
+        body: &str,
+        by: Option<&UserId>,
+        at: Timestamp,
+    ) -> Result<TimescaleVersion> {
+        let mut tx = self.begin().await?;
+
+        let version: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM timescale_versions")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO timescale_versions (version, body, created_by, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(version)
+        .bind(body)
+        .bind(by.map(|u| u.to_string()))
+        .bind(micros(at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(TimescaleVersion {
+            version,
+            body: body.to_owned(),
+            created_by: by.cloned(),
+            created_at: at,
+        })
+    }
+
+    #[instrument(skip_all)]
+    async fn timescale_versions(&self) -> Result<Vec<TimescaleVersion>> {
+        let rows = sqlx::query("SELECT * FROM timescale_versions ORDER BY version")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(timescale_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn latest_timescales(&self) -> Result<Option<TimescaleVersion>> {
+        let row = sqlx::query("SELECT * FROM timescale_versions ORDER BY version DESC LIMIT 1")
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(timescale_row).transpose()
+    }
+
+    #[instrument(skip_all)]
+    async fn record_alert(&self, alert: &NewAlert, ctx: &WriteCtx) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(alert.case_id.as_str())
+        .bind(&alert.clock)
+        .bind(&alert.state)
+        .bind(alert.due.to_string())
+        .bind(micros(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+            == 1;
+        if !inserted {
+            return Ok(false);
+        }
+        let kind = format!("timescale_{}", alert.state);
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) \
+             SELECT ?, c.owner_id, c.id, ?, ?, ? FROM cases c JOIN users u ON u.id = c.owner_id \
+             WHERE c.id = ? AND u.active",
+        )
+        .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
+        .bind(&kind)
+        .bind(&alert.message)
+        .bind(micros(ctx.at))
+        .bind(alert.case_id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if alert.supervisors {
+            notify_supervisors(&mut tx, &alert.case_id, &kind, &alert.message, ctx).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
     }
 
     #[instrument(skip_all)]

@@ -200,6 +200,11 @@ pub trait Store: Send + Sync + 'static {
     /// A user's active cases (referral, open, on hold) with what needs
     /// attention as of `today`: last contact, next task, late notes, overdue tasks.
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>>;
+    /// Every active case (referral, open, on hold) with what its clocks
+    /// need, for re-evaluation.
+    async fn active_caseload(&self, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>>;
+    /// One case as the caseload sees it (any status).
+    async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow>;
     /// Each active member of a team with their open cases and overdue tasks.
     async fn team_summary(
         &self,
@@ -261,6 +266,19 @@ pub trait Store: Send + Sync + 'static {
     /// Active cases that have been assessed, for re-evaluation.
     async fn assessed_active_cases(&self) -> Result<Vec<CaseId>>;
     /// Start a private calendar feed for a user (ending any earlier one).
+    /// Save the organisation's timescales as the next version.
+    async fn save_timescales(
+        &self,
+        body: &str,
+        by: Option<&UserId>,
+        at: Timestamp,
+    ) -> Result<TimescaleVersion>;
+    /// Every version, oldest first.
+    async fn timescale_versions(&self) -> Result<Vec<TimescaleVersion>>;
+    async fn latest_timescales(&self) -> Result<Option<TimescaleVersion>>;
+    /// Record an at-risk or breach alert and notify, unless this one (case,
+    /// clock, state, due day) was already sent; true when it is new.
+    async fn record_alert(&self, alert: &NewAlert, ctx: &WriteCtx) -> Result<bool>;
     async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()>;
     async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()>;
     /// The active user whose live feed this is.

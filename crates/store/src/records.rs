@@ -98,6 +98,25 @@ pub struct CaseloadRow {
     pub next_task_due: Option<Date>,
     pub late_notes: i64,
     pub overdue_tasks: i64,
+    /// What the timescale clocks read (not part of the row's JSON: the web
+    /// layer turns them into states). The first contact with the client.
+    #[serde(skip)]
+    pub first_contact: Option<Timestamp>,
+    /// The latest piece of work recorded: any note but supervision.
+    #[serde(skip)]
+    pub last_action: Option<Timestamp>,
+    /// The latest case review note.
+    #[serde(skip)]
+    pub last_review: Option<Timestamp>,
+    /// Periods on hold, oldest first: (put on hold, taken off hold).
+    #[serde(skip)]
+    pub holds: Vec<(Timestamp, Option<Timestamp>)>,
+    /// The case's deadlines, soonest first.
+    #[serde(skip)]
+    pub deadlines: Vec<DeadlineDue>,
+    /// The latest assessment's rationale (JSON list of reasons), once assessed.
+    #[serde(skip)]
+    pub rationale: Option<serde_json::Value>,
 }
 
 /// A team member's load, for supervisors.
@@ -425,6 +444,43 @@ pub struct PolicyVersion {
     pub created_at: Timestamp,
 }
 
+/// A deadline as the clocks see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineDue {
+    pub id: String,
+    pub due: Date,
+    /// Its task is done or cancelled.
+    pub met: bool,
+    pub title: String,
+}
+
+/// One version of the organisation's timescales.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimescaleVersion {
+    pub version: i64,
+    /// The timescales in their file format (TOML).
+    pub body: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub created_by: Option<UserId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+}
+
+/// A timescale or deadline that has gone at risk or been breached: tell the
+/// case's owner (and, on a breach, the team's supervisors) once.
+#[derive(Debug, Clone)]
+pub struct NewAlert {
+    pub case_id: CaseId,
+    /// `first_contact`, `next_action`, `review`, `client_response`, `deadline:<id>`.
+    pub clock: String,
+    /// `at_risk` or `breached`.
+    pub state: String,
+    pub due: Date,
+    pub message: String,
+    pub supervisors: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewAssessment {
     pub case_id: CaseId,
@@ -581,6 +637,56 @@ pub mod decode {
         what: &str,
     ) -> Result<T, StoreError> {
         parse(value).ok_or_else(|| StoreError::corrupt(format!("{what} {value:?}")))
+    }
+
+    /// Periods on hold from the status changes into (`h<micros>`) and out
+    /// of (`r<micros>`) on hold, comma-separated in any order.
+    pub fn holds(text: Option<&str>) -> Result<Vec<(Timestamp, Option<Timestamp>)>, StoreError> {
+        let mut marks = Vec::new();
+        for item in text.unwrap_or("").split(',').filter(|x| !x.is_empty()) {
+            let (kind, at) = item.split_at(1);
+            let at = at
+                .parse::<i64>()
+                .ok()
+                .and_then(|m| Timestamp::from_microsecond(m).ok())
+                .ok_or_else(|| StoreError::corrupt(format!("hold {item:?}")))?;
+            marks.push((at, kind == "h"));
+        }
+        marks.sort();
+        let mut holds: Vec<(Timestamp, Option<Timestamp>)> = Vec::new();
+        for (at, on) in marks {
+            match (on, holds.last_mut()) {
+                (true, _) => holds.push((at, None)),
+                (false, Some(last)) if last.1.is_none() => last.1 = Some(at),
+                (false, _) => {}
+            }
+        }
+        Ok(holds)
+    }
+
+    /// A case's deadlines as `id|YYYY-MM-DD|task status|title` separated by
+    /// the ASCII unit separator (0x1F), which titles cannot contain.
+    pub fn deadline_dues(text: Option<&str>) -> Result<Vec<DeadlineDue>, StoreError> {
+        let mut out = Vec::new();
+        for item in text.unwrap_or("").split('\u{1f}').filter(|x| !x.is_empty()) {
+            let mut parts = item.splitn(4, '|');
+            let (Some(id), Some(due), Some(status), Some(title)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err(StoreError::corrupt(format!("deadline {item:?}")));
+            };
+            let due = due
+                .parse::<Date>()
+                .map_err(|_| StoreError::corrupt(format!("deadline {item:?}")))?;
+            out.push(DeadlineDue {
+                id: id.to_owned(),
+                due,
+                met: status != "open",
+                title: title.to_owned(),
+            });
+        }
+        out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
     }
 
     pub fn sections(json: &str) -> Result<Vec<Section>, StoreError> {

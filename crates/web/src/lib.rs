@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod problem;
 pub mod request_id;
 pub mod security;
+pub mod timescales;
 
 use std::sync::Arc;
 
@@ -25,8 +26,6 @@ use jiff::SignedDuration;
 /// `CASELOAD_*` environment variables.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// A note recorded more than this after the contact is a late entry.
-    pub note_late_window: SignedDuration,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
@@ -42,7 +41,6 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            note_late_window: caseload_domain::notes::DEFAULT_LATE_WINDOW,
             body_limit: 256 * 1024,
             secure_cookies: false,
             session_idle: SignedDuration::from_mins(30),

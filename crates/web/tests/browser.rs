@@ -450,6 +450,39 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     );
     assert_eq!(app.count("notes").await, 1);
 
+    // A deadline added by hand is coming up; when time moves on (the
+    // injected clock, not a sleep) it goes at risk.
+    s.go(&format!("/cases/{case}/deadlines/new")).await;
+    s.fill("#f-title", "File the defence").await;
+    s.client
+        .execute(
+            "document.getElementById('f-due_date').value = '2026-03-16';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.click_then("form[action$='/deadlines/new'] button", "#deadlines li")
+        .await;
+    s.go("/deadlines").await;
+    let html = s.html().await;
+    let coming_up = &html[html.find("Coming up").expect("coming up")..];
+    assert!(coming_up.contains("File the defence"), "{html}");
+    app.advance(10 * 24 * 60); // Thursday 12 March: two working days left
+    s.go("/deadlines").await; // the session has idled out meanwhile
+    s.fill("#f-email", "ann@example.org").await;
+    s.fill("#f-password", PASSWORD).await;
+    s.click_then("form[action='/sign-in'] button", "form[action='/sign-out']")
+        .await;
+    s.go("/deadlines").await;
+    let html = s.html().await;
+    let at_risk =
+        &html[html.find("At risk").expect("at risk")..html.find("Coming up").expect("coming up")];
+    assert!(
+        at_risk.contains("File the defence") && at_risk.contains("2 working days left"),
+        "{html}"
+    );
+    s.check("11g-deadline-at-risk").await;
+
     // Sign out.
     s.go("/caseload").await;
     s.click_then("form[action='/sign-out'] button", "#f-email")
@@ -476,6 +509,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
                 ("17-admin-teams", "/admin/teams".to_owned()),
                 ("17b-admin-policies", "/admin/policies".to_owned()),
                 ("17c-admin-policy", "/admin/policies/housing".to_owned()),
+                ("17d-admin-timescales", "/admin/timescales".to_owned()),
             ],
         ),
     ] {
@@ -497,7 +531,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     if s.axe.is_some() {
         assert_eq!(
             checked.as_array().unwrap().len(),
-            26,
+            28,
             "every page was checked: {checked}"
         );
     }

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod outcomes;
 pub mod priority;
 pub mod tasks;
+pub mod timescales;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Query};
@@ -90,6 +91,11 @@ pub fn router(state: AppState) -> Router {
             post(deadlines::create).get(deadlines::list),
         )
         .route("/deadline-rules", get(deadlines::rules))
+        .route(
+            "/timescales",
+            get(timescales::versions).post(timescales::import),
+        )
+        .route("/cases/{id}/timescales", get(timescales::for_case))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.settings.body_limit,
         ))

@@ -7,7 +7,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{cases, clients, deadlines, meta, notes, obstacles, outcomes, priority, tasks};
+use super::{
+    cases, clients, deadlines, meta, notes, obstacles, outcomes, priority, tasks, timescales,
+};
 use crate::problem::{FieldProblem, Problem};
 
 #[derive(OpenApi)]
@@ -41,6 +43,9 @@ use crate::problem::{FieldProblem, Problem};
         priority::caseload,
         priority::notifications,
         priority::acknowledge,
+        timescales::versions,
+        timescales::import,
+        timescales::for_case,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &StandardErrors),
@@ -55,6 +60,7 @@ use crate::problem::{FieldProblem, Problem};
         (name = "tasks", description = "Next actions"),
         (name = "deadlines", description = "Statutory deadlines on UK working-day calendars"),
         (name = "priorities", description = "Priority policies, assessments with a rationale, overrides and the queue"),
+        (name = "timescales", description = "The organisation's timescales and each case's clocks: on track, at risk, breached"),
     )
 )]
 pub struct ApiDoc;

@@ -24,7 +24,7 @@ use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 
-fn problems_to_fields(problems: Vec<PolicyProblem>) -> FieldErrors {
+pub(crate) fn problems_to_fields(problems: Vec<PolicyProblem>) -> FieldErrors {
     FieldErrors(
         problems
             .into_iter()
@@ -449,26 +449,33 @@ pub struct QueueRow {
     pub why: Vec<String>,
     /// `no_assessment`, `assessment_due`, `high_priority_no_next_action`,
     /// `high_priority_not_contacted`, `deadline_at_risk`, `deadline_breached`,
-    /// `overdue_tasks`, `late_notes`.
+    /// `timescale_at_risk`, `timescale_breached`, `overdue_tasks`, `late_notes`.
     pub flags: Vec<String>,
+    /// The case's timescale clocks and deadlines, each with its state.
+    pub timescales: crate::timescales::CaseTimescales,
+    /// When the most pressing at-risk or breached item is (was) due.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub attention_due: Option<Date>,
 }
 
-/// The prioritised queue: active cases by band, then by the nearest due
-/// task, then oldest first; flags say what needs attention.
+/// The prioritised queue: active cases by band; within a band, cases with a
+/// breached item first, then those at risk, each by the nearest such item;
+/// then by the nearest due task, then oldest first. Flags say what needs
+/// attention. Everything comes from the rows the store gives (one query):
+/// no per-case reads.
 pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<QueueRow>, ApiError> {
+    use caseload_domain::timescales::ClockKind;
     let now = state.clock.now();
-    let today = state.today();
-    let mut policies: BTreeMap<String, Policy> = BTreeMap::new();
-    let mut calendars = std::collections::HashMap::new();
+    let mut policies: BTreeMap<String, Option<Policy>> = BTreeMap::new();
+    let timescales = crate::timescales::for_rows(state, &rows).await?;
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    for (row, timescales) in rows.into_iter().zip(timescales) {
         let area = row.case.service_area.as_str().to_owned();
-        if !policies.contains_key(&area)
-            && let Ok((_, p)) = policy_for(state, &area).await
-        {
-            policies.insert(area.clone(), p);
+        if !policies.contains_key(&area) {
+            let policy = policy_for(state, &area).await.ok().map(|(_, p)| p);
+            policies.insert(area.clone(), policy);
         }
-        let policy = policies.get(&area);
+        let policy = policies.get(&area).and_then(Option::as_ref);
         let band = policy.and_then(|p| {
             row.case
                 .priority_band
@@ -495,50 +502,24 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
         if high && row.next_task_title.is_none() {
             flags.push("high_priority_no_next_action".to_owned());
         }
-        if let (true, Some(b), Some(assessed)) = (high, band, row.case.assessed_at) {
-            let contacted_since = row.last_contact.is_some_and(|c| c >= assessed);
-            let assessed_day = assessed.to_zoned(state.tz.clone()).date();
-            let calendar = state
-                .team_calendar_cached(&row.case.team_id, &mut calendars)
-                .await?;
-            if !contacted_since
-                && calendar.working_days_between(assessed_day, today)
-                    > i32::try_from(b.first_contact_working_days).unwrap_or(i32::MAX)
-            {
-                flags.push("high_priority_not_contacted".to_owned());
-            }
+        if high
+            && timescales.clocks.iter().any(|r| {
+                r.clock == ClockKind::FirstContact
+                    && matches!(r.state, caseload_domain::timescales::State::Breached { .. })
+            })
+        {
+            flags.push("high_priority_not_contacted".to_owned());
         }
-        let deadlines = state.store.list_deadlines(&row.case.id).await?;
-        if !deadlines.is_empty() {
-            let calendar = state
-                .team_calendar_cached(&row.case.team_id, &mut calendars)
-                .await?;
-            let mut worst = 0;
-            for d in deadlines {
-                let done = matches!(
-                    state.store.get_task(&d.task_id).await?.status,
-                    caseload_domain::records::TaskStatus::Done
-                        | caseload_domain::records::TaskStatus::Cancelled
-                );
-                worst = worst.max(
-                    match caseload_domain::timescales::deadline_state(
-                        d.due_date,
-                        today,
-                        done,
-                        &calendar,
-                        caseload_domain::timescales::DEFAULT_MARGIN_WORKING_DAYS,
-                    ) {
-                        caseload_domain::timescales::DeadlineState::Breached { .. } => 2,
-                        caseload_domain::timescales::DeadlineState::AtRisk { .. } => 1,
-                        _ => 0,
-                    },
-                );
-            }
-            match worst {
-                2 => flags.push("deadline_breached".to_owned()),
-                1 => flags.push("deadline_at_risk".to_owned()),
-                _ => {}
-            }
+        let worst = |list: &mut dyn Iterator<Item = u8>| list.max().unwrap_or(0);
+        match worst(&mut timescales.deadlines.iter().map(|d| d.state.severity())) {
+            2 => flags.push("deadline_breached".to_owned()),
+            1 => flags.push("deadline_at_risk".to_owned()),
+            _ => {}
+        }
+        match worst(&mut timescales.clocks.iter().map(|r| r.state.severity())) {
+            2 => flags.push("timescale_breached".to_owned()),
+            1 => flags.push("timescale_at_risk".to_owned()),
+            _ => {}
         }
         if row.overdue_tasks > 0 {
             flags.push("overdue_tasks".to_owned());
@@ -546,19 +527,13 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
         if row.late_notes > 0 {
             flags.push("late_notes".to_owned());
         }
-        let why = match row.case.assessed_at {
-            Some(_) => state
-                .store
-                .latest_assessment(&row.case.id)
-                .await?
-                .and_then(|a| {
-                    serde_json::from_value::<Vec<caseload_domain::priority::Reason>>(a.rationale)
-                        .ok()
-                })
-                .map(|r| r.into_iter().map(|x| x.words).collect())
-                .unwrap_or_default(),
-            None => Vec::new(),
-        };
+        let why = row
+            .rationale
+            .clone()
+            .and_then(|r| serde_json::from_value::<Vec<caseload_domain::priority::Reason>>(r).ok())
+            .map(|r| r.into_iter().map(|x| x.words).collect())
+            .unwrap_or_default();
+        let (_, attention_due) = timescales.attention();
         out.push(QueueRow {
             band: band
                 .map(|b| b.id.clone())
@@ -566,11 +541,14 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
             band_name: band.map(|b| b.name.clone()),
             why,
             flags,
+            attention_due,
+            timescales,
             row,
         });
     }
     // Band first (unassessed cases sit after the two high bands: they need
-    // assessing), then the nearest due task, then the oldest case.
+    // assessing), then breached before at risk, each by the nearest such
+    // item, then the nearest due task, then the oldest case.
     let rank = |q: &QueueRow| -> u32 {
         match q.band.as_deref() {
             Some(b) => b
@@ -581,9 +559,14 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
             None => 5,
         }
     };
+    let pressing = |q: &QueueRow| {
+        let (severity, due) = q.timescales.attention();
+        (std::cmp::Reverse(severity), due.unwrap_or(Date::MAX))
+    };
     out.sort_by(|a, b| {
         rank(a)
             .cmp(&rank(b))
+            .then_with(|| pressing(a).cmp(&pressing(b)))
             .then(
                 a.row
                     .next_task_due

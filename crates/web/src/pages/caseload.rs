@@ -227,6 +227,8 @@ fn flag_label(flag: &str) -> Option<&'static str> {
         "high_priority_not_contacted" => "High priority, not contacted in time",
         "deadline_at_risk" => "Deadline at risk",
         "deadline_breached" => "Deadline passed",
+        "timescale_at_risk" => "Timescale at risk",
+        "timescale_breached" => "Timescale breached",
         _ => return None,
     })
 }

@@ -153,6 +153,19 @@ pub struct DeadlineView {
     pub due: String,
     pub overdue: bool,
     pub explanation: Vec<String>,
+    /// `met`, `on_track`, `at_risk`, `breached`.
+    pub state: &'static str,
+    pub state_label: String,
+}
+
+/// One of the organisation's timescale clocks on the case.
+pub struct ClockView {
+    pub label: &'static str,
+    pub started: String,
+    pub due: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub action: &'static str,
 }
 
 /// The case's priority: band, why, history, and what an override may choose.
@@ -186,6 +199,9 @@ pub struct CasePage {
     pub obstacles: Vec<ObstacleView>,
     pub tasks: Vec<TaskView>,
     pub deadlines: Vec<DeadlineView>,
+    pub clocks: Vec<ClockView>,
+    /// The version of the organisation's timescales in force.
+    pub timescales_version: i64,
     pub priority: PriorityView,
     pub timeline: Vec<TimelineView>,
     pub errors: FormErrors,
@@ -211,6 +227,8 @@ async fn case_page(
         .collect();
     let events = store.timeline(&case.id).await?;
     let deadlines = store.list_deadlines(&case.id).await?;
+    let readings = crate::timescales::for_case(state, case).await?;
+    let (timescales_version, _) = crate::timescales::current(store.as_ref()).await?;
     let mut priority = PriorityView::default();
     if let Ok((version, policy)) =
         crate::api::priority::policy_for(state, case.service_area.as_str()).await
@@ -467,13 +485,35 @@ async fn case_page(
             .collect(),
         deadlines: deadlines
             .iter()
-            .map(|d| DeadlineView {
-                title: d.title.clone(),
-                due: day(d.due_date),
-                overdue: d.due_date < today,
-                explanation: d.explanation.clone(),
+            .map(|d| {
+                let state = readings
+                    .deadlines
+                    .iter()
+                    .find(|r| r.deadline_id == d.id.as_str())
+                    .map(|r| r.state);
+                DeadlineView {
+                    title: d.title.clone(),
+                    due: day(d.due_date),
+                    overdue: d.due_date < today,
+                    explanation: d.explanation.clone(),
+                    state: state.map(|s| s.as_str()).unwrap_or(""),
+                    state_label: state.map(|s| s.describe()).unwrap_or_default(),
+                }
             })
             .collect(),
+        clocks: readings
+            .clocks
+            .iter()
+            .map(|r| ClockView {
+                label: r.clock.label(),
+                started: day(r.started),
+                due: r.due.map(day).unwrap_or_default(),
+                state: r.state.as_str(),
+                state_label: r.state.describe(),
+                action: r.clock.action(),
+            })
+            .collect(),
+        timescales_version,
         priority,
         timeline,
         errors,

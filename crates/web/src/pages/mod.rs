@@ -107,6 +107,10 @@ pub fn router(state: AppState) -> Router {
         .route("/deadlines", get(deadline_list::list))
         .route("/calendar-feed", get(feed::page).post(feed::change))
         .route("/feeds/{file}", get(feed::feed))
+        .route(
+            "/admin/timescales",
+            get(policies::timescales).post(policies::save_timescales),
+        )
         .route("/admin/policies", get(policies::list))
         .route(
             "/admin/policies/{id}",

@@ -56,6 +56,7 @@ fn note_form(
     template: &'static NoteTemplate,
     fields: &Fields,
     errors: FormErrors,
+    window: jiff::SignedDuration,
 ) -> NoteForm {
     let other = if template.id == "star" {
         ("soap", "SOAP")
@@ -94,7 +95,7 @@ fn note_form(
             })
             .collect(),
         late_reason: fields.get("late_reason").to_owned(),
-        window: describe_window(state.settings.note_late_window),
+        window: describe_window(window),
         submission_key: key,
     }
 }
@@ -112,6 +113,7 @@ pub async fn new_page(
         .as_deref()
         .and_then(NoteTemplate::find)
         .unwrap_or(&STAR);
+    let (_, timescales) = crate::timescales::current(state.store.as_ref()).await?;
     render(&note_form(
         &state,
         &viewer,
@@ -119,6 +121,7 @@ pub async fn new_page(
         template,
         &Fields::default(),
         FormErrors::default(),
+        timescales.note_window(),
     ))
 }
 
@@ -170,7 +173,11 @@ pub async fn create(
         late_reason: fields.opt("late_reason"),
         submission_key: fields.opt("submission_key"),
     };
-    let mut result = parse_new_note(&case, &input, now, state.settings.note_late_window);
+    let window = crate::timescales::current(state.store.as_ref())
+        .await?
+        .1
+        .note_window();
+    let mut result = parse_new_note(&case, &input, now, window);
     if kind.is_none() {
         let mut errors = result.err().unwrap_or_default();
         errors.push("kind", "must be chosen");
@@ -186,7 +193,7 @@ pub async fn create(
                 .collect();
             let errors = FormErrors::labelled(&errors, &borrowed);
             return render_invalid(&note_form(
-                &state, &viewer, &case, template, &fields, errors,
+                &state, &viewer, &case, template, &fields, errors, window,
             ));
         }
     };

@@ -1,6 +1,7 @@
 //! In-app notifications ("inform others of the need to prioritise", AG14
-//! PC11): a case entering P1 or P2 tells the team's supervisors, who
-//! acknowledge each one.
+//! PC11): a case entering P1 or P2 tells the team's supervisors; a timescale
+//! or deadline going at risk tells the case's owner, and a breach tells the
+//! supervisors too. Each is acknowledged.
 
 use askama::Template;
 use axum::extract::{Path, State};

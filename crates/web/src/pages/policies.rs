@@ -1,6 +1,7 @@
-//! Priority policies for administrators (AG14 PC7, K14): see each policy and
-//! its versions, edit the file, and save it as a new version — refused, with
-//! every problem and its place, if it does not hang together.
+//! Priority policies and the organisation's timescales, for administrators
+//! (AG14 PC7, PC9, K14): see each file and its versions, edit it, and save it
+//! as a new version — refused, with every problem and its place, if it does
+//! not hang together.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -121,6 +122,81 @@ pub async fn save(
                 )
                 .await?;
             Ok(see_other(&format!("/admin/policies/{id}")))
+        }
+        Err(e) => Err(PageError::Conflict(e.problem().detail)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_timescales.html")]
+pub struct TimescalesPage {
+    pub chrome: Chrome,
+    pub versions: Vec<(i64, String)>,
+    pub body: String,
+    pub problems: Vec<String>,
+}
+
+async fn timescales_page(
+    state: &AppState,
+    viewer: &Viewer,
+    body: Option<String>,
+    problems: Vec<String>,
+) -> Result<TimescalesPage, PageError> {
+    let versions = state.store.timescale_versions().await?;
+    let body = body.unwrap_or_else(|| match versions.last() {
+        Some(v) => v.body.clone(),
+        None => caseload_domain::timescales::DEFAULT_TIMESCALES.to_owned(),
+    });
+    Ok(TimescalesPage {
+        chrome: viewer.chrome("timescales"),
+        versions: versions
+            .iter()
+            .rev()
+            .map(|v| (v.version, when(v.created_at, &state.tz)))
+            .collect(),
+        body,
+        problems,
+    })
+}
+
+/// Handles `GET /admin/timescales`.
+pub async fn timescales(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    require_admin(&viewer)?;
+    render(&timescales_page(&state, &viewer, None, Vec::new()).await?)
+}
+
+/// Handles `POST /admin/timescales`: save the edited file as a new version.
+pub async fn save_timescales(
+    State(state): State<AppState>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    require_admin(&viewer)?;
+    let body = fields.get("body").to_owned();
+    if let Err(problems) = caseload_domain::timescales::Timescales::parse(&body) {
+        let problems = problems.iter().map(|p| p.to_string()).collect();
+        return render_invalid(&timescales_page(&state, &viewer, Some(body), problems).await?);
+    }
+    match crate::timescales::import(
+        state.store.as_ref(),
+        &body,
+        Some(&viewer.user.id),
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok((saved, _)) => {
+            viewer
+                .audit(
+                    &state,
+                    "timescales.save",
+                    "timescales",
+                    Some(&saved.version.to_string()),
+                )
+                .await?;
+            Ok(see_other("/admin/timescales"))
         }
         Err(e) => Err(PageError::Conflict(e.problem().detail)),
     }

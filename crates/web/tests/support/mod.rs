@@ -103,6 +103,9 @@ impl TestApp {
         caseload_web::api::priority::ensure_default_policies(store.as_ref(), start_time())
             .await
             .unwrap();
+        caseload_web::timescales::ensure_default(store.as_ref(), start_time())
+            .await
+            .unwrap();
         let clock = Arc::new(ManualClock::new(start_time()));
         let state = AppState::new(
             store.clone(),

@@ -1,0 +1,298 @@
+//! The organisation's timescales in use (SPEC C3; AG14 PC9, PC14): the
+//! version in force, each case's clocks and deadline states, and the
+//! re-evaluation that tells owners (and supervisors, on a breach) when
+//! something goes at risk or is breached.
+
+use std::collections::HashMap;
+
+use caseload_domain::calendars::Calendar;
+use caseload_domain::ids::{TeamId, UserId};
+use caseload_domain::timescales::{
+    ClockInput, Hold, Reading, State, Timescales, case_clocks, deadline_state,
+};
+use caseload_store::{CaseloadRow, NewAlert, Store, StoreError, TimescaleVersion, WriteCtx};
+use jiff::civil::Date;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::problem::ApiError;
+
+/// The timescales in force: the latest saved version, or the shipped file
+/// when none has been saved (version 0).
+pub async fn current(store: &dyn Store) -> Result<(i64, Timescales), StoreError> {
+    match store.latest_timescales().await? {
+        Some(v) => match Timescales::parse(&v.body) {
+            Ok(t) => Ok((v.version, t)),
+            Err(problems) => Err(StoreError::corrupt(format!(
+                "timescales version {} no longer parses: {}",
+                v.version,
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))),
+        },
+        None => Ok((0, Timescales::shipped())),
+    }
+}
+
+/// Save the shipped timescales as version 1 on a new installation.
+pub async fn ensure_default(store: &dyn Store, at: jiff::Timestamp) -> Result<bool, StoreError> {
+    if store.latest_timescales().await?.is_some() {
+        return Ok(false);
+    }
+    // The shipped file as it is, comments and all, so whoever edits it
+    // first sees what each setting means.
+    store
+        .save_timescales(caseload_domain::timescales::DEFAULT_TIMESCALES, None, at)
+        .await?;
+    Ok(true)
+}
+
+/// Check and save timescales as the next version, as written (comments
+/// kept); unchanged text is not a new version. The bool says whether a
+/// version was added.
+pub async fn import(
+    store: &dyn Store,
+    text: &str,
+    by: Option<&UserId>,
+    at: jiff::Timestamp,
+) -> Result<(TimescaleVersion, bool), ApiError> {
+    Timescales::parse(text).map_err(crate::api::priority::problems_to_fields)?;
+    if let Some(last) = store.latest_timescales().await?
+        && last.body == text
+    {
+        return Ok((last, false));
+    }
+    Ok((store.save_timescales(text, by, at).await?, true))
+}
+
+/// A deadline's state on a case.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeadlineReading {
+    pub deadline_id: String,
+    pub title: String,
+    #[schema(value_type = String, format = Date)]
+    pub due: Date,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub state: State,
+}
+
+/// Every clock and deadline of one case, as of today.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct CaseTimescales {
+    /// The organisation's timescales: first contact, next action, review,
+    /// and client response while on hold.
+    #[schema(value_type = Vec<Object>)]
+    pub clocks: Vec<Reading>,
+    pub deadlines: Vec<DeadlineReading>,
+}
+
+impl CaseTimescales {
+    /// The worst state (breached 2, at risk 1, otherwise 0) and the nearest
+    /// due date among the items in that state.
+    pub fn attention(&self) -> (u8, Option<Date>) {
+        let items = self
+            .clocks
+            .iter()
+            .map(|r| (r.state.severity(), r.due))
+            .chain(
+                self.deadlines
+                    .iter()
+                    .map(|d| (d.state.severity(), Some(d.due))),
+            );
+        let mut worst = (0u8, None::<Date>);
+        for (severity, due) in items {
+            if severity > worst.0 || (severity == worst.0 && severity > 0 && due < worst.1) {
+                worst = (severity, due);
+            }
+        }
+        worst
+    }
+
+    /// True when any clock or deadline is in this state (`at_risk`, `breached`).
+    pub fn any(&self, state: &str) -> bool {
+        self.clocks.iter().any(|r| r.state.as_str() == state)
+            || self.deadlines.iter().any(|d| d.state.as_str() == state)
+    }
+}
+
+/// Work out a case's clocks and deadline states from its caseload row.
+pub fn for_row(
+    row: &CaseloadRow,
+    settings: &Timescales,
+    calendar: &Calendar,
+    tz: &jiff::tz::TimeZone,
+    today: Date,
+) -> CaseTimescales {
+    let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).date();
+    let holds: Vec<Hold> = row
+        .holds
+        .iter()
+        .map(|(from, to)| Hold {
+            from: day(*from),
+            to: to.map(day),
+        })
+        .collect();
+    let case = &row.case;
+    let input = ClockInput {
+        on_hold_now: case.status == caseload_domain::cases::CaseStatus::OnHold,
+        band: case.priority_band.as_deref(),
+        started: day(case.opened_at.unwrap_or(case.created_at)),
+        first_contact: row.first_contact.map(day),
+        last_action: row.last_action.map(day),
+        last_review: row.last_review.map(day),
+        holds: &holds,
+    };
+    let margin = settings.margin;
+    CaseTimescales {
+        clocks: case_clocks(&input, settings, calendar, today),
+        deadlines: row
+            .deadlines
+            .iter()
+            .map(|d| {
+                let window = calendar
+                    .working_days_between(day(case.created_at), d.due)
+                    .max(1)
+                    .unsigned_abs();
+                DeadlineReading {
+                    deadline_id: d.id.clone(),
+                    title: d.title.clone(),
+                    due: d.due,
+                    state: deadline_state(d.due, today, d.met, calendar, margin.days(window)),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Timescales for many rows: one settings read, one calendar per team.
+pub async fn for_rows(
+    state: &AppState,
+    rows: &[CaseloadRow],
+) -> Result<Vec<CaseTimescales>, StoreError> {
+    let (_, settings) = current(state.store.as_ref()).await?;
+    let today = state.today();
+    let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let calendar = state
+            .team_calendar_cached(&row.case.team_id, &mut calendars)
+            .await?;
+        out.push(for_row(row, &settings, &calendar, &state.tz, today));
+    }
+    Ok(out)
+}
+
+/// One case's timescales (none once it is closed).
+pub async fn for_case(
+    state: &AppState,
+    case: &caseload_store::Case,
+) -> Result<CaseTimescales, StoreError> {
+    if case.status == caseload_domain::cases::CaseStatus::Closed {
+        return Ok(CaseTimescales::default());
+    }
+    let row = state.store.caseload_row(&case.id, state.today()).await?;
+    Ok(for_rows(state, std::slice::from_ref(&row))
+        .await?
+        .pop()
+        .unwrap_or_default())
+}
+
+/// What a timescale re-evaluation did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TimescaleRun {
+    pub checked: usize,
+    pub alerts: usize,
+}
+
+/// Re-evaluate every active case's clocks and deadlines; send each new
+/// at-risk or breach alert once (owner; supervisors too on a breach).
+/// Running it again sends nothing new.
+pub async fn reevaluate(
+    state: &AppState,
+    system_actor: &UserId,
+) -> Result<TimescaleRun, StoreError> {
+    let today = state.today();
+    let rows = state.store.active_caseload(today).await?;
+    let readings = for_rows(state, &rows).await?;
+    let ctx = WriteCtx {
+        actor: system_actor.clone(),
+        at: state.clock.now(),
+        request_id: "reevaluation".into(),
+    };
+    let mut run = TimescaleRun::default();
+    let short = |d: Date| d.strftime("%-d %b %Y").to_string();
+    for (row, case) in rows.iter().zip(readings) {
+        run.checked += 1;
+        let who = format!("{} — {}", row.case.client_name, row.case.title);
+        let mut alerts = Vec::new();
+        for r in &case.clocks {
+            if let (1..=2, Some(due)) = (r.state.severity(), r.due) {
+                alerts.push((
+                    r.clock.as_str().to_owned(),
+                    r.state,
+                    due,
+                    format!(
+                        "{who}: {} {} (due {}). {}.",
+                        r.clock.label(),
+                        r.state.describe().to_lowercase(),
+                        short(due),
+                        r.clock.action()
+                    ),
+                ));
+            }
+        }
+        for d in &case.deadlines {
+            if d.state.severity() > 0 {
+                alerts.push((
+                    format!("deadline:{}", d.deadline_id),
+                    d.state,
+                    d.due,
+                    format!(
+                        "{who}: deadline \"{}\" due {} — {}.",
+                        d.title,
+                        short(d.due),
+                        d.state.describe().to_lowercase()
+                    ),
+                ));
+            }
+        }
+        for (clock, s, due, message) in alerts {
+            let alert = NewAlert {
+                case_id: row.case.id.clone(),
+                clock,
+                state: s.as_str().to_owned(),
+                due,
+                message,
+                supervisors: s.severity() == 2,
+            };
+            if state.store.record_alert(&alert, &ctx).await? {
+                run.alerts += 1;
+            }
+        }
+    }
+    Ok(run)
+}
+
+/// What one re-evaluation run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reevaluated {
+    pub priorities: crate::api::priority::Reevaluation,
+    pub timescales: TimescaleRun,
+}
+
+/// Re-evaluate priorities, then timescales, as the system account: what
+/// `caseload reevaluate` and the server's hourly run do.
+pub async fn reevaluate_everything(state: &AppState) -> Result<Reevaluated, ApiError> {
+    let actor = crate::api::priority::system_user(state.store.as_ref(), state.clock.now()).await?;
+    let priorities = crate::api::priority::reevaluate_all(state, &actor).await?;
+    let timescales = reevaluate(state, &actor).await?;
+    Ok(Reevaluated {
+        priorities,
+        timescales,
+    })
+}
