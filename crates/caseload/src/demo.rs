@@ -17,28 +17,28 @@ use caseload_store::*;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 
 /// SplitMix64: small, fast, and the same on every machine.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 }
 
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "Amara",
     "Siobhán",
     "Tomasz",
@@ -70,7 +70,7 @@ const FIRST: &[&str] = &[
     "Kofi",
     "Niamh",
 ];
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "Okafor",
     "O'Brien",
     "Kowalski",
@@ -102,7 +102,7 @@ const LAST: &[&str] = &[
     "Asante",
     "Byrne",
 ];
-const STREETS: &[&str] = &[
+pub(crate) const STREETS: &[&str] = &[
     "High Street",
     "Station Road",
     "Church Lane",
@@ -111,16 +111,16 @@ const STREETS: &[&str] = &[
     "Park Avenue",
 ];
 
-struct Area {
-    area: ServiceArea,
-    titles: &'static [&'static str],
-    outcomes: &'static [&'static str],
-    situations: &'static [&'static str],
-    actions: &'static [&'static str],
-    tasks: &'static [&'static str],
+pub(crate) struct Area {
+    pub(crate) area: ServiceArea,
+    pub(crate) titles: &'static [&'static str],
+    pub(crate) outcomes: &'static [&'static str],
+    pub(crate) situations: &'static [&'static str],
+    pub(crate) actions: &'static [&'static str],
+    pub(crate) tasks: &'static [&'static str],
 }
 
-const AREAS: &[Area] = &[
+pub(crate) const AREAS: &[Area] = &[
     Area {
         area: ServiceArea::Housing,
         titles: &[
@@ -263,14 +263,14 @@ const AREAS: &[Area] = &[
     },
 ];
 
-const RESULTS: &[&str] = &[
+pub(crate) const RESULTS: &[&str] = &[
     "Client understands the next steps and will bring the documents to the next appointment.",
     "Agreed to speak again in a week; client has my direct number.",
     "Client felt reassured; no immediate risk identified.",
     "Awaiting a reply; follow-up task set.",
 ];
 
-const LATE_REASONS: &[&str] = &[
+pub(crate) const LATE_REASONS: &[&str] = &[
     "Outreach session with no computer access; notes written up from paper the next working day.",
     "Emergency case took the rest of the afternoon.",
     "System unavailable at the time of the appointment.",
@@ -727,34 +727,7 @@ async fn assess_demo_case(
     else {
         return Ok(());
     };
-    let mut answers = BTreeMap::new();
-    for c in &policy.criteria {
-        let answer = match &c.kind {
-            CriterionKind::YesNo { .. } if c.id == "safeguarding" => {
-                Some(Answer::YesNo(rng.chance(3)))
-            }
-            CriterionKind::YesNo { points } => Some(Answer::YesNo(rng.chance(if *points >= 30 {
-                6
-            } else {
-                35
-            }))),
-            CriterionKind::Choice { options } => {
-                let pick = if rng.chance(85) {
-                    &options[0]
-                } else {
-                    rng.pick(options)
-                };
-                Some(Answer::Choice(pick.id.clone()))
-            }
-            CriterionKind::Number { min, max, .. } => Some(Answer::Number(
-                min + (rng.below(u64::try_from(max - min + 1).unwrap_or(1)) as i64),
-            )),
-            _ => None,
-        };
-        if let Some(a) = answer {
-            answers.insert(c.id.clone(), a);
-        }
-    }
+    let answers = demo_answers(rng, policy);
     let verdict = assess(policy, &answers, &Facts::default())
         .map_err(|e| anyhow::anyhow!("demo answers: {e:?}"))?;
     let high = policy.enters_high(case.priority_band.as_deref(), &verdict.band);
@@ -787,4 +760,38 @@ async fn assess_demo_case(
         )
         .await?;
     Ok(())
+}
+
+/// Plausible answers to a policy's questions: most cases routine, a few
+/// with safeguarding or other serious concerns.
+pub(crate) fn demo_answers(rng: &mut Rng, policy: &Policy) -> BTreeMap<String, Answer> {
+    let mut answers = BTreeMap::new();
+    for c in &policy.criteria {
+        let answer = match &c.kind {
+            CriterionKind::YesNo { .. } if c.id == "safeguarding" => {
+                Some(Answer::YesNo(rng.chance(3)))
+            }
+            CriterionKind::YesNo { points } => Some(Answer::YesNo(rng.chance(if *points >= 30 {
+                6
+            } else {
+                35
+            }))),
+            CriterionKind::Choice { options } => {
+                let pick = if rng.chance(85) {
+                    &options[0]
+                } else {
+                    rng.pick(options)
+                };
+                Some(Answer::Choice(pick.id.clone()))
+            }
+            CriterionKind::Number { min, max, .. } => Some(Answer::Number(
+                min + (rng.below(u64::try_from(max - min + 1).unwrap_or(1)) as i64),
+            )),
+            _ => None,
+        };
+        if let Some(a) = answer {
+            answers.insert(c.id.clone(), a);
+        }
+    }
+    answers
 }

@@ -2,6 +2,7 @@
 //! binary. Errors end the process with a non-zero exit and one line saying
 //! what is wrong.
 
+mod bulk;
 mod demo;
 
 use std::io::{IsTerminal, Write};
@@ -109,11 +110,19 @@ enum Command {
         #[arg(long, default_value = "england-and-wales")]
         calendar: String,
     },
-    /// Load demonstration data into an empty database and print how to sign in.
+    /// Load demonstration data into an empty database and print how to sign
+    /// in; with --scale, a service-sized synthetic data set for benchmarks.
     Demo {
         /// Start the server once the data is loaded.
         #[arg(long)]
         serve: bool,
+        /// Generate a whole service: tiny (1,000 cases), small (10,000 cases,
+        /// ~100,000 notes) or medium (100,000 cases, ~1,000,000 notes).
+        #[arg(long, value_enum)]
+        scale: Option<bulk::Scale>,
+        /// The seed for --scale: the same seed gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
         #[command(flatten)]
         server: ServeArgs,
     },
@@ -532,10 +541,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo {
             serve: and_serve,
+            scale,
+            seed,
             server,
         } => {
             let store = migrated_store(&cli.database).await?;
-            demo::load(store.as_ref(), &cli.database, &server.listen).await?;
+            match scale {
+                Some(scale) => {
+                    bulk::load(store.as_ref(), scale, seed).await?;
+                }
+                None => demo::load(store.as_ref(), &cli.database, &server.listen).await?,
+            }
             if and_serve {
                 serve(store, &server).await
             } else {

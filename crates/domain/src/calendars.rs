@@ -143,6 +143,31 @@ pub fn statutory_holidays(division: Division, year: i16) -> BTreeSet<Date> {
     out
 }
 
+/// The years whose statutory holidays are worked out once and kept.
+const CACHED_YEARS: std::ops::RangeInclusive<i16> = 1990..=2100;
+
+/// Whether `d` is a statutory bank holiday: a lookup in a table worked out
+/// once per process for 1990–2100 (working-day counting asks this for every
+/// day it passes, thousands of times a request), by rule outside it.
+fn is_statutory_holiday(division: Division, d: Date) -> bool {
+    static TABLE: std::sync::OnceLock<Vec<[BTreeSet<Date>; 3]>> = std::sync::OnceLock::new();
+    let index = |d: Division| match d {
+        Division::EnglandAndWales => 0,
+        Division::Scotland => 1,
+        Division::NorthernIreland => 2,
+    };
+    if !CACHED_YEARS.contains(&d.year()) {
+        return statutory_holidays(division, d.year()).contains(&d);
+    }
+    let table = TABLE.get_or_init(|| {
+        CACHED_YEARS
+            .map(|y| Division::ALL.map(|div| statutory_holidays(div, y)))
+            .collect()
+    });
+    let row = usize::try_from(d.year() - CACHED_YEARS.start()).unwrap_or(0);
+    table[row][index(division)].contains(&d)
+}
+
 /// One entry of the official file: `{"title": "...", "date": "YYYY-MM-DD"}`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct OfficialEvent {
@@ -276,7 +301,7 @@ impl Calendar {
     pub fn is_holiday(&self, d: Date) -> bool {
         match self.imported.get(&d.year()) {
             Some(days) => days.contains(&d),
-            None => statutory_holidays(self.division, d.year()).contains(&d),
+            None => is_statutory_holiday(self.division, d),
         }
     }
 

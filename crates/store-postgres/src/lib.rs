@@ -306,8 +306,9 @@ const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS c
         AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
     (SELECT string_agg(d.id || '|' || d.due_date::text || '|' || t.status || '|' || d.title, chr(31)) \
         FROM deadlines d JOIN tasks t ON t.id = d.task_id WHERE d.case_id = c.id) AS deadline_list, \
-    (SELECT a.rationale::text FROM assessments a WHERE a.case_id = c.id \
-        ORDER BY a.assessed_at DESC LIMIT 1) AS rationale \
+    (SELECT json_build_object('policy_id', a.policy_id, 'answers', a.answers, 'rationale', a.rationale)::text \
+        FROM assessments a WHERE a.case_id = c.id ORDER BY a.assessed_at DESC LIMIT 1) AS latest_assessment, \
+    (SELECT p.cause FROM priority_changes p WHERE p.case_id = c.id ORDER BY p.seq DESC LIMIT 1) AS last_priority_cause \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
 
 fn caseload_row(r: &PgRow) -> Result<CaseloadRow> {
@@ -327,7 +328,13 @@ fn caseload_row(r: &PgRow) -> Result<CaseloadRow> {
         last_review: opt_ts(r, "last_review")?,
         holds: decode::holds(opt_s(r, "holds")?.as_deref())?,
         deadlines: decode::deadline_dues(opt_s(r, "deadline_list")?.as_deref())?,
-        rationale: opt_s(r, "rationale")?.and_then(|t| serde_json::from_str(&t).ok()),
+        assessment: opt_s(r, "latest_assessment")?
+            .map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| StoreError::corrupt(format!("latest assessment: {e}")))
+            })
+            .transpose()?,
+        last_priority_cause: opt_s(r, "last_priority_cause")?,
     })
 }
 
@@ -613,6 +620,51 @@ async fn notify_supervisors(
         .map_err(db_err)?;
     }
     Ok(())
+}
+
+/// One change of band with its history row, notifications and audit.
+async fn apply_override(
+    conn: &mut Conn,
+    new: &NewOverride,
+    ctx: &WriteCtx,
+) -> Result<PriorityChange> {
+    let previous: Option<String> =
+        sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = $1 FOR UPDATE")
+            .bind(new.case_id.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("case"))?;
+    let change = insert_priority_change(
+        &mut *conn,
+        &new.case_id,
+        &new.band,
+        previous.as_deref(),
+        &new.cause,
+        &new.rationale,
+        None,
+        ctx,
+    )
+    .await?;
+    sqlx::query("UPDATE cases SET priority_band = $1, updated_at = $2 WHERE id = $3")
+        .bind(&new.band)
+        .bind(pg_ts(ctx.at))
+        .bind(new.case_id.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    if let Some(message) = &new.notify {
+        notify_supervisors(&mut *conn, &new.case_id, "high_priority", message, ctx).await?;
+    }
+    audit(
+        &mut *conn,
+        ctx,
+        "case.priority_override",
+        "case",
+        new.case_id.as_str(),
+    )
+    .await?;
+    Ok(change)
 }
 
 /// Insert an open task: the one shape tasks, deadlines and hard rules share.
@@ -1674,11 +1726,19 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
-    async fn active_caseload(&self, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
+    async fn active_caseload(
+        &self,
+        today: jiff::civil::Date,
+        after: Option<&CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
-            "{CASE_SELECT_WITH_ATTENTION} WHERE c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
+            "{CASE_SELECT_WITH_ATTENTION} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > $2 \
+             ORDER BY c.id LIMIT $3"
         ))
         .bind(pg_date(today))
+        .bind(after.map(|c| c.as_str()).unwrap_or(""))
+        .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
@@ -2170,44 +2230,19 @@ impl Store for PgStore {
     #[instrument(skip_all)]
     async fn override_priority(&self, new: &NewOverride, ctx: &WriteCtx) -> Result<PriorityChange> {
         let mut tx = self.begin().await?;
-        let previous: Option<String> =
-            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = $1 FOR UPDATE")
-                .bind(new.case_id.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .ok_or(StoreError::NotFound("case"))?;
-        let change = insert_priority_change(
-            &mut tx,
-            &new.case_id,
-            &new.band,
-            previous.as_deref(),
-            &new.cause,
-            &new.rationale,
-            None,
-            ctx,
-        )
-        .await?;
-        sqlx::query("UPDATE cases SET priority_band = $1, updated_at = $2 WHERE id = $3")
-            .bind(&new.band)
-            .bind(pg_ts(ctx.at))
-            .bind(new.case_id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        if let Some(message) = &new.notify {
-            notify_supervisors(&mut tx, &new.case_id, "high_priority", message, ctx).await?;
-        }
-        audit(
-            &mut tx,
-            ctx,
-            "case.priority_override",
-            "case",
-            new.case_id.as_str(),
-        )
-        .await?;
+        let change = apply_override(&mut tx, new, ctx).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(change)
+    }
+
+    #[instrument(skip_all)]
+    async fn override_priorities(&self, changes: &[NewOverride], ctx: &WriteCtx) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        for new in changes {
+            apply_override(&mut tx, new, ctx).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(changes.len())
     }
 
     #[instrument(skip_all)]
@@ -2232,6 +2267,38 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         Ok(ids.into_iter().map(CaseId::from_trusted).collect())
+    }
+
+    #[instrument(skip_all)]
+    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for batch in batches {
+            batch.check()?;
+            // PostgreSQL allows 65,535 bound values a statement.
+            let per = (60_000 / batch.columns.len().max(1)).max(1);
+            for chunk in batch.rows.chunks(per) {
+                let mut q = QueryBuilder::<Postgres>::new(format!(
+                    "INSERT INTO {} ({}) ",
+                    batch.table,
+                    batch.columns.join(", ")
+                ));
+                q.push_values(chunk, |mut row, values| {
+                    for v in values {
+                        match v {
+                            BulkValue::Text(t) => row.push_bind(t.clone()),
+                            BulkValue::Int(i) => row.push_bind(*i),
+                            BulkValue::Bool(b) => row.push_bind(*b),
+                            BulkValue::Ts(t) => row.push_bind(t.map(pg_ts)),
+                            BulkValue::Date(d) => row.push_bind(d.and_then(pg_date)),
+                            BulkValue::Json(j) => row.push_bind(sqlx::types::Json(j.clone())),
+                        };
+                    }
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
     }
 
     #[instrument(skip_all)]
@@ -2289,9 +2356,11 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
-    async fn record_alert(&self, alert: &NewAlert, ctx: &WriteCtx) -> Result<bool> {
+    async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize> {
         let mut tx = self.begin().await?;
-        let inserted = sqlx::query(
+        let mut sent = 0;
+        for alert in alerts {
+            let inserted = sqlx::query(
             "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT DO NOTHING",
         )
@@ -2305,11 +2374,12 @@ impl Store for PgStore {
         .map_err(db_err)?
         .rows_affected()
             == 1;
-        if !inserted {
-            return Ok(false);
-        }
-        let kind = format!("timescale_{}", alert.state);
-        sqlx::query(
+            if !inserted {
+                continue;
+            }
+            sent += 1;
+            let kind = format!("timescale_{}", alert.state);
+            sqlx::query(
             "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) \
              SELECT $1, c.owner_id, c.id, $2, $3, $4 FROM cases c JOIN users u ON u.id = c.owner_id \
              WHERE c.id = $5 AND u.active",
@@ -2322,11 +2392,12 @@ impl Store for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        if alert.supervisors {
-            notify_supervisors(&mut tx, &alert.case_id, &kind, &alert.message, ctx).await?;
+            if alert.supervisors {
+                notify_supervisors(&mut tx, &alert.case_id, &kind, &alert.message, ctx).await?;
+            }
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(true)
+        Ok(sent)
     }
 
     #[instrument(skip_all)]

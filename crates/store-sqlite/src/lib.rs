@@ -296,8 +296,9 @@ const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS c
         AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
     (SELECT group_concat(d.id || '|' || d.due_date || '|' || t.status || '|' || d.title, char(31)) \
         FROM deadlines d JOIN tasks t ON t.id = d.task_id WHERE d.case_id = c.id) AS deadline_list, \
-    (SELECT a.rationale FROM assessments a WHERE a.case_id = c.id \
-        ORDER BY a.assessed_at DESC LIMIT 1) AS rationale \
+    (SELECT json_object('policy_id', a.policy_id, 'answers', json(a.answers), 'rationale', json(a.rationale)) \
+        FROM assessments a WHERE a.case_id = c.id ORDER BY a.assessed_at DESC LIMIT 1) AS latest_assessment, \
+    (SELECT p.cause FROM priority_changes p WHERE p.case_id = c.id ORDER BY p.seq DESC LIMIT 1) AS last_priority_cause \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
 
 fn caseload_row(r: &SqliteRow) -> Result<CaseloadRow> {
@@ -317,7 +318,13 @@ fn caseload_row(r: &SqliteRow) -> Result<CaseloadRow> {
         last_review: opt_ts(r, "last_review")?,
         holds: decode::holds(opt_s(r, "holds")?.as_deref())?,
         deadlines: decode::deadline_dues(opt_s(r, "deadline_list")?.as_deref())?,
-        rationale: opt_s(r, "rationale")?.and_then(|t| serde_json::from_str(&t).ok()),
+        assessment: opt_s(r, "latest_assessment")?
+            .map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| StoreError::corrupt(format!("latest assessment: {e}")))
+            })
+            .transpose()?,
+        last_priority_cause: opt_s(r, "last_priority_cause")?,
     })
 }
 
@@ -603,6 +610,51 @@ async fn notify_supervisors(
         .map_err(db_err)?;
     }
     Ok(())
+}
+
+/// One change of band with its history row, notifications and audit.
+async fn apply_override(
+    conn: &mut Conn,
+    new: &NewOverride,
+    ctx: &WriteCtx,
+) -> Result<PriorityChange> {
+    let previous: Option<String> =
+        sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = ?")
+            .bind(new.case_id.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("case"))?;
+    let change = insert_priority_change(
+        &mut *conn,
+        &new.case_id,
+        &new.band,
+        previous.as_deref(),
+        &new.cause,
+        &new.rationale,
+        None,
+        ctx,
+    )
+    .await?;
+    sqlx::query("UPDATE cases SET priority_band = ?, updated_at = ? WHERE id = ?")
+        .bind(&new.band)
+        .bind(micros(ctx.at))
+        .bind(new.case_id.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    if let Some(message) = &new.notify {
+        notify_supervisors(&mut *conn, &new.case_id, "high_priority", message, ctx).await?;
+    }
+    audit(
+        &mut *conn,
+        ctx,
+        "case.priority_override",
+        "case",
+        new.case_id.as_str(),
+    )
+    .await?;
+    Ok(change)
 }
 
 /// Insert an open task: the one shape tasks, deadlines and hard rules share.
@@ -1655,11 +1707,19 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn active_caseload(&self, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
+    async fn active_caseload(
+        &self,
+        today: jiff::civil::Date,
+        after: Option<&CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
-            "{CASE_SELECT_WITH_ATTENTION} WHERE c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
+            "{CASE_SELECT_WITH_ATTENTION} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > ? \
+             ORDER BY c.id LIMIT ?"
         ))
         .bind(today.to_string())
+        .bind(after.map(|c| c.as_str()).unwrap_or(""))
+        .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
@@ -2150,44 +2210,19 @@ impl Store for SqliteStore {
     #[instrument(skip_all)]
     async fn override_priority(&self, new: &NewOverride, ctx: &WriteCtx) -> Result<PriorityChange> {
         let mut tx = self.begin().await?;
-        let previous: Option<String> =
-            sqlx::query_scalar("SELECT priority_band FROM cases WHERE id = ?")
-                .bind(new.case_id.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .ok_or(StoreError::NotFound("case"))?;
-        let change = insert_priority_change(
-            &mut tx,
-            &new.case_id,
-            &new.band,
-            previous.as_deref(),
-            &new.cause,
-            &new.rationale,
-            None,
-            ctx,
-        )
-        .await?;
-        sqlx::query("UPDATE cases SET priority_band = ?, updated_at = ? WHERE id = ?")
-            .bind(&new.band)
-            .bind(micros(ctx.at))
-            .bind(new.case_id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        if let Some(message) = &new.notify {
-            notify_supervisors(&mut tx, &new.case_id, "high_priority", message, ctx).await?;
-        }
-        audit(
-            &mut tx,
-            ctx,
-            "case.priority_override",
-            "case",
-            new.case_id.as_str(),
-        )
-        .await?;
+        let change = apply_override(&mut tx, new, ctx).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(change)
+    }
+
+    #[instrument(skip_all)]
+    async fn override_priorities(&self, changes: &[NewOverride], ctx: &WriteCtx) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        for new in changes {
+            apply_override(&mut tx, new, ctx).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(changes.len())
     }
 
     #[instrument(skip_all)]
@@ -2212,6 +2247,38 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         Ok(ids.into_iter().map(CaseId::from_trusted).collect())
+    }
+
+    #[instrument(skip_all)]
+    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for batch in batches {
+            batch.check()?;
+            // SQLite allows 32,766 bound values a statement.
+            let per = (30_000 / batch.columns.len().max(1)).max(1);
+            for chunk in batch.rows.chunks(per) {
+                let mut q = QueryBuilder::<Sqlite>::new(format!(
+                    "INSERT INTO {} ({}) ",
+                    batch.table,
+                    batch.columns.join(", ")
+                ));
+                q.push_values(chunk, |mut row, values| {
+                    for v in values {
+                        match v {
+                            BulkValue::Text(t) => row.push_bind(t.clone()),
+                            BulkValue::Int(i) => row.push_bind(*i),
+                            BulkValue::Bool(b) => row.push_bind(*b),
+                            BulkValue::Ts(t) => row.push_bind(t.map(micros)),
+                            BulkValue::Date(d) => row.push_bind(d.map(|d| d.to_string())),
+                            BulkValue::Json(j) => row.push_bind(j.to_string()),
+                        };
+                    }
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
     }
 
     #[instrument(skip_all)]
@@ -2266,9 +2333,11 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn record_alert(&self, alert: &NewAlert, ctx: &WriteCtx) -> Result<bool> {
+    async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize> {
         let mut tx = self.begin().await?;
-        let inserted = sqlx::query(
+        let mut sent = 0;
+        for alert in alerts {
+            let inserted = sqlx::query(
             "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT DO NOTHING",
         )
@@ -2282,28 +2351,30 @@ impl Store for SqliteStore {
         .map_err(db_err)?
         .rows_affected()
             == 1;
-        if !inserted {
-            return Ok(false);
-        }
-        let kind = format!("timescale_{}", alert.state);
-        sqlx::query(
-            "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) \
+            if !inserted {
+                continue;
+            }
+            sent += 1;
+            let kind = format!("timescale_{}", alert.state);
+            sqlx::query(
+                "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) \
              SELECT ?, c.owner_id, c.id, ?, ?, ? FROM cases c JOIN users u ON u.id = c.owner_id \
              WHERE c.id = ? AND u.active",
-        )
-        .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
-        .bind(&kind)
-        .bind(&alert.message)
-        .bind(micros(ctx.at))
-        .bind(alert.case_id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        if alert.supervisors {
-            notify_supervisors(&mut tx, &alert.case_id, &kind, &alert.message, ctx).await?;
+            )
+            .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
+            .bind(&kind)
+            .bind(&alert.message)
+            .bind(micros(ctx.at))
+            .bind(alert.case_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if alert.supervisors {
+                notify_supervisors(&mut tx, &alert.case_id, &kind, &alert.message, ctx).await?;
+            }
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(true)
+        Ok(sent)
     }
 
     #[instrument(skip_all)]

@@ -58,6 +58,7 @@ macro_rules! store_conformance_tests {
             timescale_versions_are_kept_in_order,
             active_cases_carry_what_their_clocks_need,
             alerts_are_sent_once,
+            bulk_loading_writes_records_the_store_reads_back,
         );
     };
     (@tests $make:expr; $($name:ident,)+) => {
@@ -1786,7 +1787,7 @@ pub async fn active_cases_carry_what_their_clocks_need(store: &dyn Store) {
             .unwrap();
         status = to;
     }
-    let rows = store.active_caseload(today).await.unwrap();
+    let rows = store.active_caseload(today, None, 100).await.unwrap();
     let row = rows.iter().find(|r| r.case.id == f.case.id).unwrap();
     assert_eq!(
         row.first_contact,
@@ -1821,7 +1822,15 @@ pub async fn active_cases_carry_what_their_clocks_need(store: &dyn Store) {
     let mine = store.caseload(&f.ann.id, today).await.unwrap();
     assert_eq!(mine[0].holds, row.holds);
     assert!(mine[0].deadlines[0].met, "a done deadline is met");
-    assert_eq!(mine[0].rationale, None);
+    assert_eq!(mine[0].assessment, None);
+    let later = store
+        .active_caseload(today, Some(&f.case.id), 100)
+        .await
+        .unwrap();
+    assert!(
+        later.iter().all(|r| r.case.id > f.case.id),
+        "pages go on after the last id"
+    );
 }
 
 pub async fn alerts_are_sent_once(store: &dyn Store) {
@@ -1834,16 +1843,41 @@ pub async fn alerts_are_sent_once(store: &dyn Store) {
         message: "First contact at risk".into(),
         supervisors: false,
     };
-    assert!(store.record_alert(&alert, &ctx(&f.ann, 1)).await.unwrap());
-    assert!(!store.record_alert(&alert, &ctx(&f.ann, 2)).await.unwrap());
+    assert_eq!(
+        store
+            .record_alerts(&[alert.clone()], &ctx(&f.ann, 1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .record_alerts(&[alert.clone()], &ctx(&f.ann, 2))
+            .await
+            .unwrap(),
+        0
+    );
     let breach = NewAlert {
         state: "breached".into(),
         message: "First contact breached".into(),
         supervisors: true,
-        ..alert
+        ..alert.clone()
     };
-    assert!(store.record_alert(&breach, &ctx(&f.ann, 3)).await.unwrap());
-    assert!(!store.record_alert(&breach, &ctx(&f.ann, 4)).await.unwrap());
+    assert_eq!(
+        store
+            .record_alerts(&[alert.clone(), breach.clone()], &ctx(&f.ann, 3))
+            .await
+            .unwrap(),
+        1,
+        "only the breach is new"
+    );
+    assert_eq!(
+        store
+            .record_alerts(&[breach], &ctx(&f.ann, 4))
+            .await
+            .unwrap(),
+        0
+    );
     let kinds = |list: Vec<Notification>| list.into_iter().map(|n| n.kind).collect::<BTreeSet<_>>();
     assert_eq!(
         kinds(store.notifications(&f.ann.id, true).await.unwrap()),
@@ -1865,4 +1899,133 @@ pub async fn alerts_are_sent_once(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
+}
+
+pub async fn bulk_loading_writes_records_the_store_reads_back(store: &dyn Store) {
+    use BulkValue::*;
+    let f = Fixture::new(store).await;
+    let case_id = CaseId::from_parts(1, [7; 10]);
+    let note_id = NoteId::from_parts(2, [7; 10]);
+    let text = |s: &str| Text(Some(s.to_owned()));
+    let batches = vec![
+        BulkRows {
+            table: "cases",
+            columns: &[
+                "id",
+                "client_id",
+                "title",
+                "service_area",
+                "owner_id",
+                "team_id",
+                "status",
+                "complexity",
+                "opened_at",
+                "closed_at",
+                "created_by",
+                "created_at",
+                "updated_at",
+            ],
+            rows: vec![vec![
+                text(case_id.as_str()),
+                text(f.client.id.as_str()),
+                text("Bulk case — ünïcode"),
+                text("debt"),
+                text(f.ann.id.as_str()),
+                text(f.team_a.id.as_str()),
+                text("open"),
+                text("medium"),
+                Ts(Some(at(1))),
+                Ts(None),
+                text(f.ann.id.as_str()),
+                Ts(Some(at(1))),
+                Ts(Some(at(1))),
+            ]],
+        },
+        BulkRows {
+            table: "notes",
+            columns: &[
+                "id",
+                "case_id",
+                "author_id",
+                "kind",
+                "template",
+                "occurred_at",
+                "recorded_at",
+                "late_entry",
+                "late_reason",
+                "sections",
+            ],
+            rows: vec![vec![
+                text(note_id.as_str()),
+                text(case_id.as_str()),
+                text(f.ann.id.as_str()),
+                text("phone"),
+                text("star"),
+                Ts(Some(at(2))),
+                Ts(Some(at(3))),
+                Bool(false),
+                Text(None),
+                Json(serde_json::json!([{"name": "situation", "text": "Called"}])),
+            ]],
+        },
+        BulkRows {
+            table: "tasks",
+            columns: &[
+                "id",
+                "case_id",
+                "title",
+                "due_date",
+                "status",
+                "created_by",
+                "created_at",
+            ],
+            rows: vec![vec![
+                text(TaskId::from_parts(3, [7; 10]).as_str()),
+                text(case_id.as_str()),
+                text("Chase"),
+                Date(Some("2026-03-20".parse().unwrap())),
+                text("open"),
+                text(f.ann.id.as_str()),
+                Ts(Some(at(2))),
+            ]],
+        },
+    ];
+    store.bulk_insert(&batches).await.unwrap();
+    let case = store.get_case(&case_id).await.unwrap();
+    assert_eq!(case.title, "Bulk case — ünïcode");
+    let notes = store.list_notes(&case_id).await.unwrap();
+    assert_eq!(notes[0].id, note_id);
+    assert_eq!(notes[0].occurred_at, at(2));
+    let tasks = store.list_tasks(&case_id).await.unwrap();
+    assert_eq!(tasks[0].due_date, "2026-03-20".parse().ok());
+    // Only case-record tables, and rows as wide as their columns.
+    let sessions = BulkRows {
+        table: "sessions",
+        columns: &["id"],
+        rows: vec![vec![text("x")]],
+    };
+    assert!(matches!(
+        store.bulk_insert(&[sessions]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let short = BulkRows {
+        table: "teams",
+        columns: &["id", "name", "created_at"],
+        rows: vec![vec![text("tea_x")]],
+    };
+    assert!(matches!(
+        store.bulk_insert(&[short]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // A failing batch changes nothing: all or nothing.
+    let dup = BulkRows {
+        table: "teams",
+        columns: &["id", "name", "created_at"],
+        rows: vec![
+            vec![text("tea_new"), text("New team"), Ts(Some(at(5)))],
+            vec![text(f.team_a.id.as_str()), text("Again"), Ts(Some(at(5)))],
+        ],
+    };
+    assert!(store.bulk_insert(&[dup]).await.is_err());
+    assert_eq!(store.list_teams().await.unwrap().len(), 2);
 }

@@ -200,9 +200,15 @@ pub trait Store: Send + Sync + 'static {
     /// A user's active cases (referral, open, on hold) with what needs
     /// attention as of `today`: last contact, next task, late notes, overdue tasks.
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>>;
-    /// Every active case (referral, open, on hold) with what its clocks
-    /// need, for re-evaluation.
-    async fn active_caseload(&self, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>>;
+    /// Active cases (referral, open, on hold) with what their clocks and
+    /// priorities need, for re-evaluation: a page of `limit` in id order
+    /// after `after`.
+    async fn active_caseload(
+        &self,
+        today: jiff::civil::Date,
+        after: Option<&CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseloadRow>>;
     /// One case as the caseload sees it (any status).
     async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow>;
     /// Each active member of a team with their open cases and overdue tasks.
@@ -261,11 +267,16 @@ pub trait Store: Send + Sync + 'static {
     async fn latest_assessment(&self, case: &CaseId) -> Result<Option<Assessment>>;
     /// Override the band with a written rationale (checks are the caller's).
     async fn override_priority(&self, new: &NewOverride, ctx: &WriteCtx) -> Result<PriorityChange>;
+    /// Several changes of band (re-evaluation) in one transaction.
+    async fn override_priorities(&self, changes: &[NewOverride], ctx: &WriteCtx) -> Result<usize>;
     /// Every change of band, oldest first.
     async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>>;
     /// Active cases that have been assessed, for re-evaluation.
     async fn assessed_active_cases(&self) -> Result<Vec<CaseId>>;
     /// Start a private calendar feed for a user (ending any earlier one).
+    /// Load generated rows (demonstration and benchmark data) in one
+    /// transaction, many rows a statement. Only the case-record tables.
+    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()>;
     /// Save the organisation's timescales as the next version.
     async fn save_timescales(
         &self,
@@ -276,9 +287,10 @@ pub trait Store: Send + Sync + 'static {
     /// Every version, oldest first.
     async fn timescale_versions(&self) -> Result<Vec<TimescaleVersion>>;
     async fn latest_timescales(&self) -> Result<Option<TimescaleVersion>>;
-    /// Record an at-risk or breach alert and notify, unless this one (case,
-    /// clock, state, due day) was already sent; true when it is new.
-    async fn record_alert(&self, alert: &NewAlert, ctx: &WriteCtx) -> Result<bool>;
+    /// Record at-risk and breach alerts and notify, except those (case,
+    /// clock, state, due day) already sent, in one transaction; how many
+    /// were new.
+    async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize>;
     async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()>;
     async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()>;
     /// The active user whose live feed this is.

@@ -114,9 +114,21 @@ pub struct CaseloadRow {
     /// The case's deadlines, soonest first.
     #[serde(skip)]
     pub deadlines: Vec<DeadlineDue>,
-    /// The latest assessment's rationale (JSON list of reasons), once assessed.
+    /// The latest assessment (policy, answers, rationale), once assessed.
     #[serde(skip)]
-    pub rationale: Option<serde_json::Value>,
+    pub assessment: Option<LatestAssessment>,
+    /// What caused the latest change of band (`override` stands until the
+    /// next assessment).
+    #[serde(skip)]
+    pub last_priority_cause: Option<String>,
+}
+
+/// The parts of a case's latest assessment that re-evaluation and the queue need.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct LatestAssessment {
+    pub policy_id: String,
+    pub answers: serde_json::Value,
+    pub rationale: serde_json::Value,
 }
 
 /// A team member's load, for supervisors.
@@ -442,6 +454,72 @@ pub struct PolicyVersion {
     pub created_by: Option<UserId>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
+}
+
+/// A typed value for [`crate::Store::bulk_insert`]; each backend binds it
+/// in its own column type (a timestamp is microseconds in SQLite and
+/// `timestamptz` in PostgreSQL, JSON is text or `jsonb`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkValue {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Bool(bool),
+    Ts(Option<Timestamp>),
+    Date(Option<Date>),
+    Json(serde_json::Value),
+}
+
+/// Generated rows for one table, loaded by [`crate::Store::bulk_insert`].
+#[derive(Debug, Clone)]
+pub struct BulkRows {
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<BulkValue>>,
+}
+
+/// The tables bulk loading may write: the case record, never sessions,
+/// tokens, audit or settings.
+pub const BULK_TABLES: &[&str] = &[
+    "teams",
+    "users",
+    "clients",
+    "cases",
+    "case_status_changes",
+    "notes",
+    "note_amendments",
+    "outcomes",
+    "outcome_progress",
+    "obstacles",
+    "tasks",
+    "deadlines",
+    "case_events",
+    "assessments",
+    "priority_changes",
+];
+
+impl BulkRows {
+    /// Refuse a table outside [`BULK_TABLES`], a column that is not a plain
+    /// identifier, or a row of the wrong width.
+    pub fn check(&self) -> Result<(), crate::StoreError> {
+        let ident =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        if !BULK_TABLES.contains(&self.table) || !self.columns.iter().all(|c| ident(c)) {
+            return Err(crate::StoreError::Conflict(format!(
+                "bulk loading cannot write {}({})",
+                self.table,
+                self.columns.join(", ")
+            )));
+        }
+        if let Some(bad) = self.rows.iter().find(|r| r.len() != self.columns.len()) {
+            return Err(crate::StoreError::Conflict(format!(
+                "a {} row has {} values for {} columns",
+                self.table,
+                bad.len(),
+                self.columns.len()
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// A deadline as the clocks see it.

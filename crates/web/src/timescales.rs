@@ -217,8 +217,8 @@ pub async fn reevaluate(
     system_actor: &UserId,
 ) -> Result<TimescaleRun, StoreError> {
     let today = state.today();
-    let rows = state.store.active_caseload(today).await?;
-    let readings = for_rows(state, &rows).await?;
+    let (_, settings) = current(state.store.as_ref()).await?;
+    let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
     let ctx = WriteCtx {
         actor: system_actor.clone(),
         at: state.clock.now(),
@@ -226,53 +226,70 @@ pub async fn reevaluate(
     };
     let mut run = TimescaleRun::default();
     let short = |d: Date| d.strftime("%-d %b %Y").to_string();
-    for (row, case) in rows.iter().zip(readings) {
-        run.checked += 1;
-        let who = format!("{} — {}", row.case.client_name, row.case.title);
+    let mut after: Option<caseload_domain::ids::CaseId> = None;
+    loop {
+        let rows = state
+            .store
+            .active_caseload(
+                today,
+                after.as_ref(),
+                crate::api::priority::REEVALUATION_PAGE,
+            )
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.case.id.clone());
         let mut alerts = Vec::new();
-        for r in &case.clocks {
-            if let (1..=2, Some(due)) = (r.state.severity(), r.due) {
-                alerts.push((
-                    r.clock.as_str().to_owned(),
-                    r.state,
+        for row in &rows {
+            run.checked += 1;
+            let calendar = state
+                .team_calendar_cached(&row.case.team_id, &mut calendars)
+                .await?;
+            let case = for_row(row, &settings, &calendar, &state.tz, today);
+            let who = format!("{} — {}", row.case.client_name, row.case.title);
+            let mut push = |clock: String, s: State, due: Date, message: String| {
+                alerts.push(NewAlert {
+                    case_id: row.case.id.clone(),
+                    clock,
+                    state: s.as_str().to_owned(),
                     due,
-                    format!(
-                        "{who}: {} {} (due {}). {}.",
-                        r.clock.label(),
-                        r.state.describe().to_lowercase(),
-                        short(due),
-                        r.clock.action()
-                    ),
-                ));
-            }
-        }
-        for d in &case.deadlines {
-            if d.state.severity() > 0 {
-                alerts.push((
-                    format!("deadline:{}", d.deadline_id),
-                    d.state,
-                    d.due,
-                    format!(
-                        "{who}: deadline \"{}\" due {} — {}.",
-                        d.title,
-                        short(d.due),
-                        d.state.describe().to_lowercase()
-                    ),
-                ));
-            }
-        }
-        for (clock, s, due, message) in alerts {
-            let alert = NewAlert {
-                case_id: row.case.id.clone(),
-                clock,
-                state: s.as_str().to_owned(),
-                due,
-                message,
-                supervisors: s.severity() == 2,
+                    message,
+                    supervisors: s.severity() == 2,
+                });
             };
-            if state.store.record_alert(&alert, &ctx).await? {
-                run.alerts += 1;
+            for r in &case.clocks {
+                if let (1..=2, Some(due)) = (r.state.severity(), r.due) {
+                    push(
+                        r.clock.as_str().to_owned(),
+                        r.state,
+                        due,
+                        format!(
+                            "{who}: {} {} (due {}). {}.",
+                            r.clock.label(),
+                            r.state.describe().to_lowercase(),
+                            short(due),
+                            r.clock.action()
+                        ),
+                    );
+                }
             }
+            for d in &case.deadlines {
+                if d.state.severity() > 0 {
+                    push(
+                        format!("deadline:{}", d.deadline_id),
+                        d.state,
+                        d.due,
+                        format!(
+                            "{who}: deadline \"{}\" due {} — {}.",
+                            d.title,
+                            short(d.due),
+                            d.state.describe().to_lowercase()
+                        ),
+                    );
+                }
+            }
+        }
+        if !alerts.is_empty() {
+            run.alerts += state.store.record_alerts(&alerts, &ctx).await?;
         }
     }
     Ok(run)
