@@ -174,6 +174,11 @@ impl Tables {
                         "priority_band",
                         "priority_floor",
                         "assessed_at",
+                        "first_contact_at",
+                        "last_contact_at",
+                        "last_action_at",
+                        "last_review_at",
+                        "late_notes",
                     ],
                 ),
                 t(
@@ -521,6 +526,13 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
         // Notes: a first contact, then follow-ups until today (or closure).
         let mut notes = 0usize;
         let mut last_note = opened;
+        let (mut first_contact, mut last_contact, mut last_action, mut last_review) = (
+            None::<Timestamp>,
+            None::<Timestamp>,
+            None::<Timestamp>,
+            None::<Timestamp>,
+        );
+        let mut late_notes = 0i64;
         if status != "referral" {
             let count = if index % FIFTY_NOTE_EVERY == 0 {
                 50
@@ -615,6 +627,21 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
                     );
                 }
                 last_note = last_note.max(occurred);
+                // The case's activity columns, as add_note keeps them.
+                let contact = !matches!(kind, "internal" | "review" | "supervision");
+                if contact {
+                    last_contact = last_contact.max(Some(occurred));
+                    if occurred >= opened {
+                        first_contact = Some(first_contact.map_or(occurred, |f| f.min(occurred)));
+                    }
+                }
+                if kind != "supervision" {
+                    last_action = last_action.max(Some(occurred));
+                }
+                if kind == "review" {
+                    last_review = last_review.max(Some(occurred));
+                }
+                late_notes += i64::from(late);
                 notes += 1;
             }
         }
@@ -885,6 +912,11 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
                 BulkValue::Text(band),
                 BulkValue::Text(floor),
                 BulkValue::Ts(assessed_at),
+                BulkValue::Ts(first_contact),
+                BulkValue::Ts(last_contact),
+                BulkValue::Ts(last_action),
+                BulkValue::Ts(last_review),
+                BulkValue::Int(Some(late_notes)),
             ],
         );
         loaded.cases += 1;

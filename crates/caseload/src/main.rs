@@ -500,7 +500,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reevaluate => {
             let store = migrated_store(&cli.database).await?;
             let state = AppState::new(store.clone(), Arc::new(SystemClock), Settings::default());
-            let done = caseload_web::timescales::reevaluate_everything(&state)
+            let done = caseload_web::reevaluation::everything(&state)
                 .await
                 .map_err(|e| anyhow::anyhow!("re-evaluation failed: {}", e.problem().detail))?;
             println!(
@@ -659,7 +659,7 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            match caseload_web::timescales::reevaluate_everything(&background).await {
+            match caseload_web::reevaluation::everything(&background).await {
                 Ok(done) => tracing::info!(
                     checked = done.timescales.checked,
                     changed = done.priorities.changed,

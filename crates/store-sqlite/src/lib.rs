@@ -62,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "timescales",
         include_str!("../migrations/0007_timescales.sql"),
     ),
+    (
+        8,
+        "case activity",
+        include_str!("../migrations/0008_case_activity.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -136,7 +141,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // 8 MiB of page cache a connection (SQLite's default is 2 MiB):
+            // the queue's and re-evaluation's index lookups stay in memory,
+            // and five connections stay well inside the memory budget.
+            .pragma("cache_size", "-8192");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
@@ -144,7 +153,7 @@ impl SqliteStore {
             .await
             .map_err(StoreError::other)?;
         let reader = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(4)
             .connect_with(options.read_only(false))
             .await
             .map_err(StoreError::other)?;
@@ -278,19 +287,13 @@ const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.t
 const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
     c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
     c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
-    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id \
-        AND n.kind NOT IN ('internal', 'review', 'supervision')) AS last_contact, \
-    (SELECT COUNT(*) FROM notes n WHERE n.case_id = c.id AND n.late_entry) AS late_notes, \
-    (SELECT COUNT(*) FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_date < ?) AS overdue_tasks, \
+    c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
+    c.last_review_at AS last_review, c.late_notes, \
+    /* queue */ (SELECT COUNT(*) FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_date < ?) AS overdue_tasks, \
     (SELECT t.title FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
         ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_title, \
     (SELECT t.due_date FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
-        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due, \
-    (SELECT MIN(n.occurred_at) FROM notes n WHERE n.case_id = c.id \
-        AND n.kind NOT IN ('internal', 'review', 'supervision') \
-        AND n.occurred_at >= COALESCE(c.opened_at, c.created_at)) AS first_contact, \
-    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id AND n.kind <> 'supervision') AS last_action, \
-    (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = c.id AND n.kind = 'review') AS last_review, \
+        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due, /* end queue */ \
     (SELECT group_concat(CASE WHEN s.to_status = 'on_hold' THEN 'h' ELSE 'r' END || s.at, ',') \
         FROM case_status_changes s WHERE s.case_id = c.id \
         AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
@@ -300,6 +303,21 @@ const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS c
         FROM assessments a WHERE a.case_id = c.id ORDER BY a.assessed_at DESC LIMIT 1) AS latest_assessment, \
     (SELECT p.cause FROM priority_changes p WHERE p.case_id = c.id ORDER BY p.seq DESC LIMIT 1) AS last_priority_cause \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+
+/// The same row for re-evaluation, without the queue's own columns (late
+/// notes, overdue and next tasks) that re-evaluation does not read, and so
+/// with no date to bind.
+static CASE_SELECT_FOR_CLOCKS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let all = CASE_SELECT_WITH_ATTENTION;
+    match (all.find("/* queue */"), all.find("/* end queue */")) {
+        (Some(start), Some(end)) => format!(
+            "{}0 AS overdue_tasks, NULL AS next_task_title, NULL AS next_task_due, {}",
+            &all[..start],
+            &all[end + "/* end queue */".len()..]
+        ),
+        _ => all.to_owned(),
+    }
+});
 
 fn caseload_row(r: &SqliteRow) -> Result<CaseloadRow> {
     Ok(CaseloadRow {
@@ -1245,6 +1263,16 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        // Reopening moves the start of the first-contact clock.
+        sqlx::query(
+            "UPDATE cases SET first_contact_at = (SELECT MIN(n.occurred_at) FROM notes n \
+             WHERE n.case_id = cases.id AND n.kind NOT IN ('internal', 'review', 'supervision') \
+             AND n.occurred_at >= COALESCE(cases.opened_at, cases.created_at)) WHERE id = ?",
+        )
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         let change_id = new_id(CaseId::from_parts, ctx.at)
             .to_string()
             .replacen("cas_", "chg_", 1);
@@ -1299,6 +1327,31 @@ impl Store for SqliteStore {
         .bind(&new.late_reason)
         .bind(decode::sections_json(&new.sections))
         .bind(&new.submission_key)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        // Keep the case's activity columns (see migration 0008) in step.
+        let contact = !matches!(
+            new.kind,
+            NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
+        );
+        let occurred = micros(new.occurred_at);
+        sqlx::query(
+            "UPDATE cases SET \
+             first_contact_at = CASE WHEN ?1 AND ?2 >= COALESCE(opened_at, created_at) \
+                THEN MIN(COALESCE(first_contact_at, ?2), ?2) ELSE first_contact_at END, \
+             last_contact_at = CASE WHEN ?1 THEN MAX(COALESCE(last_contact_at, ?2), ?2) ELSE last_contact_at END, \
+             last_action_at = CASE WHEN ?3 THEN MAX(COALESCE(last_action_at, ?2), ?2) ELSE last_action_at END, \
+             last_review_at = CASE WHEN ?4 THEN MAX(COALESCE(last_review_at, ?2), ?2) ELSE last_review_at END, \
+             late_notes = late_notes + ?5 \
+             WHERE id = ?6",
+        )
+        .bind(contact)
+        .bind(occurred)
+        .bind(new.kind != NoteKind::Supervision)
+        .bind(new.kind == NoteKind::Review)
+        .bind(i64::from(new.late_entry))
+        .bind(new.case_id.as_str())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -1709,15 +1762,14 @@ impl Store for SqliteStore {
     #[instrument(skip_all)]
     async fn active_caseload(
         &self,
-        today: jiff::civil::Date,
         after: Option<&CaseId>,
         limit: u32,
     ) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
-            "{CASE_SELECT_WITH_ATTENTION} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > ? \
-             ORDER BY c.id LIMIT ?"
+            "{} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > ? \
+             ORDER BY c.id LIMIT ?",
+            *CASE_SELECT_FOR_CLOCKS
         ))
-        .bind(today.to_string())
         .bind(after.map(|c| c.as_str()).unwrap_or(""))
         .bind(i64::from(limit))
         .fetch_all(&self.reader)
@@ -2334,9 +2386,47 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize> {
+        // Most alerts of a run were sent by an earlier run: find those with
+        // reads, so that a run with nothing new never takes the write lock.
+        let mut sent_before = std::collections::HashSet::new();
+        let mut ids: Vec<&str> = alerts.iter().map(|a| a.case_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT case_id, clock, state, due_on FROM timescale_alerts WHERE case_id IN (",
+            );
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            for r in q.build().fetch_all(&self.reader).await.map_err(db_err)? {
+                sent_before.insert((
+                    s(&r, "case_id")?,
+                    s(&r, "clock")?,
+                    s(&r, "state")?,
+                    r.try_get::<String, _>(3).map_err(StoreError::other)?,
+                ));
+            }
+        }
+        let fresh: Vec<&NewAlert> = alerts
+            .iter()
+            .filter(|a| {
+                !sent_before.contains(&(
+                    a.case_id.to_string(),
+                    a.clock.clone(),
+                    a.state.clone(),
+                    a.due.to_string(),
+                ))
+            })
+            .collect();
+        if fresh.is_empty() {
+            return Ok(0);
+        }
         let mut tx = self.begin().await?;
         let mut sent = 0;
-        for alert in alerts {
+        for alert in fresh {
             let inserted = sqlx::query(
             "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT DO NOTHING",

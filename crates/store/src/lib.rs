@@ -203,12 +203,8 @@ pub trait Store: Send + Sync + 'static {
     /// Active cases (referral, open, on hold) with what their clocks and
     /// priorities need, for re-evaluation: a page of `limit` in id order
     /// after `after`.
-    async fn active_caseload(
-        &self,
-        today: jiff::civil::Date,
-        after: Option<&CaseId>,
-        limit: u32,
-    ) -> Result<Vec<CaseloadRow>>;
+    async fn active_caseload(&self, after: Option<&CaseId>, limit: u32)
+    -> Result<Vec<CaseloadRow>>;
     /// One case as the caseload sees it (any status).
     async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow>;
     /// Each active member of a team with their open cases and overdue tasks.

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod pages;
 pub mod passwords;
 pub mod problem;
+pub mod reevaluation;
 pub mod request_id;
 pub mod security;
 pub mod timescales;

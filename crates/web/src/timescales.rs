@@ -10,7 +10,7 @@ use caseload_domain::ids::{TeamId, UserId};
 use caseload_domain::timescales::{
     ClockInput, Hold, Reading, State, Timescales, case_clocks, deadline_state,
 };
-use caseload_store::{CaseloadRow, NewAlert, Store, StoreError, TimescaleVersion, WriteCtx};
+use caseload_store::{CaseloadRow, Store, StoreError, TimescaleVersion};
 use jiff::civil::Date;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -207,109 +207,4 @@ pub async fn for_case(
 pub struct TimescaleRun {
     pub checked: usize,
     pub alerts: usize,
-}
-
-/// Re-evaluate every active case's clocks and deadlines; send each new
-/// at-risk or breach alert once (owner; supervisors too on a breach).
-/// Running it again sends nothing new.
-pub async fn reevaluate(
-    state: &AppState,
-    system_actor: &UserId,
-) -> Result<TimescaleRun, StoreError> {
-    let today = state.today();
-    let (_, settings) = current(state.store.as_ref()).await?;
-    let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
-    let ctx = WriteCtx {
-        actor: system_actor.clone(),
-        at: state.clock.now(),
-        request_id: "reevaluation".into(),
-    };
-    let mut run = TimescaleRun::default();
-    let short = |d: Date| d.strftime("%-d %b %Y").to_string();
-    let mut after: Option<caseload_domain::ids::CaseId> = None;
-    loop {
-        let rows = state
-            .store
-            .active_caseload(
-                today,
-                after.as_ref(),
-                crate::api::priority::REEVALUATION_PAGE,
-            )
-            .await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.case.id.clone());
-        let mut alerts = Vec::new();
-        for row in &rows {
-            run.checked += 1;
-            let calendar = state
-                .team_calendar_cached(&row.case.team_id, &mut calendars)
-                .await?;
-            let case = for_row(row, &settings, &calendar, &state.tz, today);
-            let who = format!("{} — {}", row.case.client_name, row.case.title);
-            let mut push = |clock: String, s: State, due: Date, message: String| {
-                alerts.push(NewAlert {
-                    case_id: row.case.id.clone(),
-                    clock,
-                    state: s.as_str().to_owned(),
-                    due,
-                    message,
-                    supervisors: s.severity() == 2,
-                });
-            };
-            for r in &case.clocks {
-                if let (1..=2, Some(due)) = (r.state.severity(), r.due) {
-                    push(
-                        r.clock.as_str().to_owned(),
-                        r.state,
-                        due,
-                        format!(
-                            "{who}: {} {} (due {}). {}.",
-                            r.clock.label(),
-                            r.state.describe().to_lowercase(),
-                            short(due),
-                            r.clock.action()
-                        ),
-                    );
-                }
-            }
-            for d in &case.deadlines {
-                if d.state.severity() > 0 {
-                    push(
-                        format!("deadline:{}", d.deadline_id),
-                        d.state,
-                        d.due,
-                        format!(
-                            "{who}: deadline \"{}\" due {} — {}.",
-                            d.title,
-                            short(d.due),
-                            d.state.describe().to_lowercase()
-                        ),
-                    );
-                }
-            }
-        }
-        if !alerts.is_empty() {
-            run.alerts += state.store.record_alerts(&alerts, &ctx).await?;
-        }
-    }
-    Ok(run)
-}
-
-/// What one re-evaluation run did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Reevaluated {
-    pub priorities: crate::api::priority::Reevaluation,
-    pub timescales: TimescaleRun,
-}
-
-/// Re-evaluate priorities, then timescales, as the system account: what
-/// `caseload reevaluate` and the server's hourly run do.
-pub async fn reevaluate_everything(state: &AppState) -> Result<Reevaluated, ApiError> {
-    let actor = crate::api::priority::system_user(state.store.as_ref(), state.clock.now()).await?;
-    let priorities = crate::api::priority::reevaluate_all(state, &actor).await?;
-    let timescales = reevaluate(state, &actor).await?;
-    Ok(Reevaluated {
-        priorities,
-        timescales,
-    })
 }

@@ -1612,7 +1612,7 @@ async fn timescales_go_at_risk_then_breach_and_each_alert_is_sent_once() {
         "{}",
         clocks.body
     );
-    let run = || caseload_web::timescales::reevaluate_everything(&app.state);
+    let run = || caseload_web::reevaluation::everything(&app.state);
     assert_eq!(run().await.unwrap().timescales.alerts, 0);
 
     // Thursday 12th: two working days left of ten — at risk.

@@ -628,102 +628,15 @@ pub struct Reevaluation {
 /// facts (deadlines approaching, contact going quiet) against the policy in
 /// force; where the band changes, record it with the cause `time`. A band a
 /// person set by override stands until the next assessment. Running it
-/// again changes nothing. Works through the cases a page at a time, from
-/// one query a page, each policy parsed once, and records a page's changes
-/// in one transaction.
+/// again changes nothing. (`crate::reevaluation` runs this and the
+/// timescales together, in one pass over the cases.)
 pub async fn reevaluate_all(
     state: &AppState,
     system_actor: &caseload_domain::ids::UserId,
 ) -> Result<Reevaluation, ApiError> {
-    let mut result = Reevaluation::default();
-    let today = state.today();
-    let now = state.clock.now();
-    let mut policies: BTreeMap<String, Option<Policy>> = BTreeMap::new();
-    for v in state.store.list_policies().await? {
-        policies.insert(v.policy_id.clone(), Policy::parse(&v.body).ok());
-    }
-    let mut calendars = std::collections::HashMap::new();
-    let mut after: Option<caseload_domain::ids::CaseId> = None;
-    loop {
-        let rows = state
-            .store
-            .active_caseload(today, after.as_ref(), REEVALUATION_PAGE)
-            .await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.case.id.clone());
-        let mut changes = Vec::new();
-        for row in &rows {
-            let case = &row.case;
-            let Some(latest) = &row.assessment else {
-                continue;
-            };
-            result.checked += 1;
-            if row.last_priority_cause.as_deref() == Some("override") {
-                continue;
-            }
-            let Ok(answers) =
-                serde_json::from_value::<BTreeMap<String, Answer>>(latest.answers.clone())
-            else {
-                continue;
-            };
-            let Some(Some(policy)) = policies.get(&latest.policy_id) else {
-                continue;
-            };
-            let calendar = state
-                .team_calendar_cached(&case.team_id, &mut calendars)
-                .await?;
-            let facts = Facts {
-                working_days_to_nearest_deadline: row
-                    .deadlines
-                    .iter()
-                    .filter(|d| !d.met && d.due >= today)
-                    .map(|d| i64::from(calendar.working_days_between(today, d.due)))
-                    .min(),
-                days_since_contact: row
-                    .last_contact
-                    .map(|t| (now.duration_since(t).as_secs() / 86_400).max(0)),
-            };
-            let Ok(verdict) = assess(policy, &answers, &facts) else {
-                continue;
-            };
-            if case.priority_band.as_deref() == Some(verdict.band.as_str()) {
-                continue;
-            }
-            let enters_high = policy.enters_high(case.priority_band.as_deref(), &verdict.band);
-            let words = verdict
-                .rationale
-                .iter()
-                .map(|r| r.words.clone())
-                .collect::<Vec<_>>()
-                .join("; ");
-            changes.push(NewOverride {
-                case_id: case.id.clone(),
-                cause: "time".into(),
-                band: verdict.band.clone(),
-                rationale: format!("Re-evaluated as circumstances changed: {words}"),
-                notify: enters_high.then(|| {
-                    format!(
-                        "{} — {}: now {} {} as time has passed",
-                        case.client_name, case.title, verdict.band, verdict.band_name
-                    )
-                }),
-            });
-        }
-        if !changes.is_empty() {
-            let ctx = caseload_store::WriteCtx {
-                actor: system_actor.clone(),
-                at: now,
-                request_id: "reevaluation".into(),
-            };
-            result.changed += state.store.override_priorities(&changes, &ctx).await?;
-        }
-    }
-    Ok(result)
+    let run = crate::reevaluation::run(state, system_actor, true, false).await?;
+    Ok(run.priorities)
 }
-
-/// Cases a re-evaluation reads at once: enough to amortise the query,
-/// few enough to keep the server's memory flat.
-pub const REEVALUATION_PAGE: u32 = 2_000;
 
 /// The account Caseload records automatic changes under (re-evaluation as
 /// time passes). It can never sign in: it has no password and is inactive.

@@ -1,0 +1,224 @@
+//! Re-evaluation as time passes (SPEC C2, C3): one pass over every active
+//! case, a page at a time from one query a page, that re-scores priorities
+//! (deadlines approaching, contact going quiet) and then works out each
+//! case's timescale states, telling owners (and supervisors, on a breach)
+//! of what went at risk or was breached. `caseload reevaluate` runs it, and
+//! `serve` hourly. Running it again changes nothing: band changes are only
+//! made when the band differs, and each alert is remembered.
+
+use std::collections::{BTreeMap, HashMap};
+
+use caseload_domain::calendars::Calendar;
+use caseload_domain::ids::{CaseId, TeamId, UserId};
+use caseload_domain::priority::{Answer, Facts, Policy, assess};
+use caseload_domain::timescales::{State, Timescales};
+use caseload_store::{CaseloadRow, NewAlert, NewOverride, WriteCtx};
+use jiff::civil::Date;
+
+use crate::AppState;
+use crate::api::priority::Reevaluation;
+use crate::problem::ApiError;
+use crate::timescales::{TimescaleRun, for_row};
+
+/// Cases a re-evaluation reads at once: enough to amortise the query, few
+/// enough to keep the server's memory flat on a national service.
+pub const PAGE: u32 = 2_000;
+
+/// What one re-evaluation run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reevaluated {
+    pub priorities: Reevaluation,
+    pub timescales: TimescaleRun,
+}
+
+/// Re-evaluate priorities and/or timescales for every active case.
+pub async fn run(
+    state: &AppState,
+    actor: &UserId,
+    priorities: bool,
+    timescales: bool,
+) -> Result<Reevaluated, ApiError> {
+    let today = state.today();
+    let now = state.clock.now();
+    let ctx = WriteCtx {
+        actor: actor.clone(),
+        at: now,
+        request_id: "reevaluation".into(),
+    };
+    let mut policies: BTreeMap<String, Option<Policy>> = BTreeMap::new();
+    for v in state.store.list_policies().await? {
+        policies.insert(v.policy_id.clone(), Policy::parse(&v.body).ok());
+    }
+    let (_, settings) = crate::timescales::current(state.store.as_ref()).await?;
+    let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
+    let mut done = Reevaluated::default();
+    let mut after: Option<CaseId> = None;
+    loop {
+        let mut rows = state.store.active_caseload(after.as_ref(), PAGE).await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.case.id.clone());
+        for row in &rows {
+            if !calendars.contains_key(&row.case.team_id) {
+                state
+                    .team_calendar_cached(&row.case.team_id, &mut calendars)
+                    .await?;
+            }
+        }
+        if priorities {
+            let changes = rescore(&mut rows, &policies, &calendars, today, now, &mut done);
+            if !changes.is_empty() {
+                done.priorities.changed += state.store.override_priorities(&changes, &ctx).await?;
+            }
+        }
+        if timescales {
+            let alerts = alerts(&rows, &settings, &calendars, state, today, &mut done);
+            if !alerts.is_empty() {
+                done.timescales.alerts += state.store.record_alerts(&alerts, &ctx).await?;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// The band changes a page of cases needs; the rows take their new band so
+/// that the timescales that follow use it.
+fn rescore(
+    rows: &mut [CaseloadRow],
+    policies: &BTreeMap<String, Option<Policy>>,
+    calendars: &HashMap<TeamId, Calendar>,
+    today: Date,
+    now: jiff::Timestamp,
+    done: &mut Reevaluated,
+) -> Vec<NewOverride> {
+    let mut changes = Vec::new();
+    for row in rows.iter_mut() {
+        let Some(latest) = &row.assessment else {
+            continue;
+        };
+        done.priorities.checked += 1;
+        if row.last_priority_cause.as_deref() == Some("override") {
+            continue;
+        }
+        let Ok(answers) =
+            serde_json::from_value::<BTreeMap<String, Answer>>(latest.answers.clone())
+        else {
+            continue;
+        };
+        let (Some(Some(policy)), Some(calendar)) = (
+            policies.get(&latest.policy_id),
+            calendars.get(&row.case.team_id),
+        ) else {
+            continue;
+        };
+        let facts = Facts {
+            working_days_to_nearest_deadline: row
+                .deadlines
+                .iter()
+                .filter(|d| !d.met && d.due >= today)
+                .map(|d| i64::from(calendar.working_days_between(today, d.due)))
+                .min(),
+            days_since_contact: row
+                .last_contact
+                .map(|t| (now.duration_since(t).as_secs() / 86_400).max(0)),
+        };
+        let Ok(verdict) = assess(policy, &answers, &facts) else {
+            continue;
+        };
+        let case = &mut row.case;
+        if case.priority_band.as_deref() == Some(verdict.band.as_str()) {
+            continue;
+        }
+        let enters_high = policy.enters_high(case.priority_band.as_deref(), &verdict.band);
+        let words = verdict
+            .rationale
+            .iter()
+            .map(|r| r.words.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        changes.push(NewOverride {
+            case_id: case.id.clone(),
+            cause: "time".into(),
+            band: verdict.band.clone(),
+            rationale: format!("Re-evaluated as circumstances changed: {words}"),
+            notify: enters_high.then(|| {
+                format!(
+                    "{} — {}: now {} {} as time has passed",
+                    case.client_name, case.title, verdict.band, verdict.band_name
+                )
+            }),
+        });
+        case.priority_band = Some(verdict.band);
+    }
+    changes
+}
+
+/// The at-risk and breach alerts for a page of cases (the store drops those
+/// already sent).
+fn alerts(
+    rows: &[CaseloadRow],
+    settings: &Timescales,
+    calendars: &HashMap<TeamId, Calendar>,
+    state: &AppState,
+    today: Date,
+    done: &mut Reevaluated,
+) -> Vec<NewAlert> {
+    let short = |d: Date| d.strftime("%-d %b %Y").to_string();
+    let mut alerts = Vec::new();
+    for row in rows {
+        let Some(calendar) = calendars.get(&row.case.team_id) else {
+            continue;
+        };
+        done.timescales.checked += 1;
+        let case = for_row(row, settings, calendar, &state.tz, today);
+        let who = format!("{} — {}", row.case.client_name, row.case.title);
+        let mut push = |clock: String, s: State, due: Date, message: String| {
+            alerts.push(NewAlert {
+                case_id: row.case.id.clone(),
+                clock,
+                state: s.as_str().to_owned(),
+                due,
+                message,
+                supervisors: s.severity() == 2,
+            });
+        };
+        for r in &case.clocks {
+            if let (1..=2, Some(due)) = (r.state.severity(), r.due) {
+                push(
+                    r.clock.as_str().to_owned(),
+                    r.state,
+                    due,
+                    format!(
+                        "{who}: {} {} (due {}). {}.",
+                        r.clock.label(),
+                        r.state.describe().to_lowercase(),
+                        short(due),
+                        r.clock.action()
+                    ),
+                );
+            }
+        }
+        for d in &case.deadlines {
+            if d.state.severity() > 0 {
+                push(
+                    format!("deadline:{}", d.deadline_id),
+                    d.state,
+                    d.due,
+                    format!(
+                        "{who}: deadline \"{}\" due {} — {}.",
+                        d.title,
+                        short(d.due),
+                        d.state.describe().to_lowercase()
+                    ),
+                );
+            }
+        }
+    }
+    alerts
+}
+
+/// Re-evaluate priorities, then timescales, as the system account, in one
+/// pass: what `caseload reevaluate` and the server's hourly run do.
+pub async fn everything(state: &AppState) -> Result<Reevaluated, ApiError> {
+    let actor = crate::api::priority::system_user(state.store.as_ref(), state.clock.now()).await?;
+    run(state, &actor, true, true).await
+}
