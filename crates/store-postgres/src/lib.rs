@@ -323,6 +323,9 @@ static CASE_SELECT_FOR_CLOCKS: std::sync::LazyLock<String> = std::sync::LazyLock
         ),
         _ => all.to_owned(),
     }
+    // Re-evaluation re-scores from the answers; the rationale it would
+    // replace is not read, so not sent.
+    .replace("'rationale', a.rationale", "'rationale', NULL")
 });
 
 fn caseload_row(r: &PgRow) -> Result<CaseloadRow> {
@@ -2404,23 +2407,28 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize> {
-        // Most alerts of a run were sent by an earlier run: find those with
-        // reads, so that a run with nothing new never takes the write lock.
-        let mut sent_before = std::collections::HashSet::new();
-        let mut ids: Vec<&str> = alerts.iter().map(|a| a.case_id.as_str()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        for chunk in ids.chunks(500) {
+        if alerts.is_empty() {
+            return Ok(0);
+        }
+        // Insert the page's alerts a few hundred a statement; the ones
+        // already sent conflict and are skipped, and RETURNING names the
+        // new ones — usually none, so a steady-state run writes nothing.
+        let mut tx = self.begin().await?;
+        let mut fresh = std::collections::HashSet::new();
+        for chunk in alerts.chunks(500) {
             let mut q = QueryBuilder::<Postgres>::new(
-                "SELECT case_id, clock, state, due_on FROM timescale_alerts WHERE case_id IN (",
+                "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) ",
             );
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(")");
-            for r in q.build().fetch_all(&self.reader).await.map_err(db_err)? {
-                sent_before.insert((
+            q.push_values(chunk, |mut row, a| {
+                row.push_bind(a.case_id.as_str())
+                    .push_bind(a.clock.as_str())
+                    .push_bind(a.state.as_str())
+                    .push_bind(pg_date(a.due))
+                    .push_bind(pg_ts(ctx.at));
+            });
+            q.push(" ON CONFLICT DO NOTHING RETURNING case_id, clock, state, due_on");
+            for r in q.build().fetch_all(&mut *tx).await.map_err(db_err)? {
+                fresh.insert((
                     s(&r, "case_id")?,
                     s(&r, "clock")?,
                     s(&r, "state")?,
@@ -2430,38 +2438,14 @@ impl Store for PgStore {
                 ));
             }
         }
-        let fresh: Vec<&NewAlert> = alerts
-            .iter()
-            .filter(|a| {
-                !sent_before.contains(&(
-                    a.case_id.to_string(),
-                    a.clock.clone(),
-                    a.state.clone(),
-                    a.due.to_string(),
-                ))
-            })
-            .collect();
-        if fresh.is_empty() {
-            return Ok(0);
-        }
-        let mut tx = self.begin().await?;
         let mut sent = 0;
-        for alert in fresh {
-            let inserted = sqlx::query(
-            "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(alert.case_id.as_str())
-        .bind(&alert.clock)
-        .bind(&alert.state)
-        .bind(pg_date(alert.due))
-        .bind(pg_ts(ctx.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected()
-            == 1;
-            if !inserted {
+        for alert in alerts {
+            if !fresh.remove(&(
+                alert.case_id.to_string(),
+                alert.clock.clone(),
+                alert.state.clone(),
+                alert.due.to_string(),
+            )) {
                 continue;
             }
             sent += 1;

@@ -52,11 +52,21 @@ pub async fn run(
     let (_, settings) = crate::timescales::current(state.store.as_ref()).await?;
     let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
     let mut done = Reevaluated::default();
-    let mut after: Option<CaseId> = None;
+    // Read the next page while this one is worked through, so the
+    // database and the rules each keep a core busy.
+    let fetch = |after: Option<CaseId>| {
+        let store = state.store.clone();
+        tokio::spawn(async move { store.active_caseload(after.as_ref(), PAGE).await })
+    };
+    let mut next = fetch(None);
     loop {
-        let mut rows = state.store.active_caseload(after.as_ref(), PAGE).await?;
+        let mut rows = next.await.map_err(|e| {
+            caseload_store::StoreError::other(std::io::Error::other(format!(
+                "the re-evaluation page reader stopped: {e}"
+            )))
+        })??;
         let Some(last) = rows.last() else { break };
-        after = Some(last.case.id.clone());
+        next = fetch(Some(last.case.id.clone()));
         for row in &rows {
             if !calendars.contains_key(&row.case.team_id) {
                 state
