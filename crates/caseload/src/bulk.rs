@@ -931,6 +931,8 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
         }
     }
     bar.finish_and_clear();
+    // Fresh statistics, or the planner guesses from an empty database.
+    store.analyze().await.context("analysing the loaded data")?;
     eprintln!(
         "caseload: loaded {} teams, {} users, {} cases, {} notes ({} rows) in {:.1} s",
         loaded.teams,

@@ -145,6 +145,11 @@ struct ServeArgs {
     /// The organisation's time zone, for showing and entering times.
     #[arg(long, env = "CASELOAD_TIME_ZONE", default_value = "Europe/London")]
     time_zone: String,
+    /// Re-evaluate priorities and timescales this often, in minutes (the
+    /// first run a minute after start-up); 0 leaves it to `caseload
+    /// reevaluate` run by cron or a timer.
+    #[arg(long, env = "CASELOAD_REEVALUATE_EVERY_MINUTES", default_value_t = 60)]
+    reevaluate_every_minutes: u32,
     /// A deadline catalogue (TOML) to use instead of the shipped one.
     #[arg(long, env = "CASELOAD_DEADLINE_CATALOGUE")]
     deadline_catalogue: Option<std::path::PathBuf>,
@@ -653,25 +658,33 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let mut state = AppState::new(store, Arc::new(SystemClock), settings);
     state.deadlines = Arc::new(load_catalogue(args.deadline_catalogue.as_deref())?);
-    // Re-evaluate priorities and timescales as time passes: now, then hourly.
-    let background = state.clone();
-    tokio::spawn(async move {
-        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every_hour.tick().await;
-            match caseload_web::reevaluation::everything(&background).await {
-                Ok(done) => tracing::info!(
-                    checked = done.timescales.checked,
-                    changed = done.priorities.changed,
-                    alerts = done.timescales.alerts,
-                    "priorities and timescales re-evaluated"
-                ),
-                Err(e) => {
-                    tracing::error!(error = %e.problem().detail, "re-evaluation failed")
+    // Re-evaluate priorities and timescales as time passes: a minute after
+    // start-up (not at once, so a restart answers requests first), then at
+    // the interval set.
+    if args.reevaluate_every_minutes > 0 {
+        let background = state.clone();
+        let every = std::time::Duration::from_secs(60 * u64::from(args.reevaluate_every_minutes));
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval_at(
+                tokio::time::Instant::now() + std::time::Duration::from_secs(60),
+                every,
+            );
+            loop {
+                ticks.tick().await;
+                match caseload_web::reevaluation::everything(&background).await {
+                    Ok(done) => tracing::info!(
+                        checked = done.timescales.checked,
+                        changed = done.priorities.changed,
+                        alerts = done.timescales.alerts,
+                        "priorities and timescales re-evaluated"
+                    ),
+                    Err(e) => {
+                        tracing::error!(error = %e.problem().detail, "re-evaluation failed")
+                    }
                 }
             }
-        }
-    });
+        });
+    }
     // Tests and scripts read this line to find the port.
     println!("Caseload listening on http://{addr}");
     std::io::stdout().flush()?;

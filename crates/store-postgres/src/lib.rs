@@ -65,6 +65,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case activity",
         include_str!("../migrations/0008_case_activity.sql"),
     ),
+    (
+        9,
+        "client scope",
+        include_str!("../migrations/0009_client_scope.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -2309,14 +2314,12 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
-    async fn assessed_active_cases(&self) -> Result<Vec<CaseId>> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM cases WHERE assessed_at IS NOT NULL AND status IN ('referral', 'open', 'on_hold') ORDER BY id",
-        )
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        Ok(ids.into_iter().map(CaseId::from_trusted).collect())
+    async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE")
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
     }
 
     #[instrument(skip_all)]

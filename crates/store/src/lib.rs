@@ -9,6 +9,8 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod plans;
 pub mod records;
 
 use async_trait::async_trait;
@@ -267,12 +269,11 @@ pub trait Store: Send + Sync + 'static {
     async fn override_priorities(&self, changes: &[NewOverride], ctx: &WriteCtx) -> Result<usize>;
     /// Every change of band, oldest first.
     async fn priority_history(&self, case: &CaseId) -> Result<Vec<PriorityChange>>;
-    /// Active cases that have been assessed, for re-evaluation.
-    async fn assessed_active_cases(&self) -> Result<Vec<CaseId>>;
-    /// Start a private calendar feed for a user (ending any earlier one).
     /// Load generated rows (demonstration and benchmark data) in one
     /// transaction, many rows a statement. Only the case-record tables.
     async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()>;
+    /// Refresh the planner's statistics after a bulk load (`ANALYZE`).
+    async fn analyze(&self) -> Result<()>;
     /// Save the organisation's timescales as the next version.
     async fn save_timescales(
         &self,
@@ -287,6 +288,7 @@ pub trait Store: Send + Sync + 'static {
     /// clock, state, due day) already sent, in one transaction; how many
     /// were new.
     async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize>;
+    /// Start a private calendar feed for a user (ending any earlier one).
     async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()>;
     async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()>;
     /// The active user whose live feed this is.

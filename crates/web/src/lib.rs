@@ -61,6 +61,59 @@ pub struct AppState {
     pub tz: jiff::tz::TimeZone,
     /// The deadline rules in use (the shipped catalogue unless configured).
     pub deadlines: Arc<caseload_domain::deadlines::Catalogue>,
+    /// Policies and timescales as parsed, by their stored version: each
+    /// request still asks the database which version is in force (so every
+    /// server sees an import at once) but parses a version only once.
+    pub parsed: Arc<Parsed>,
+}
+
+/// Parsed settings files, by version (versions are immutable).
+#[derive(Default)]
+pub struct Parsed {
+    policies: std::sync::Mutex<
+        std::collections::HashMap<(String, i64), Arc<caseload_domain::priority::Policy>>,
+    >,
+    timescales: std::sync::Mutex<Option<(i64, Arc<caseload_domain::timescales::Timescales>)>>,
+}
+
+impl Parsed {
+    /// A stored policy version, parsed once.
+    pub fn policy(
+        &self,
+        version: &caseload_store::PolicyVersion,
+    ) -> Result<Arc<caseload_domain::priority::Policy>, Vec<caseload_domain::priority::PolicyProblem>>
+    {
+        let key = (version.policy_id.clone(), version.version);
+        if let Some(p) = self.policies.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(p);
+        }
+        let parsed = Arc::new(caseload_domain::priority::Policy::parse(&version.body)?);
+        if let Ok(mut m) = self.policies.lock() {
+            m.insert(key, parsed.clone());
+        }
+        Ok(parsed)
+    }
+
+    /// A stored timescales version, parsed once (the latest is kept).
+    pub fn timescales(
+        &self,
+        version: i64,
+        body: &str,
+    ) -> Result<
+        Arc<caseload_domain::timescales::Timescales>,
+        Vec<caseload_domain::priority::PolicyProblem>,
+    > {
+        if let Some((v, t)) = self.timescales.lock().ok().and_then(|g| g.clone())
+            && v == version
+        {
+            return Ok(t);
+        }
+        let parsed = Arc::new(caseload_domain::timescales::Timescales::parse(body)?);
+        if let Ok(mut g) = self.timescales.lock() {
+            *g = Some((version, parsed.clone()));
+        }
+        Ok(parsed)
+    }
 }
 
 impl AppState {
@@ -73,6 +126,7 @@ impl AppState {
             throttle: Arc::default(),
             tz,
             deadlines: Arc::new(caseload_domain::deadlines::Catalogue::shipped()),
+            parsed: Arc::default(),
         }
     }
 

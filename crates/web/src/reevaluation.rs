@@ -45,11 +45,11 @@ pub async fn run(
         at: now,
         request_id: "reevaluation".into(),
     };
-    let mut policies: BTreeMap<String, Option<Policy>> = BTreeMap::new();
+    let mut policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
     for v in state.store.list_policies().await? {
-        policies.insert(v.policy_id.clone(), Policy::parse(&v.body).ok());
+        policies.insert(v.policy_id.clone(), state.parsed.policy(&v).ok());
     }
-    let (_, settings) = crate::timescales::current(state.store.as_ref()).await?;
+    let (_, settings) = crate::timescales::current(state).await?;
     let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
     let mut done = Reevaluated::default();
     // Read the next page while this one is worked through, so the
@@ -94,7 +94,7 @@ pub async fn run(
 /// that the timescales that follow use it.
 fn rescore(
     rows: &mut [CaseloadRow],
-    policies: &BTreeMap<String, Option<Policy>>,
+    policies: &BTreeMap<String, Option<std::sync::Arc<Policy>>>,
     calendars: &HashMap<TeamId, Calendar>,
     today: Date,
     now: jiff::Timestamp,

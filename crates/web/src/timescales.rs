@@ -4,6 +4,7 @@
 //! something goes at risk or is breached.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use caseload_domain::calendars::Calendar;
 use caseload_domain::ids::{TeamId, UserId};
@@ -19,10 +20,10 @@ use crate::AppState;
 use crate::problem::ApiError;
 
 /// The timescales in force: the latest saved version, or the shipped file
-/// when none has been saved (version 0).
-pub async fn current(store: &dyn Store) -> Result<(i64, Timescales), StoreError> {
-    match store.latest_timescales().await? {
-        Some(v) => match Timescales::parse(&v.body) {
+/// when none has been saved (version 0). Parsed once per version.
+pub async fn current(state: &AppState) -> Result<(i64, Arc<Timescales>), StoreError> {
+    match state.store.latest_timescales().await? {
+        Some(v) => match state.parsed.timescales(v.version, &v.body) {
             Ok(t) => Ok((v.version, t)),
             Err(problems) => Err(StoreError::corrupt(format!(
                 "timescales version {} no longer parses: {}",
@@ -34,7 +35,7 @@ pub async fn current(store: &dyn Store) -> Result<(i64, Timescales), StoreError>
                     .join("; ")
             ))),
         },
-        None => Ok((0, Timescales::shipped())),
+        None => Ok((0, Arc::new(Timescales::shipped()))),
     }
 }
 
@@ -174,7 +175,7 @@ pub async fn for_rows(
     state: &AppState,
     rows: &[CaseloadRow],
 ) -> Result<Vec<CaseTimescales>, StoreError> {
-    let (_, settings) = current(state.store.as_ref()).await?;
+    let (_, settings) = current(state).await?;
     let today = state.today();
     let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());

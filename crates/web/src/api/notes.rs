@@ -159,7 +159,7 @@ pub async fn create(
         late_reason: body.late_reason.as_deref(),
         submission_key: None,
     };
-    let (_, timescales) = crate::timescales::current(state.store.as_ref()).await?;
+    let (_, timescales) = crate::timescales::current(&state).await?;
     let new = parse_new_note(&case, &input, ctx.at, timescales.note_window())?;
     let note = state.store.add_note(&new, &ctx).await?;
     Ok((StatusCode::CREATED, Json(note)))

@@ -35,7 +35,10 @@ pub(crate) fn problems_to_fields(problems: Vec<PolicyProblem>) -> FieldErrors {
 
 /// The policy in force for a service area: the latest version of the policy
 /// that lists the area, else the generic one.
-pub async fn policy_for(state: &AppState, area: &str) -> Result<(PolicyVersion, Policy), ApiError> {
+pub async fn policy_for(
+    state: &AppState,
+    area: &str,
+) -> Result<(PolicyVersion, std::sync::Arc<Policy>), ApiError> {
     chosen_policy(state, area, None).await
 }
 
@@ -45,7 +48,7 @@ pub async fn chosen_policy(
     state: &AppState,
     area: &str,
     named: Option<&str>,
-) -> Result<(PolicyVersion, Policy), ApiError> {
+) -> Result<(PolicyVersion, std::sync::Arc<Policy>), ApiError> {
     let policies = state.store.list_policies().await?;
     if let Some(id) = named
         && !policies.iter().any(|p| p.policy_id == id)
@@ -64,7 +67,7 @@ pub async fn chosen_policy(
             "no priority policy covers this service area; an administrator must import one".into(),
         )
     })?;
-    let policy = Policy::parse(&chosen.body).map_err(|e| {
+    let policy = state.parsed.policy(chosen).map_err(|e| {
         ApiError::Conflict(format!(
             "the stored policy {} v{} no longer parses: {}",
             chosen.policy_id,
@@ -466,7 +469,7 @@ pub struct QueueRow {
 pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<QueueRow>, ApiError> {
     use caseload_domain::timescales::ClockKind;
     let now = state.clock.now();
-    let mut policies: BTreeMap<String, Option<Policy>> = BTreeMap::new();
+    let mut policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
     let timescales = crate::timescales::for_rows(state, &rows).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (row, timescales) in rows.into_iter().zip(timescales) {

@@ -113,7 +113,7 @@ pub async fn new_page(
         .as_deref()
         .and_then(NoteTemplate::find)
         .unwrap_or(&STAR);
-    let (_, timescales) = crate::timescales::current(state.store.as_ref()).await?;
+    let (_, timescales) = crate::timescales::current(&state).await?;
     render(&note_form(
         &state,
         &viewer,
@@ -173,10 +173,7 @@ pub async fn create(
         late_reason: fields.opt("late_reason"),
         submission_key: fields.opt("submission_key"),
     };
-    let window = crate::timescales::current(state.store.as_ref())
-        .await?
-        .1
-        .note_window();
+    let window = crate::timescales::current(&state).await?.1.note_window();
     let mut result = parse_new_note(&case, &input, now, window);
     if kind.is_none() {
         let mut errors = result.err().unwrap_or_default();

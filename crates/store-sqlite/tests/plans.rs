@@ -1,0 +1,99 @@
+//! No request path reads a large table in full: every statement the store
+//! runs through the conformance scenarios is planned by SQLite (`EXPLAIN
+//! QUERY PLAN`), and none may SCAN a large table (see
+//! `caseload_store::plans`). Its own test binary: it captures sqlx's
+//! statement log process-wide.
+
+use caseload_sqlite::SqliteStore;
+use caseload_store::Store;
+use sqlx::Row;
+
+async fn fresh(n: usize) -> SqliteStore {
+    let dir = std::env::temp_dir().join(format!("caseload-sqlite-plans-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("p{n}.db"));
+    let _ = std::fs::remove_file(&path);
+    let store = SqliteStore::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .expect("open sqlite");
+    store.migrate().await.expect("migrate");
+    store
+}
+
+macro_rules! drive {
+    ($($name:ident,)+) => {{
+        let mut n = 0;
+        $(
+            n += 1;
+            let store = fresh(n).await;
+            caseload_store::conformance::$name(&store).await;
+        )+
+        fresh(n + 1).await
+    }};
+}
+
+#[tokio::test]
+async fn request_paths_read_no_large_table_in_full() {
+    let captured = caseload_store::plans::capture();
+    let store = drive!(
+        teams_and_users_round_trip,
+        duplicate_emails_and_team_names_are_conflicts,
+        api_tokens_find_only_active_users,
+        clients_round_trip_unicode_byte_exact,
+        clients_list_only_within_scope,
+        cases_round_trip_and_filter,
+        cases_list_only_within_scope_and_page,
+        a_case_for_an_unknown_client_is_refused,
+        status_changes_are_kept_and_stale_changes_conflict,
+        notes_are_stored_with_late_entry_and_reason,
+        amendments_keep_the_original_in_order,
+        amending_an_unknown_note_is_not_found,
+        outcomes_record_progress,
+        obstacles_resolve_once,
+        tasks_change_status_and_stale_changes_conflict,
+        the_timeline_merges_everything_oldest_first,
+        writes_append_audit_events_without_content,
+        unknown_ids_are_not_found,
+        sessions_are_found_until_revoked,
+        passwords_and_user_changes_are_kept,
+        a_double_submitted_note_is_stored_once,
+        the_caseload_shows_what_needs_attention,
+        the_team_summary_counts_open_cases_and_overdue_tasks,
+        deadlines_bring_their_task_and_timeline_entry,
+        calendars_keep_imports_closures_and_choices,
+        policy_versions_are_kept_in_order,
+        assessments_set_the_band_and_keep_the_history,
+        calendar_feeds_are_private_and_revocable,
+        timescale_versions_are_kept_in_order,
+        active_cases_carry_what_their_clocks_need,
+        alerts_are_sent_once,
+        bulk_loading_writes_records_the_store_reads_back,
+    );
+    let statements = caseload_store::plans::statements(&captured);
+    assert!(
+        statements.len() > 50,
+        "the scenarios ran: {} statements",
+        statements.len()
+    );
+    let mut problems = Vec::new();
+    for sql in &statements {
+        let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .fetch_all(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("cannot plan {sql}: {e}"));
+        let scanned: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>("detail").ok())
+            .filter_map(|d| {
+                d.strip_prefix("SCAN ")
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .map(str::to_owned)
+            })
+            .collect();
+        let full = caseload_store::plans::full_scans(sql, &scanned);
+        if !full.is_empty() {
+            problems.push(format!("{full:?} read in full by: {sql}"));
+        }
+    }
+    assert!(problems.is_empty(), "full scans:\n{}", problems.join("\n"));
+}
