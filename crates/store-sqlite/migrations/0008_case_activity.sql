@@ -23,4 +23,3 @@ UPDATE cases SET
     last_review_at = (SELECT MAX(n.occurred_at) FROM notes n WHERE n.case_id = cases.id
         AND n.kind = 'review'),
     late_notes = (SELECT COUNT(*) FROM notes n WHERE n.case_id = cases.id AND n.late_entry);
-

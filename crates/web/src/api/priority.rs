@@ -55,14 +55,7 @@ pub async fn chosen_policy(
     {
         return Err(FieldErrors::single("policy", format!("there is no policy {id:?}")).into());
     }
-    let chosen = match named {
-        Some(id) => policies.iter().find(|p| p.policy_id == id),
-        None => policies
-            .iter()
-            .find(|p| p.service_areas.iter().any(|a| a == area)),
-    }
-    .or_else(|| policies.iter().find(|p| p.policy_id == "generic"))
-    .ok_or_else(|| {
+    let chosen = in_force(&policies, area, named).ok_or_else(|| {
         ApiError::Conflict(
             "no priority policy covers this service area; an administrator must import one".into(),
         )
@@ -76,6 +69,22 @@ pub async fn chosen_policy(
         ))
     })?;
     Ok((chosen.clone(), policy))
+}
+
+/// Of the latest policy versions, the one named, else the one for the
+/// area, else the generic one.
+fn in_force<'a>(
+    policies: &'a [PolicyVersion],
+    area: &str,
+    named: Option<&str>,
+) -> Option<&'a PolicyVersion> {
+    match named {
+        Some(id) => policies.iter().find(|p| p.policy_id == id),
+        None => policies
+            .iter()
+            .find(|p| p.service_areas.iter().any(|a| a == area)),
+    }
+    .or_else(|| policies.iter().find(|p| p.policy_id == "generic"))
 }
 
 /// Facts Caseload works out for the derived criteria: working days to the
@@ -470,12 +479,14 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
     use caseload_domain::timescales::ClockKind;
     let now = state.clock.now();
     let mut policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
+    // The policies in force, read once for the whole queue.
+    let stored = state.store.list_policies().await?;
     let timescales = crate::timescales::for_rows(state, &rows).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (row, timescales) in rows.into_iter().zip(timescales) {
         let area = row.case.service_area.as_str().to_owned();
         if !policies.contains_key(&area) {
-            let policy = policy_for(state, &area).await.ok().map(|(_, p)| p);
+            let policy = in_force(&stored, &area, None).and_then(|v| state.parsed.policy(v).ok());
             policies.insert(area.clone(), policy);
         }
         let policy = policies.get(&area).and_then(Option::as_ref);
