@@ -90,6 +90,23 @@ pub async fn run(
     Ok(done)
 }
 
+/// The facts Caseload works out for a policy's derived criteria: working
+/// days to the nearest deadline still to be met, and days since the last
+/// client contact. The one definition, for assessments and re-evaluation.
+pub fn facts(row: &CaseloadRow, calendar: &Calendar, today: Date, now: jiff::Timestamp) -> Facts {
+    Facts {
+        working_days_to_nearest_deadline: row
+            .deadlines
+            .iter()
+            .filter(|d| !d.met && d.due >= today)
+            .map(|d| i64::from(calendar.working_days_between(today, d.due)))
+            .min(),
+        days_since_contact: row
+            .last_contact
+            .map(|t| (now.duration_since(t).as_secs() / 86_400).max(0)),
+    }
+}
+
 /// The band changes a page of cases needs; the rows take their new band so
 /// that the timescales that follow use it.
 fn rescore(
@@ -120,17 +137,7 @@ fn rescore(
         ) else {
             continue;
         };
-        let facts = Facts {
-            working_days_to_nearest_deadline: row
-                .deadlines
-                .iter()
-                .filter(|d| !d.met && d.due >= today)
-                .map(|d| i64::from(calendar.working_days_between(today, d.due)))
-                .min(),
-            days_since_contact: row
-                .last_contact
-                .map(|t| (now.duration_since(t).as_secs() / 86_400).max(0)),
-        };
+        let facts = facts(row, calendar, today, now);
         let Ok(verdict) = assess(policy, &answers, &facts) else {
             continue;
         };

@@ -1738,3 +1738,55 @@ async fn clocks_stop_while_a_case_is_on_hold() {
         clocks.body
     );
 }
+
+#[tokio::test]
+async fn a_met_deadline_raises_nothing_at_assessment_or_re_evaluation_alike() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    // Due in three working days (clock: Monday 2 March 2026), then met.
+    let deadline = app
+        .post(
+            &format!("/api/v1/cases/{case}/deadlines"),
+            &app.ann.1,
+            json!({"title": "Send the evidence", "due_date": "2026-03-05"}),
+        )
+        .await;
+    let task = deadline.body["task_id"].as_str().unwrap().to_owned();
+    let open = app
+        .post(
+            &format!("/api/v1/cases/{case}/assessments"),
+            &app.ann.1,
+            json!({"answers": {}}),
+        )
+        .await;
+    assert!(
+        open.body["rationale"].to_string().contains("deadline"),
+        "an open deadline counts: {}",
+        open.body
+    );
+    app.post(
+        &format!("/api/v1/cases/{case}/tasks/{task}/status"),
+        &app.ann.1,
+        json!({"status": "done"}),
+    )
+    .await;
+    let met = app
+        .post(
+            &format!("/api/v1/cases/{case}/assessments"),
+            &app.ann.1,
+            json!({"answers": {}}),
+        )
+        .await;
+    assert!(
+        !met.body["rationale"].to_string().contains("deadline"),
+        "a met deadline does not: {}",
+        met.body
+    );
+    let again = caseload_web::reevaluation::everything(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.priorities.changed, 0,
+        "re-evaluation weighs the same facts as the assessment"
+    );
+}

@@ -8,7 +8,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseload_domain::ids::NotificationId;
-use caseload_domain::notes::NoteKind;
 use caseload_domain::priority::{Answer, Facts, Policy, PolicyProblem, assess};
 use caseload_domain::text::{FieldErrors, limits, prose};
 use caseload_domain::users::Role;
@@ -87,38 +86,18 @@ fn in_force<'a>(
     .or_else(|| policies.iter().find(|p| p.policy_id == "generic"))
 }
 
-/// Facts Caseload works out for the derived criteria: working days to the
-/// nearest deadline still ahead, and days since the last client contact.
+/// Facts Caseload works out for the derived criteria (see
+/// `reevaluation::facts`), for one case as it stands now.
 pub async fn facts_for(state: &AppState, case: &Case) -> Result<Facts, ApiError> {
-    let today = state.today();
+    let row = state.store.caseload_row(&case.id, state.today()).await?;
     let division = state.division_for(Some(&case.team_id)).await?;
     let calendar = state.calendar(division).await?;
-    let nearest = state
-        .store
-        .list_deadlines(&case.id)
-        .await?
-        .into_iter()
-        .map(|d| d.due_date)
-        .find(|d| *d >= today);
-    let contact = state
-        .store
-        .list_notes(&case.id)
-        .await?
-        .into_iter()
-        .filter(|n| {
-            !matches!(
-                n.kind,
-                NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
-            )
-        })
-        .map(|n| n.occurred_at)
-        .max();
-    Ok(Facts {
-        working_days_to_nearest_deadline: nearest
-            .map(|d| i64::from(calendar.working_days_between(today, d))),
-        days_since_contact: contact
-            .map(|t| (state.clock.now().duration_since(t).as_secs() / 86_400).max(0)),
-    })
+    Ok(crate::reevaluation::facts(
+        &row,
+        &calendar,
+        state.today(),
+        state.clock.now(),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
