@@ -176,6 +176,14 @@ pub async fn for_rows(
     rows: &[CaseloadRow],
 ) -> Result<Vec<CaseTimescales>, StoreError> {
     let (_, settings) = current(state).await?;
+    with_settings(state, rows, &settings).await
+}
+
+async fn with_settings(
+    state: &AppState,
+    rows: &[CaseloadRow],
+    settings: &Timescales,
+) -> Result<Vec<CaseTimescales>, StoreError> {
     let today = state.today();
     let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -183,24 +191,27 @@ pub async fn for_rows(
         let calendar = state
             .team_calendar_cached(&row.case.team_id, &mut calendars)
             .await?;
-        out.push(for_row(row, &settings, &calendar, &state.tz, today));
+        out.push(for_row(row, settings, &calendar, &state.tz, today));
     }
     Ok(out)
 }
 
-/// One case's timescales (none once it is closed).
+/// One case's timescales (none once it is closed), with the version of
+/// the timescales they were worked out under.
 pub async fn for_case(
     state: &AppState,
     case: &caseload_store::Case,
-) -> Result<CaseTimescales, StoreError> {
+) -> Result<(i64, CaseTimescales), StoreError> {
+    let (version, settings) = current(state).await?;
     if case.status == caseload_domain::cases::CaseStatus::Closed {
-        return Ok(CaseTimescales::default());
+        return Ok((version, CaseTimescales::default()));
     }
     let row = state.store.caseload_row(&case.id, state.today()).await?;
-    Ok(for_rows(state, std::slice::from_ref(&row))
+    let readings = with_settings(state, std::slice::from_ref(&row), &settings)
         .await?
         .pop()
-        .unwrap_or_default())
+        .unwrap_or_default();
+    Ok((version, readings))
 }
 
 /// What a timescale re-evaluation did.

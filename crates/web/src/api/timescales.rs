@@ -77,7 +77,7 @@ pub async fn for_case(
     Path(id): Path<String>,
 ) -> Result<Json<CaseTimescales>, ApiError> {
     let case = caller.case(&state, &id).await?;
-    let readings = crate::timescales::for_case(&state, &case).await?;
+    let (_, readings) = crate::timescales::for_case(&state, &case).await?;
     caller
         .audit(
             &state,

@@ -227,8 +227,7 @@ async fn case_page(
         .collect();
     let events = store.timeline(&case.id).await?;
     let deadlines = store.list_deadlines(&case.id).await?;
-    let readings = crate::timescales::for_case(state, case).await?;
-    let (timescales_version, _) = crate::timescales::current(state).await?;
+    let (timescales_version, readings) = crate::timescales::for_case(state, case).await?;
     let mut priority = PriorityView::default();
     if let Ok((version, policy)) =
         crate::api::priority::policy_for(state, case.service_area.as_str()).await
