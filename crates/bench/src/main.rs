@@ -58,6 +58,11 @@ struct Args {
     /// Reuse a data set loaded by an earlier run instead of loading afresh.
     #[arg(long)]
     reuse: bool,
+    /// Run only these read benchmarks (queue_json, queue_html, case_html,
+    /// timeline_json, case_json), and skip re-evaluation and the writes:
+    /// for profiling one path with `--reuse`.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 const PASSWORD: &str = "bench-password-not-secret-2026";
@@ -88,7 +93,11 @@ async fn main() -> anyhow::Result<()> {
         let results = run_backend(&args, backend, &caseload).await?;
         let file = args
             .dir
-            .join(format!("results-{backend}-{}.json", args.scale));
+            .join(format!(
+                "results-{backend}-{}{}.json",
+                args.scale,
+                if args.only.is_empty() { "" } else { "-partial" }
+            ));
         std::fs::write(&file, serde_json::to_string_pretty(&results)?)?;
         println!("{}", table(&results));
         println!("(figures also in {})\n", file.display());
@@ -149,7 +158,12 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
     }
 
     // Re-evaluation: the first run catches up, the second is steady state.
-    for key in ["reevaluate_first_seconds", "reevaluate_seconds"] {
+    let keys: &[&str] = if args.only.is_empty() {
+        &["reevaluate_first_seconds", "reevaluate_seconds"]
+    } else {
+        &[]
+    };
+    for &key in keys {
         let started = Instant::now();
         let said = run(caseload, &url, &["reevaluate"]).await?;
         out[key] = json!(started.elapsed().as_secs_f64());
@@ -207,12 +221,19 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
         ),
         ("case_json", format!("/api/v1/cases/{case}"), &bearer[..]),
     ] {
+        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
+            continue;
+        }
         load(&addr, &path, headers, c, n / 10).await?; // warm-up
         let stats = load(&addr, &path, headers, c, n).await?;
         eprintln!("   {name}: {stats}");
         reads.insert(name.into(), stats.json());
     }
     out["reads"] = Value::Object(reads);
+    if !args.only.is_empty() {
+        out["server_peak_rss_mib"] = json!(peak_rss_mib(pid));
+        return Ok(out);
+    }
 
     // Durable note appends from 16 writers, each to its own case.
     // (Not the fifty-note case: a later run measures it again.)
