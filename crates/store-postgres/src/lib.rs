@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "client scope",
         include_str!("../migrations/0009_client_scope.sql"),
     ),
+    (
+        10,
+        "settings generation",
+        include_str!("../migrations/0010_settings_generation.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -292,70 +297,77 @@ const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.t
     c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
 
-/// A case with what needs attention: last client contact (not internal,
-/// review or supervision notes), the open task due soonest, late notes and
-/// overdue tasks. The first bind is today's date (for "overdue").
-const CASE_SELECT_WITH_ATTENTION: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
-    c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
-    c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
-    c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
-    c.last_review_at AS last_review, c.late_notes, \
-    /* queue */ (SELECT COUNT(*) FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' AND t.due_date < $1) AS overdue_tasks, \
-    (SELECT t.title FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
-        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_title, \
-    (SELECT t.due_date FROM tasks t WHERE t.case_id = c.id AND t.status = 'open' \
-        ORDER BY t.due_date IS NULL, t.due_date, t.created_at LIMIT 1) AS next_task_due, /* end queue */ \
-    (SELECT string_agg(CASE WHEN s.to_status = 'on_hold' THEN 'h' ELSE 'r' END || (extract(epoch FROM s.at) * 1000000)::bigint, ',') \
-        FROM case_status_changes s WHERE s.case_id = c.id \
-        AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
-    (SELECT string_agg(d.id || '|' || d.due_date::text || '|' || t.status || '|' || d.title, chr(31)) \
-        FROM deadlines d JOIN tasks t ON t.id = d.task_id WHERE d.case_id = c.id) AS deadline_list, \
-    (SELECT json_build_object('policy_id', a.policy_id, 'answers', a.answers, 'rationale', a.rationale)::text \
-        FROM assessments a WHERE a.case_id = c.id ORDER BY a.assessed_at DESC LIMIT 1) AS latest_assessment, \
-    (SELECT p.cause FROM priority_changes p WHERE p.case_id = c.id ORDER BY p.seq DESC LIMIT 1) AS last_priority_cause \
-    FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+/// What a caseload row is read for. The queue and one case's clocks show
+/// the open tasks and why the case has its band; re-evaluation re-scores the
+/// answers and needs the cause of the last change of band (an override
+/// stands until the next assessment). Each reads only its own columns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Queue,
+    Reevaluation,
+}
 
-/// The same row for re-evaluation, without the queue's own columns (late
-/// notes, overdue and next tasks) that re-evaluation does not read, and so
-/// with no date to bind.
-static CASE_SELECT_FOR_CLOCKS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let all = CASE_SELECT_WITH_ATTENTION;
-    match (all.find("/* queue */"), all.find("/* end queue */")) {
-        (Some(start), Some(end)) => format!(
-            "{}0::bigint AS overdue_tasks, NULL AS next_task_title, NULL::date AS next_task_due, {}",
-            &all[..start],
-            &all[end + "/* end queue */".len()..]
-        ),
-        _ => all.to_owned(),
-    }
-    // Re-evaluation re-scores from the answers; the rationale it would
-    // replace is not read, so not sent.
-    .replace("'rationale', a.rationale", "'rationale', NULL")
-});
+fn caseload_select(reading: Reading) -> String {
+    let queue = reading == Reading::Queue;
+    let tasks = if queue {
+        "(SELECT string_agg(coalesce(t.due_date::text, '') || chr(31) || t.title, chr(30) \
+            ORDER BY t.due_date IS NULL, t.due_date, t.created_at) \
+            FROM tasks t WHERE t.case_id = c.id AND t.status = 'open')"
+    } else {
+        "NULL"
+    };
+    let (answers, rationale) = if queue {
+        ("''", "a.rationale::text")
+    } else {
+        ("a.answers::text", "''")
+    };
+    let cause = if queue {
+        "NULL"
+    } else {
+        "(SELECT p.cause FROM priority_changes p WHERE p.case_id = c.id ORDER BY p.seq DESC LIMIT 1)"
+    };
+    format!(
+        "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
+        c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
+        c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
+        c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
+        c.last_review_at AS last_review, c.late_notes, {tasks} AS open_tasks, \
+        (SELECT string_agg(CASE WHEN s.to_status = 'on_hold' THEN 'h' ELSE 'r' END || (extract(epoch FROM s.at) * 1000000)::bigint, ',') \
+            FROM case_status_changes s WHERE s.case_id = c.id \
+            AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
+        (SELECT string_agg(d.id || '|' || d.due_date::text || '|' || t.status || '|' || d.title, chr(31)) \
+            FROM deadlines d JOIN tasks t ON t.id = d.task_id WHERE d.case_id = c.id) AS deadline_list, \
+        (SELECT a.policy_id || chr(31) || {answers} || chr(31) || {rationale} \
+            FROM assessments a WHERE a.case_id = c.id ORDER BY a.assessed_at DESC LIMIT 1) AS latest_assessment, \
+        {cause} AS last_priority_cause \
+        FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id"
+    )
+}
 
-fn caseload_row(r: &PgRow) -> Result<CaseloadRow> {
+static QUEUE_SELECT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| caseload_select(Reading::Queue));
+static REEVALUATION_SELECT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| caseload_select(Reading::Reevaluation));
+
+/// A caseload row; `today` decides which open tasks are overdue.
+fn caseload_row(r: &PgRow, today: jiff::civil::Date) -> Result<CaseloadRow> {
+    let (overdue_tasks, next_task_title, next_task_due) =
+        decode::open_tasks(opt_s(r, "open_tasks")?.as_deref(), today)?;
     Ok(CaseloadRow {
         case: case_row(r)?,
         last_contact: opt_ts(r, "last_contact")?,
-        next_task_title: opt_s(r, "next_task_title")?,
-        next_task_due: opt_date(r, "next_task_due")?,
+        next_task_title,
+        next_task_due,
         late_notes: r
             .try_get::<i64, _>("late_notes")
             .map_err(StoreError::other)?,
-        overdue_tasks: r
-            .try_get::<i64, _>("overdue_tasks")
-            .map_err(StoreError::other)?,
+        overdue_tasks,
         first_contact: opt_ts(r, "first_contact")?,
         last_action: opt_ts(r, "last_action")?,
         last_review: opt_ts(r, "last_review")?,
         holds: decode::holds(opt_s(r, "holds")?.as_deref())?,
         deadlines: decode::deadline_dues(opt_s(r, "deadline_list")?.as_deref())?,
-        assessment: opt_s(r, "latest_assessment")?
-            .map(|t| {
-                serde_json::from_str(&t)
-                    .map_err(|e| StoreError::corrupt(format!("latest assessment: {e}")))
-            })
-            .transpose()?,
+        assessment: decode::latest_assessment(opt_s(r, "latest_assessment")?.as_deref())?,
         last_priority_cause: opt_s(r, "last_priority_cause")?,
     })
 }
@@ -716,7 +728,7 @@ async fn insert_task(
     Ok(())
 }
 
-fn one<T>(row: Option<PgRow>, what: &'static str, map: fn(&PgRow) -> Result<T>) -> Result<T> {
+fn one<T>(row: Option<PgRow>, what: &'static str, map: impl FnOnce(&PgRow) -> Result<T>) -> Result<T> {
     map(&row.ok_or(StoreError::NotFound(what))?)
 }
 
@@ -1760,25 +1772,24 @@ impl Store for PgStore {
     #[instrument(skip_all)]
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
-            "{CASE_SELECT_WITH_ATTENTION} WHERE c.owner_id = $2 AND c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
+            "{} WHERE c.owner_id = $1 AND c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id",
+            *QUEUE_SELECT
         ))
-        .bind(pg_date(today))
         .bind(owner.as_str())
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter().map(caseload_row).collect()
+        rows.iter().map(|r| caseload_row(r, today)).collect()
     }
 
     #[instrument(skip_all)]
     async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow> {
-        let row = sqlx::query(&format!("{CASE_SELECT_WITH_ATTENTION} WHERE c.id = $2"))
-            .bind(pg_date(today))
+        let row = sqlx::query(&format!("{} WHERE c.id = $1", *QUEUE_SELECT))
             .bind(case.as_str())
             .fetch_optional(&self.reader)
             .await
             .map_err(db_err)?;
-        one(row, "case", caseload_row)
+        one(row, "case", |r| caseload_row(r, today))
     }
 
     #[instrument(skip_all)]
@@ -1790,14 +1801,17 @@ impl Store for PgStore {
         let rows = sqlx::query(&format!(
             "{} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > $1 \
              ORDER BY c.id LIMIT $2",
-            *CASE_SELECT_FOR_CLOCKS
+            *REEVALUATION_SELECT
         ))
         .bind(after.map(|c| c.as_str()).unwrap_or(""))
         .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter().map(caseload_row).collect()
+        // Re-evaluation does not read the open tasks, so the day is moot.
+        rows.iter()
+            .map(|r| caseload_row(r, jiff::civil::Date::MIN))
+            .collect()
     }
 
     #[instrument(skip_all)]
@@ -2061,6 +2075,25 @@ impl Store for PgStore {
             .map_err(db_err)?
             .ok_or(StoreError::NotFound("team"))?;
         opt_s(&row, "calendar")
+    }
+
+    #[instrument(skip_all)]
+    async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>> {
+        let rows = sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok((TeamId::from_trusted(s(r, "id")?), s(r, "calendar")?)))
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn settings_generation(&self) -> Result<i64> {
+        sqlx::query_scalar("SELECT generation FROM settings_generation WHERE id = 1")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)
     }
 
     #[instrument(skip_all)]
@@ -2588,20 +2621,30 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
-    async fn record_audit(&self, e: &NewAuditEvent) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(pg_ts(e.at))
-        .bind(e.actor.as_ref().map(|a| a.to_string()))
-        .bind(&e.action)
-        .bind(e.object_type)
-        .bind(&e.object_id)
-        .bind(&e.request_id)
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
-        Ok(())
+    async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        for chunk in events.chunks(500) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) ",
+            );
+            insert.push_values(chunk, |mut row, e| {
+                row.push_bind(pg_ts(e.at))
+                    .push_bind(e.actor.as_ref().map(|a| a.to_string()))
+                    .push_bind(e.action.clone())
+                    .push_bind(e.object_type)
+                    .push_bind(e.object_id.clone())
+                    .push_bind(e.request_id.clone());
+            });
+            insert
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
     }
 
     #[instrument(skip_all)]

@@ -59,6 +59,7 @@ macro_rules! store_conformance_tests {
             active_cases_carry_what_their_clocks_need,
             alerts_are_sent_once,
             bulk_loading_writes_records_the_store_reads_back,
+            every_settings_change_moves_the_generation,
         );
     };
     (@tests $make:expr; $($name:ident,)+) => {
@@ -931,28 +932,35 @@ pub async fn writes_append_audit_events_without_content(store: &dyn Store) {
         .add_note(&note(&f.case, 2, "Sensitive words"), &ctx(&f.ann, 3))
         .await
         .unwrap();
+    let read = |by: &User, minutes: i64| NewAuditEvent {
+        at: at(minutes),
+        actor: Some(by.id.clone()),
+        action: "note.read".into(),
+        object_type: "note",
+        object_id: Some(n.id.to_string()),
+        request_id: format!("req-read-{minutes}"),
+    };
+    // Reads are written in batches; an empty batch writes nothing.
+    store.record_audits(&[]).await.unwrap();
     store
-        .record_audit(&NewAuditEvent {
-            at: at(4),
-            actor: Some(f.bob.id.clone()),
-            action: "note.read".into(),
-            object_type: "note",
-            object_id: Some(n.id.to_string()),
-            request_id: "req-read".into(),
-        })
+        .record_audits(&[read(&f.bob, 4), read(&f.ann, 5)])
         .await
         .unwrap();
     let events = store.list_audit(10).await.unwrap();
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["note.read", "note.create", "case.create", "client.create"],
+        ["note.read", "note.read", "note.create", "case.create", "client.create"],
         "newest first"
     );
-    assert_eq!(events[1].object_id.as_deref(), Some(n.id.as_str()));
-    assert_eq!(events[1].actor_id.as_ref(), Some(&f.ann.id));
-    assert_eq!(events[1].request_id, "req-3");
-    assert_eq!(events[1].at, at(3));
+    assert_eq!(events[0].actor_id.as_ref(), Some(&f.ann.id));
+    assert_eq!(events[0].request_id, "req-read-5");
+    assert_eq!(events[1].actor_id.as_ref(), Some(&f.bob.id));
+    assert_eq!(events[1].at, at(4));
+    assert_eq!(events[2].object_id.as_deref(), Some(n.id.as_str()));
+    assert_eq!(events[2].actor_id.as_ref(), Some(&f.ann.id));
+    assert_eq!(events[2].request_id, "req-3");
+    assert_eq!(events[2].at, at(3));
     assert!(
         events
             .iter()
@@ -2028,4 +2036,70 @@ pub async fn bulk_loading_writes_records_the_store_reads_back(store: &dyn Store)
     };
     assert!(store.bulk_insert(&[dup]).await.is_err());
     assert_eq!(store.list_teams().await.unwrap().len(), 2);
+}
+
+/// Servers keep the settings in memory until the generation moves: every
+/// kind of change to them must move it, and case work must not.
+pub async fn every_settings_change_moves_the_generation(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let mut last = store.settings_generation().await.unwrap();
+    let mut moved = async |what: &str| {
+        let now = store.settings_generation().await.unwrap();
+        assert!(now > last, "{what} did not move the settings generation");
+        last = now;
+    };
+    store
+        .set_setting("calendar", "scotland", t0())
+        .await
+        .unwrap();
+    moved("an organisation setting").await;
+    store
+        .import_holidays(
+            &[ImportedHoliday {
+                division: "scotland".into(),
+                day: "2027-01-04".parse().unwrap(),
+                title: "2nd January".into(),
+            }],
+            t0(),
+        )
+        .await
+        .unwrap();
+    moved("an import of holidays").await;
+    store
+        .add_closure_day("2026-12-29".parse().unwrap(), "Office closed", t0())
+        .await
+        .unwrap();
+    moved("a closure day").await;
+    store
+        .remove_closure_day("2026-12-29".parse().unwrap())
+        .await
+        .unwrap();
+    moved("removing a closure day").await;
+    store
+        .set_team_calendar(&f.team_a.id, Some("northern-ireland"))
+        .await
+        .unwrap();
+    moved("a team's calendar").await;
+    assert_eq!(
+        store.team_calendars().await.unwrap(),
+        [(f.team_a.id.clone(), "northern-ireland".to_string())]
+    );
+    store
+        .save_policy_version("housing", "Housing", &["housing".into()], "id = 'housing'", None, t0())
+        .await
+        .unwrap();
+    moved("a policy version").await;
+    store
+        .save_timescales("margin = 1", None, t0())
+        .await
+        .unwrap();
+    moved("a timescales version").await;
+
+    // Case work leaves it alone: the settings stay cached.
+    let before = store.settings_generation().await.unwrap();
+    store
+        .add_note(&note(&f.case, 5, "Phoned the client."), &ctx(&f.ann, 6))
+        .await
+        .unwrap();
+    assert_eq!(store.settings_generation().await.unwrap(), before);
 }

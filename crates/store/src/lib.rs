@@ -241,6 +241,13 @@ pub trait Store: Send + Sync + 'static {
     /// A team's own calendar, if it has one.
     async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>>;
     async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()>;
+    /// Every team that counts in a calendar of its own, with that calendar.
+    async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>>;
+    /// A counter that moves whenever something every request reads changes:
+    /// organisation settings, imported holidays, closure days, teams,
+    /// policy and timescale versions (triggers move it, whatever made the
+    /// change). Servers keep those in memory until it moves.
+    async fn settings_generation(&self) -> Result<i64>;
 
     // Priorities.
     /// Save a policy as its next version (1 for a new policy). Versions are
@@ -309,9 +316,10 @@ pub trait Store: Send + Sync + 'static {
     /// The case's history, oldest first.
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;
 
-    /// Append an audit event on its own (reads, denials). Writes append
-    /// theirs inside their own transaction.
-    async fn record_audit(&self, event: &NewAuditEvent) -> Result<()>;
+    /// Append audit events on their own (reads, denials), in one
+    /// transaction: all are durable when it returns, or none. Writes append
+    /// theirs in their own transaction.
+    async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()>;
     /// The newest audit events first.
     async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>>;
     /// Table name → column names, for the schema parity test.

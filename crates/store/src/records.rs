@@ -123,12 +123,15 @@ pub struct CaseloadRow {
     pub last_priority_cause: Option<String>,
 }
 
-/// The parts of a case's latest assessment that re-evaluation and the queue need.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+/// The parts of a case's latest assessment that re-evaluation and the queue
+/// need, as the stored JSON text: each reader parses only what it uses (the
+/// queue the rationale, re-evaluation the answers); a part not read for the
+/// row at hand is empty.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LatestAssessment {
     pub policy_id: String,
-    pub answers: serde_json::Value,
-    pub rationale: serde_json::Value,
+    pub answers: String,
+    pub rationale: String,
 }
 
 /// A team member's load, for supervisors.
@@ -765,6 +768,52 @@ pub mod decode {
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
         Ok(out)
+    }
+
+    /// A case's open tasks as `YYYY-MM-DD<US>title` (the date empty when
+    /// there is none) separated by the record separator (0x1E), most
+    /// pressing first: how many are overdue on `today`, and the first's
+    /// title and due date.
+    pub fn open_tasks(
+        text: Option<&str>,
+        today: Date,
+    ) -> Result<(i64, Option<String>, Option<Date>), StoreError> {
+        let mut overdue = 0;
+        let mut first = None;
+        for item in text.unwrap_or("").split('\u{1e}').filter(|x| !x.is_empty()) {
+            let (due, title) = item
+                .split_once('\u{1f}')
+                .ok_or_else(|| StoreError::corrupt(format!("open task {item:?}")))?;
+            let due = match due {
+                "" => None,
+                d => Some(date(d)?),
+            };
+            if due.is_some_and(|d| d < today) {
+                overdue += 1;
+            }
+            if first.is_none() {
+                first = Some((title.to_owned(), due));
+            }
+        }
+        Ok(match first {
+            Some((title, due)) => (overdue, Some(title), due),
+            None => (overdue, None, None),
+        })
+    }
+
+    /// The latest assessment as `policy id<US>answers<US>rationale` (JSON
+    /// texts, which escape every control character).
+    pub fn latest_assessment(text: Option<&str>) -> Result<Option<LatestAssessment>, StoreError> {
+        let Some(text) = text else { return Ok(None) };
+        let mut parts = text.splitn(3, '\u{1f}');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(policy_id), Some(answers), Some(rationale)) => Ok(Some(LatestAssessment {
+                policy_id: policy_id.to_owned(),
+                answers: answers.to_owned(),
+                rationale: rationale.to_owned(),
+            })),
+            _ => Err(StoreError::corrupt("latest assessment")),
+        }
     }
 
     pub fn sections(json: &str) -> Result<Vec<Section>, StoreError> {

@@ -12,6 +12,7 @@ pub mod pages;
 pub mod passwords;
 pub mod problem;
 pub mod reevaluation;
+pub mod reference;
 pub mod request_id;
 pub mod security;
 pub mod timescales;
@@ -61,59 +62,10 @@ pub struct AppState {
     pub tz: jiff::tz::TimeZone,
     /// The deadline rules in use (the shipped catalogue unless configured).
     pub deadlines: Arc<caseload_domain::deadlines::Catalogue>,
-    /// Policies and timescales as parsed, by their stored version: each
-    /// request still asks the database which version is in force (so every
-    /// server sees an import at once) but parses a version only once.
-    pub parsed: Arc<Parsed>,
-}
-
-/// Parsed settings files, by version (versions are immutable).
-#[derive(Default)]
-pub struct Parsed {
-    policies: std::sync::Mutex<
-        std::collections::HashMap<(String, i64), Arc<caseload_domain::priority::Policy>>,
-    >,
-    timescales: std::sync::Mutex<Option<(i64, Arc<caseload_domain::timescales::Timescales>)>>,
-}
-
-impl Parsed {
-    /// A stored policy version, parsed once.
-    pub fn policy(
-        &self,
-        version: &caseload_store::PolicyVersion,
-    ) -> Result<Arc<caseload_domain::priority::Policy>, Vec<caseload_domain::priority::PolicyProblem>>
-    {
-        let key = (version.policy_id.clone(), version.version);
-        if let Some(p) = self.policies.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return Ok(p);
-        }
-        let parsed = Arc::new(caseload_domain::priority::Policy::parse(&version.body)?);
-        if let Ok(mut m) = self.policies.lock() {
-            m.insert(key, parsed.clone());
-        }
-        Ok(parsed)
-    }
-
-    /// A stored timescales version, parsed once (the latest is kept).
-    pub fn timescales(
-        &self,
-        version: i64,
-        body: &str,
-    ) -> Result<
-        Arc<caseload_domain::timescales::Timescales>,
-        Vec<caseload_domain::priority::PolicyProblem>,
-    > {
-        if let Some((v, t)) = self.timescales.lock().ok().and_then(|g| g.clone())
-            && v == version
-        {
-            return Ok(t);
-        }
-        let parsed = Arc::new(caseload_domain::timescales::Timescales::parse(body)?);
-        if let Ok(mut g) = self.timescales.lock() {
-            *g = Some((version, parsed.clone()));
-        }
-        Ok(parsed)
-    }
+    /// The settings every request reads, held until they change.
+    pub reference: Arc<reference::Cache>,
+    /// Read audit events, committed in groups.
+    pub audit_log: Arc<access::AuditLog>,
 }
 
 impl AppState {
@@ -126,8 +78,17 @@ impl AppState {
             throttle: Arc::default(),
             tz,
             deadlines: Arc::new(caseload_domain::deadlines::Catalogue::shipped()),
-            parsed: Arc::default(),
+            reference: Arc::default(),
+            audit_log: Arc::default(),
         }
+    }
+
+    /// The settings in force (policies, timescales, calendars): held in
+    /// memory, re-read when the database says they changed.
+    pub async fn reference(
+        &self,
+    ) -> Result<Arc<reference::Reference>, caseload_store::StoreError> {
+        self.reference.get(&*self.store).await
     }
 
     /// A division's working-day calendar as the organisation keeps it:
@@ -136,37 +97,7 @@ impl AppState {
         &self,
         division: caseload_domain::calendars::Division,
     ) -> Result<caseload_domain::calendars::Calendar, caseload_store::StoreError> {
-        let mut calendar = caseload_domain::calendars::Calendar::new(division);
-        for day in self.store.imported_holidays(division.as_str()).await? {
-            calendar.imported.entry(day.year()).or_default().insert(day);
-        }
-        calendar.closures = self
-            .store
-            .closure_days()
-            .await?
-            .into_iter()
-            .map(|(d, _)| d)
-            .collect();
-        Ok(calendar)
-    }
-
-    /// The calendar a team counts in, memoised for the length of one request:
-    /// pages and the queue ask for many cases of the same few teams.
-    pub async fn team_calendar_cached(
-        &self,
-        team: &caseload_domain::ids::TeamId,
-        cache: &mut std::collections::HashMap<
-            caseload_domain::ids::TeamId,
-            caseload_domain::calendars::Calendar,
-        >,
-    ) -> Result<caseload_domain::calendars::Calendar, caseload_store::StoreError> {
-        if let Some(c) = cache.get(team) {
-            return Ok(c.clone());
-        }
-        let division = self.division_for(Some(team)).await?;
-        let calendar = self.calendar(division).await?;
-        cache.insert(team.clone(), calendar.clone());
-        Ok(calendar)
+        Ok((*self.reference().await?.calendar(division)).clone())
     }
 
     /// Which calendar a team counts in: its own, else the organisation's,
@@ -175,24 +106,7 @@ impl AppState {
         &self,
         team: Option<&caseload_domain::ids::TeamId>,
     ) -> Result<caseload_domain::calendars::Division, caseload_store::StoreError> {
-        use caseload_domain::calendars::Division;
-        if let Some(team) = team
-            && let Some(d) = self
-                .store
-                .team_calendar(team)
-                .await?
-                .as_deref()
-                .and_then(Division::parse)
-        {
-            return Ok(d);
-        }
-        Ok(self
-            .store
-            .get_setting("calendar")
-            .await?
-            .as_deref()
-            .and_then(Division::parse)
-            .unwrap_or(Division::EnglandAndWales))
+        Ok(self.reference().await?.division_for(team))
     }
 
     /// Today in the organisation's time zone.

@@ -45,11 +45,14 @@ pub async fn run(
         at: now,
         request_id: "reevaluation".into(),
     };
-    let mut policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
-    for v in state.store.list_policies().await? {
-        policies.insert(v.policy_id.clone(), state.parsed.policy(&v).ok());
-    }
-    let (_, settings) = crate::timescales::current(state).await?;
+    // One reading of the settings for the whole run.
+    let reference = state.reference().await?;
+    let policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = reference
+        .policies
+        .iter()
+        .map(|v| (v.policy_id.clone(), reference.policy(v).ok()))
+        .collect();
+    let (_, settings) = reference.timescales()?;
     let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
     let mut done = Reevaluated::default();
     // Read the next page while this one is worked through, so the
@@ -68,11 +71,9 @@ pub async fn run(
         let Some(last) = rows.last() else { break };
         next = fetch(Some(last.case.id.clone()));
         for row in &rows {
-            if !calendars.contains_key(&row.case.team_id) {
-                state
-                    .team_calendar_cached(&row.case.team_id, &mut calendars)
-                    .await?;
-            }
+            calendars
+                .entry(row.case.team_id.clone())
+                .or_insert_with(|| (*reference.team_calendar(&row.case.team_id)).clone());
         }
         if priorities {
             let changes = rescore(&mut rows, &policies, &calendars, today, now, &mut done);
@@ -127,7 +128,7 @@ fn rescore(
             continue;
         }
         let Ok(answers) =
-            serde_json::from_value::<BTreeMap<String, Answer>>(latest.answers.clone())
+            serde_json::from_str::<BTreeMap<String, Answer>>(&latest.answers)
         else {
             continue;
         };

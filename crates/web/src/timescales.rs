@@ -3,11 +3,10 @@
 //! re-evaluation that tells owners (and supervisors, on a breach) when
 //! something goes at risk or is breached.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use caseload_domain::calendars::Calendar;
-use caseload_domain::ids::{TeamId, UserId};
+use caseload_domain::ids::UserId;
 use caseload_domain::timescales::{
     ClockInput, Hold, Reading, State, Timescales, case_clocks, deadline_state,
 };
@@ -22,21 +21,7 @@ use crate::problem::ApiError;
 /// The timescales in force: the latest saved version, or the shipped file
 /// when none has been saved (version 0). Parsed once per version.
 pub async fn current(state: &AppState) -> Result<(i64, Arc<Timescales>), StoreError> {
-    match state.store.latest_timescales().await? {
-        Some(v) => match state.parsed.timescales(v.version, &v.body) {
-            Ok(t) => Ok((v.version, t)),
-            Err(problems) => Err(StoreError::corrupt(format!(
-                "timescales version {} no longer parses: {}",
-                v.version,
-                problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ))),
-        },
-        None => Ok((0, Arc::new(Timescales::shipped()))),
-    }
+    state.reference().await?.timescales()
 }
 
 /// Save the shipped timescales as version 1 on a new installation.
@@ -170,30 +155,29 @@ pub fn for_row(
     }
 }
 
-/// Timescales for many rows: one settings read, one calendar per team.
-pub async fn for_rows(
+/// Timescales for many rows, under one reading of the settings.
+pub fn for_rows(
     state: &AppState,
+    reference: &crate::reference::Reference,
     rows: &[CaseloadRow],
 ) -> Result<Vec<CaseTimescales>, StoreError> {
-    let (_, settings) = current(state).await?;
-    with_settings(state, rows, &settings).await
+    let (_, settings) = reference.timescales()?;
+    Ok(with_settings(state, reference, rows, &settings))
 }
 
-async fn with_settings(
+fn with_settings(
     state: &AppState,
+    reference: &crate::reference::Reference,
     rows: &[CaseloadRow],
     settings: &Timescales,
-) -> Result<Vec<CaseTimescales>, StoreError> {
+) -> Vec<CaseTimescales> {
     let today = state.today();
-    let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let calendar = state
-            .team_calendar_cached(&row.case.team_id, &mut calendars)
-            .await?;
-        out.push(for_row(row, settings, &calendar, &state.tz, today));
-    }
-    Ok(out)
+    rows.iter()
+        .map(|row| {
+            let calendar = reference.team_calendar(&row.case.team_id);
+            for_row(row, settings, &calendar, &state.tz, today)
+        })
+        .collect()
 }
 
 /// One case's timescales (none once it is closed), with the version of
@@ -202,13 +186,13 @@ pub async fn for_case(
     state: &AppState,
     case: &caseload_store::Case,
 ) -> Result<(i64, CaseTimescales), StoreError> {
-    let (version, settings) = current(state).await?;
+    let reference = state.reference().await?;
+    let (version, settings) = reference.timescales()?;
     if case.status == caseload_domain::cases::CaseStatus::Closed {
         return Ok((version, CaseTimescales::default()));
     }
     let row = state.store.caseload_row(&case.id, state.today()).await?;
-    let readings = with_settings(state, std::slice::from_ref(&row), &settings)
-        .await?
+    let readings = with_settings(state, &reference, std::slice::from_ref(&row), &settings)
         .pop()
         .unwrap_or_default();
     Ok((version, readings))

@@ -48,18 +48,19 @@ pub async fn chosen_policy(
     area: &str,
     named: Option<&str>,
 ) -> Result<(PolicyVersion, std::sync::Arc<Policy>), ApiError> {
-    let policies = state.store.list_policies().await?;
+    let reference = state.reference().await?;
+    let policies = &reference.policies;
     if let Some(id) = named
         && !policies.iter().any(|p| p.policy_id == id)
     {
         return Err(FieldErrors::single("policy", format!("there is no policy {id:?}")).into());
     }
-    let chosen = in_force(&policies, area, named).ok_or_else(|| {
+    let chosen = in_force(policies, area, named).ok_or_else(|| {
         ApiError::Conflict(
             "no priority policy covers this service area; an administrator must import one".into(),
         )
     })?;
-    let policy = state.parsed.policy(chosen).map_err(|e| {
+    let policy = reference.policy(chosen).map_err(|e| {
         ApiError::Conflict(format!(
             "the stored policy {} v{} no longer parses: {}",
             chosen.policy_id,
@@ -90,8 +91,7 @@ fn in_force<'a>(
 /// `reevaluation::facts`), for one case as it stands now.
 pub async fn facts_for(state: &AppState, case: &Case) -> Result<Facts, ApiError> {
     let row = state.store.caseload_row(&case.id, state.today()).await?;
-    let division = state.division_for(Some(&case.team_id)).await?;
-    let calendar = state.calendar(division).await?;
+    let calendar = state.reference().await?.team_calendar(&case.team_id);
     Ok(crate::reevaluation::facts(
         &row,
         &calendar,
@@ -449,6 +449,12 @@ pub struct QueueRow {
     pub attention_due: Option<Date>,
 }
 
+/// The words of a rationale's reasons: all the queue shows of them.
+#[derive(serde::Deserialize)]
+struct Words {
+    words: String,
+}
+
 /// The prioritised queue: active cases by band; within a band, cases with a
 /// breached item first, then those at risk, each by the nearest such item;
 /// then by the nearest due task, then oldest first. Flags say what needs
@@ -459,13 +465,14 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
     let now = state.clock.now();
     let mut policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
     // The policies in force, read once for the whole queue.
-    let stored = state.store.list_policies().await?;
-    let timescales = crate::timescales::for_rows(state, &rows).await?;
+    let reference = state.reference().await?;
+    let stored = &reference.policies;
+    let timescales = crate::timescales::for_rows(state, &reference, &rows)?;
     let mut out = Vec::with_capacity(rows.len());
     for (row, timescales) in rows.into_iter().zip(timescales) {
         let area = row.case.service_area.as_str().to_owned();
         if !policies.contains_key(&area) {
-            let policy = in_force(&stored, &area, None).and_then(|v| state.parsed.policy(v).ok());
+            let policy = in_force(stored, &area, None).and_then(|v| reference.policy(v).ok());
             policies.insert(area.clone(), policy);
         }
         let policy = policies.get(&area).and_then(Option::as_ref);
@@ -523,12 +530,7 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
         let why = row
             .assessment
             .as_ref()
-            .and_then(|a| {
-                serde_json::from_value::<Vec<caseload_domain::priority::Reason>>(
-                    a.rationale.clone(),
-                )
-                .ok()
-            })
+            .and_then(|a| serde_json::from_str::<Vec<Words>>(&a.rationale).ok())
             .map(|r| r.into_iter().map(|x| x.words).collect())
             .unwrap_or_default();
         let (_, attention_due) = timescales.attention();

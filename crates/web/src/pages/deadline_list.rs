@@ -38,7 +38,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let today = state.today();
     let (mut breached, mut at_risk, mut on_track) = (Vec::new(), Vec::new(), Vec::new());
     let rows = state.store.caseload(&viewer.user.id, today).await?;
-    let readings = crate::timescales::for_rows(&state, &rows).await?;
+    let readings = crate::timescales::for_rows(&state, &*state.reference().await?, &rows)?;
     for (row, case) in rows.iter().zip(readings) {
         let items = case
             .deadlines
