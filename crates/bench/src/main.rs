@@ -91,13 +91,11 @@ async fn main() -> anyhow::Result<()> {
     }
     for backend in backends {
         let results = run_backend(&args, backend, &caseload).await?;
-        let file = args
-            .dir
-            .join(format!(
-                "results-{backend}-{}{}.json",
-                args.scale,
-                if args.only.is_empty() { "" } else { "-partial" }
-            ));
+        let file = args.dir.join(format!(
+            "results-{backend}-{}{}.json",
+            args.scale,
+            if args.only.is_empty() { "" } else { "-partial" }
+        ));
         std::fs::write(&file, serde_json::to_string_pretty(&results)?)?;
         println!("{}", table(&results));
         println!("(figures also in {})\n", file.display());

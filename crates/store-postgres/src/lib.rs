@@ -728,7 +728,11 @@ async fn insert_task(
     Ok(())
 }
 
-fn one<T>(row: Option<PgRow>, what: &'static str, map: impl FnOnce(&PgRow) -> Result<T>) -> Result<T> {
+fn one<T>(
+    row: Option<PgRow>,
+    what: &'static str,
+    map: impl FnOnce(&PgRow) -> Result<T>,
+) -> Result<T> {
     map(&row.ok_or(StoreError::NotFound(what))?)
 }
 
@@ -2079,10 +2083,11 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>> {
-        let rows = sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
         rows.iter()
             .map(|r| Ok((TeamId::from_trusted(s(r, "id")?), s(r, "calendar")?)))
             .collect()
@@ -2638,11 +2643,7 @@ impl Store for PgStore {
                     .push_bind(e.object_id.clone())
                     .push_bind(e.request_id.clone());
             });
-            insert
-                .build()
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            insert.build().execute(&mut *tx).await.map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)
     }

@@ -2068,10 +2068,11 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>> {
-        let rows = sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
         rows.iter()
             .map(|r| Ok((TeamId::from_trusted(s(r, "id")?), s(r, "calendar")?)))
             .collect()
@@ -2622,11 +2623,7 @@ impl Store for SqliteStore {
                     .push_bind(e.object_id.clone())
                     .push_bind(e.request_id.clone());
             });
-            insert
-                .build()
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            insert.build().execute(&mut *tx).await.map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)
     }

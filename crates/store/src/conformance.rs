@@ -950,7 +950,13 @@ pub async fn writes_append_audit_events_without_content(store: &dyn Store) {
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["note.read", "note.read", "note.create", "case.create", "client.create"],
+        [
+            "note.read",
+            "note.read",
+            "note.create",
+            "case.create",
+            "client.create"
+        ],
         "newest first"
     );
     assert_eq!(events[0].actor_id.as_ref(), Some(&f.ann.id));
@@ -2085,7 +2091,14 @@ pub async fn every_settings_change_moves_the_generation(store: &dyn Store) {
         [(f.team_a.id.clone(), "northern-ireland".to_string())]
     );
     store
-        .save_policy_version("housing", "Housing", &["housing".into()], "id = 'housing'", None, t0())
+        .save_policy_version(
+            "housing",
+            "Housing",
+            &["housing".into()],
+            "id = 'housing'",
+            None,
+            t0(),
+        )
         .await
         .unwrap();
     moved("a policy version").await;

@@ -85,9 +85,7 @@ impl AppState {
 
     /// The settings in force (policies, timescales, calendars): held in
     /// memory, re-read when the database says they changed.
-    pub async fn reference(
-        &self,
-    ) -> Result<Arc<reference::Reference>, caseload_store::StoreError> {
+    pub async fn reference(&self) -> Result<Arc<reference::Reference>, caseload_store::StoreError> {
         self.reference.get(&*self.store).await
     }
 

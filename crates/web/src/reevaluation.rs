@@ -127,9 +127,7 @@ fn rescore(
         if row.last_priority_cause.as_deref() == Some("override") {
             continue;
         }
-        let Ok(answers) =
-            serde_json::from_str::<BTreeMap<String, Answer>>(&latest.answers)
-        else {
+        let Ok(answers) = serde_json::from_str::<BTreeMap<String, Answer>>(&latest.answers) else {
             continue;
         };
         let (Some(Some(policy)), Some(calendar)) = (

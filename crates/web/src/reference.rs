@@ -40,12 +40,7 @@ impl Reference {
         let policies = store.list_policies().await?;
         let parsed = policies
             .iter()
-            .map(|v| {
-                (
-                    v.policy_id.clone(),
-                    Policy::parse(&v.body).map(Arc::new),
-                )
-            })
+            .map(|v| (v.policy_id.clone(), Policy::parse(&v.body).map(Arc::new)))
             .collect();
         let timescales = match store.latest_timescales().await? {
             Some(v) => Timescales::parse(&v.body)
@@ -119,9 +114,7 @@ impl Reference {
 
     /// The timescales in force, with their version.
     pub fn timescales(&self) -> Result<(i64, Arc<Timescales>), StoreError> {
-        self.timescales
-            .clone()
-            .map_err(StoreError::corrupt)
+        self.timescales.clone().map_err(StoreError::corrupt)
     }
 
     /// Which calendar a team counts in: its own, else the organisation's

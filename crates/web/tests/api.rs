@@ -1790,3 +1790,76 @@ async fn a_met_deadline_raises_nothing_at_assessment_or_re_evaluation_alike() {
         "re-evaluation weighs the same facts as the assessment"
     );
 }
+
+/// Every server holds the settings in memory; a change made anywhere else
+/// (another server, the CLI, SQL by hand) must be seen on the next request.
+#[tokio::test]
+async fn settings_changed_outside_this_server_are_seen_on_the_next_request() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let window = |r: &support::Resp| {
+        r.body["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["clock"] == "first_contact")
+            .map(|c| c["window"].clone())
+            .unwrap()
+    };
+    let path = format!("/api/v1/cases/{case}/timescales");
+    let before = app.get(&path, &app.ann.1).await;
+    assert_eq!(window(&before), 2, "{}", before.body);
+    // Not through this server's API: straight into the database.
+    let toml = caseload_domain::timescales::DEFAULT_TIMESCALES.replace(
+        "[unassessed]\nfirst_contact_working_days = 2",
+        "[unassessed]\nfirst_contact_working_days = 7",
+    );
+    app.store
+        .save_timescales(&toml, None, app.clock_now())
+        .await
+        .unwrap();
+    let after = app.get(&path, &app.ann.1).await;
+    assert_eq!(window(&after), 7, "{}", after.body);
+
+    // A closure day added elsewhere moves the due date one working day on.
+    let due = |r: &support::Resp| {
+        r.body["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["clock"] == "first_contact")
+            .and_then(|c| c["due"].as_str().map(str::to_owned))
+            .unwrap()
+    };
+    let first_due: jiff::civil::Date = due(&after).parse().unwrap();
+    app.store
+        .add_closure_day(first_due, "Office move", app.clock_now())
+        .await
+        .unwrap();
+    let moved = app.get(&path, &app.ann.1).await;
+    assert_ne!(due(&moved), first_due.to_string(), "{}", moved.body);
+}
+
+/// Reads are audited in groups, but every read still gets its own event,
+/// recorded before it is answered.
+#[tokio::test]
+async fn reads_made_at_once_are_each_audited_before_they_are_answered() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let before = app.count("audit_events").await;
+    let path = format!("/api/v1/cases/{case}");
+    let reads = (0..25).map(|_| app.get(&path, &app.ann.1));
+    let answers = futures_util::future::join_all(reads).await;
+    assert!(answers.iter().all(|r| r.status == 200));
+    // Every answer was given after its event was stored: nothing to wait for.
+    assert_eq!(app.count("audit_events").await, before + 25);
+    let events = app.store.list_audit(25).await.unwrap();
+    let ids: std::collections::BTreeSet<&str> =
+        events.iter().map(|e| e.request_id.as_str()).collect();
+    assert_eq!(ids.len(), 25, "one event per request, each its own");
+    assert!(
+        events
+            .iter()
+            .all(|e| e.action == "case.read" && e.actor_id.as_ref() == Some(&app.ann.0.id))
+    );
+}
