@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "settings generation",
         include_str!("../migrations/0010_settings_generation.sql"),
     ),
+    (
+        11,
+        "audit event keys",
+        include_str!("../migrations/0011_audit_event_keys.sql"),
+    ),
 ];
 
 #[derive(Debug)]

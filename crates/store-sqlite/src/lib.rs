@@ -5,7 +5,10 @@
 //! Readers use their own pool and never block the writer (WAL).
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+mod journal;
 
 use async_trait::async_trait;
 use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange};
@@ -77,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "settings generation",
         include_str!("../migrations/0010_settings_generation.sql"),
     ),
+    (
+        11,
+        "audit event keys",
+        include_str!("../migrations/0011_audit_event_keys.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -113,6 +121,8 @@ impl sqlx::migrate::MigrationSource<'static> for Embedded {
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Read audit events on their way to `audit_events` (none in memory).
+    journal: Option<Arc<journal::Journal>>,
 }
 
 fn db_err(e: sqlx::Error) -> StoreError {
@@ -156,6 +166,7 @@ impl SqliteStore {
             // the queue's and re-evaluation's index lookups stay in memory,
             // and five connections stay well inside the memory budget.
             .pragma("cache_size", "-8192");
+        let journal = journal::Journal::beside(options.get_filename()).map(Arc::new);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             // A local file has no connection to lose: checking each one
@@ -171,7 +182,25 @@ impl SqliteStore {
             .connect_with(options.read_only(false))
             .await
             .map_err(StoreError::other)?;
-        Ok(Self { writer, reader })
+        if let Some(journal) = &journal {
+            tokio::spawn(move_journal_every_second(
+                writer.clone(),
+                Arc::downgrade(journal),
+            ));
+        }
+        Ok(Self {
+            writer,
+            reader,
+            journal,
+        })
+    }
+
+    /// Move the read-audit journal into `audit_events` now.
+    pub async fn move_journal(&self) -> Result<usize> {
+        match &self.journal {
+            Some(journal) => move_journal(&self.writer, journal).await,
+            None => Ok(0),
+        }
     }
 
     /// The writer pool, for tools that need raw access (integrity checks,
@@ -185,6 +214,55 @@ impl SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(db_err)
+    }
+}
+
+/// Move the journal's events into `audit_events` in one transaction, then
+/// empty it. Events already moved (a crash came between the two) are
+/// skipped by their key.
+async fn move_journal(writer: &SqlitePool, journal: &journal::Journal) -> Result<usize> {
+    let Some((held, entries)) = journal.take().await? else {
+        return Ok(0);
+    };
+    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    for chunk in entries.chunks(500) {
+        let mut insert = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id, event_key) ",
+        );
+        insert.push_values(chunk, |mut row, e| {
+            row.push_bind(e.at)
+                .push_bind(e.actor.clone())
+                .push_bind(e.action.clone())
+                .push_bind(e.object_type.clone())
+                .push_bind(e.object_id.clone())
+                .push_bind(e.request_id.clone())
+                .push_bind(e.key.clone());
+        });
+        insert.push(" ON CONFLICT DO NOTHING");
+        insert.build().execute(&mut *tx).await.map_err(db_err)?;
+    }
+    tx.commit().await.map_err(db_err)?;
+    held.empty().await?;
+    Ok(entries.len())
+}
+
+/// The server's (and any long-lived process's) mover: about once a second
+/// while the store is open.
+async fn move_journal_every_second(writer: SqlitePool, journal: std::sync::Weak<journal::Journal>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let Some(journal) = journal.upgrade() else {
+            return;
+        };
+        if writer.is_closed() {
+            return;
+        }
+        if let Err(e) = move_journal(&writer, &journal).await {
+            tracing::warn!(error = %e, journal = %journal.path().display(), "could not move read audit events into the database yet");
+        }
     }
 }
 
@@ -2610,6 +2688,9 @@ impl Store for SqliteStore {
         if events.is_empty() {
             return Ok(());
         }
+        if let Some(journal) = &self.journal {
+            return journal.append(events).await;
+        }
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         for chunk in events.chunks(500) {
             let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
@@ -2630,6 +2711,8 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>> {
+        // Read events still in the journal belong to the trail too.
+        self.move_journal().await?;
         let rows = sqlx::query("SELECT * FROM audit_events ORDER BY seq DESC LIMIT ?")
             .bind(i64::from(limit))
             .fetch_all(&self.reader)

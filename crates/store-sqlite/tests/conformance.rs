@@ -6,16 +6,23 @@ use caseload_store::Store;
 static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 async fn fresh() -> Option<SqliteStore> {
+    Some(fresh_at().await.0)
+}
+
+/// A fresh store and the path of its database file.
+async fn fresh_at() -> (SqliteStore, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("caseload-sqlite-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let path = dir.join(format!("t{n}.db"));
-    let _ = std::fs::remove_file(&path);
+    for suffix in ["", "-wal", "-shm", "-audit"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
     let store = SqliteStore::connect(&format!("sqlite:{}", path.display()))
         .await
         .expect("open sqlite");
     store.migrate().await.expect("migrate");
-    Some(store)
+    (store, path)
 }
 
 caseload_store::store_conformance_tests!(fresh());
@@ -81,4 +88,48 @@ async fn the_database_is_durable_by_configuration() {
         .await
         .expect("pragma");
     assert_eq!(fk, 1);
+}
+
+/// Read audit events wait in a journal beside the database until moved into
+/// it; a journal moved but not emptied (the process died in between) is
+/// moved again without storing anything twice.
+#[tokio::test]
+async fn a_journal_moved_twice_stores_each_read_once() {
+    let (store, path) = fresh_at().await;
+    let f = caseload_store::conformance::Fixture::new(&store).await;
+    let read = |n: i64| caseload_store::NewAuditEvent {
+        at: f.case.created_at,
+        actor: Some(f.ann.id.clone()),
+        action: "case.read".into(),
+        object_type: "case",
+        object_id: Some(f.case.id.to_string()),
+        request_id: format!("req-{n}"),
+    };
+    store.record_audits(&[read(1), read(2)]).await.unwrap();
+    store.record_audits(&[read(3)]).await.unwrap();
+    let journal = std::path::PathBuf::from(format!("{}-audit", path.display()));
+    let saved = std::fs::read(&journal).unwrap();
+    assert_eq!(saved.iter().filter(|b| **b == b'\n').count(), 3);
+
+    let reads = |store: &SqliteStore| {
+        let store = store.clone();
+        async move {
+            store
+                .list_audit(1000)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "case.read")
+                .map(|e| e.request_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    // Reading the trail moves the journal first, and empties it.
+    assert_eq!(reads(&store).await, ["req-3", "req-2", "req-1"]);
+    assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
+    // As if the process died after the move but before emptying the file.
+    std::fs::write(&journal, &saved).unwrap();
+    assert_eq!(store.move_journal().await.unwrap(), 3);
+    assert_eq!(reads(&store).await, ["req-3", "req-2", "req-1"]);
+    assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
 }

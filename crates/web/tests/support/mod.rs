@@ -93,7 +93,9 @@ impl TestApp {
         std::fs::create_dir_all(&dir).unwrap();
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let path = dir.join(format!("t{n}.db"));
-        let _ = std::fs::remove_file(&path);
+        for suffix in ["", "-wal", "-shm", "-audit"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
         let store = Arc::new(
             SqliteStore::connect(&format!("sqlite:{}", path.display()))
                 .await
@@ -279,6 +281,8 @@ impl TestApp {
 
     /// Rows in a table, to show that a refused request stored nothing.
     pub async fn count(&self, table: &str) -> i64 {
+        // Read audit events wait in the journal until moved.
+        self.store.move_journal().await.unwrap();
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(self.store.pool())
             .await
