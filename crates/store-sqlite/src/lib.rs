@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit event keys",
         include_str!("../migrations/0011_audit_event_keys.sql"),
     ),
+    (
+        12,
+        "case summary",
+        include_str!("../migrations/0012_case_summary.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -373,57 +378,17 @@ const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.t
     c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at \
     FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
 
-/// What a caseload row is read for. The queue and one case's clocks show
-/// the open tasks and why the case has its band; re-evaluation re-scores the
-/// answers and needs the cause of the last change of band (an override
-/// stands until the next assessment). Each reads only its own columns.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reading {
-    Queue,
-    Reevaluation,
-}
-
-fn caseload_select(reading: Reading) -> String {
-    let queue = reading == Reading::Queue;
-    let tasks = if queue {
-        "(SELECT group_concat(coalesce(t.due_date, '') || char(31) || t.title, char(30) \
-            ORDER BY t.due_date IS NULL, t.due_date, t.created_at) \
-            FROM tasks t WHERE t.case_id = c.id AND t.status = 'open')"
-    } else {
-        "NULL"
-    };
-    let (answers, rationale) = if queue {
-        ("''", "a.rationale")
-    } else {
-        ("a.answers", "''")
-    };
-    let cause = if queue {
-        "NULL"
-    } else {
-        "(SELECT p.cause FROM priority_changes p WHERE p.case_id = c.id ORDER BY p.seq DESC LIMIT 1)"
-    };
-    format!(
-        "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
-        c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
-        c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
-        c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
-        c.last_review_at AS last_review, c.late_notes, {tasks} AS open_tasks, \
-        (SELECT group_concat(CASE WHEN s.to_status = 'on_hold' THEN 'h' ELSE 'r' END || s.at, ',') \
-            FROM case_status_changes s WHERE s.case_id = c.id \
-            AND (s.to_status = 'on_hold' OR s.from_status = 'on_hold')) AS holds, \
-        (SELECT group_concat(d.id || '|' || d.due_date || '|' || t.status || '|' || d.title, char(31)) \
-            FROM deadlines d JOIN tasks t ON t.id = d.task_id WHERE d.case_id = c.id) AS deadline_list, \
-        (SELECT a.policy_id || char(31) || {answers} || char(31) || {rationale} \
-            FROM assessments a WHERE a.case_id = c.id ORDER BY a.assessed_at DESC LIMIT 1) AS latest_assessment, \
-        {cause} AS last_priority_cause \
-        FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id"
-    )
-}
-
-static QUEUE_SELECT: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| caseload_select(Reading::Queue));
-static REEVALUATION_SELECT: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| caseload_select(Reading::Reevaluation));
+/// A case with what the queue, its clocks and re-evaluation need: its open
+/// tasks, holds, deadlines, latest assessment and the cause of its last
+/// change of band, all kept on the case row by triggers (migration 0012),
+/// so reading a caseload is one index range and no subqueries.
+const CASELOAD_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
+    c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
+    c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
+    c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
+    c.last_review_at AS last_review, c.late_notes, c.open_tasks, c.hold_marks AS holds, c.deadline_list, \
+    c.latest_assessment, c.last_priority_cause \
+    FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
 
 /// A caseload row; `today` decides which open tasks are overdue.
 fn caseload_row(r: &SqliteRow, today: jiff::civil::Date) -> Result<CaseloadRow> {
@@ -1840,8 +1805,7 @@ impl Store for SqliteStore {
     #[instrument(skip_all)]
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
-            "{} WHERE c.owner_id = ? AND c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id",
-            *QUEUE_SELECT
+            "{CASELOAD_SELECT} WHERE c.owner_id = ? AND c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
         ))
         .bind(owner.as_str())
         .fetch_all(&self.reader)
@@ -1852,7 +1816,7 @@ impl Store for SqliteStore {
 
     #[instrument(skip_all)]
     async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow> {
-        let row = sqlx::query(&format!("{} WHERE c.id = ?", *QUEUE_SELECT))
+        let row = sqlx::query(&format!("{CASELOAD_SELECT} WHERE c.id = ?"))
             .bind(case.as_str())
             .fetch_optional(&self.reader)
             .await
@@ -1867,9 +1831,8 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
-            "{} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > ? \
-             ORDER BY c.id LIMIT ?",
-            *REEVALUATION_SELECT
+            "{CASELOAD_SELECT} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > ? \
+             ORDER BY c.id LIMIT ?"
         ))
         .bind(after.map(|c| c.as_str()).unwrap_or(""))
         .bind(i64::from(limit))

@@ -1685,6 +1685,27 @@ pub async fn assessments_set_the_band_and_keep_the_history(store: &dyn Store) {
         Some("generic"),
         "re-evaluation reads the latest assessment from the row"
     );
+    let latest = assessed.assessment.as_ref().unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&latest.answers).unwrap(),
+        serde_json::json!({"safeguarding": true})
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&latest.rationale).unwrap()[0]["id"],
+        "S1"
+    );
+    assert_eq!(
+        assessed.last_priority_cause.as_deref(),
+        Some("override"),
+        "an override stands until the next assessment: re-evaluation must know"
+    );
+    let queue = store
+        .caseload(&f.ann.id, at(0).to_zoned(jiff::tz::TimeZone::UTC).date())
+        .await
+        .unwrap();
+    let mine = queue.iter().find(|r| r.case.id == f.case.id).unwrap();
+    assert_eq!(mine.assessment, assessed.assessment);
+    assert_eq!(mine.last_priority_cause, assessed.last_priority_cause);
     let kinds: Vec<EventKind> = store
         .timeline(&f.case.id)
         .await
