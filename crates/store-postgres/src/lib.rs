@@ -1320,10 +1320,34 @@ impl Store for PgStore {
     #[instrument(skip_all)]
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
         let id = new_id(NoteId::from_parts, ctx.at);
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO notes (id, case_id, author_id, kind, template, occurred_at, recorded_at, late_entry, \
-             late_reason, sections, submission_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)",
+        // One statement, so one round trip and its own transaction: the
+        // note, the case's activity columns (migration 0008), the timeline
+        // entry and the audit event are written together or not at all.
+        let contact = !matches!(
+            new.kind,
+            NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
+        );
+        let data = json!({"kind": new.kind, "late_entry": new.late_entry});
+        let row = sqlx::query(
+            "WITH n AS (\
+                INSERT INTO notes (id, case_id, author_id, kind, template, occurred_at, recorded_at, late_entry, \
+                late_reason, sections, submission_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11) \
+                RETURNING *), \
+             c AS (UPDATE cases SET \
+                first_contact_at = CASE WHEN $12 AND $6 >= COALESCE(opened_at, created_at) \
+                   THEN LEAST(first_contact_at, $6) ELSE first_contact_at END, \
+                last_contact_at = CASE WHEN $12 THEN GREATEST(last_contact_at, $6) ELSE last_contact_at END, \
+                last_action_at = CASE WHEN $13 THEN GREATEST(last_action_at, $6) ELSE last_action_at END, \
+                last_review_at = CASE WHEN $14 THEN GREATEST(last_review_at, $6) ELSE last_review_at END, \
+                late_notes = late_notes + $15 \
+                WHERE id = $2), \
+             e AS (INSERT INTO case_events (case_id, at, recorded_at, actor_id, kind, subject_id, data) \
+                VALUES ($2, $6, $7, $3, $16, $1, $17::jsonb)), \
+             a AS (INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) \
+                VALUES ($7, $3, 'note.create', 'note', $1, $18)) \
+             SELECT n.id, n.case_id, n.author_id, u.name AS author_name, n.kind, n.template, n.occurred_at, \
+                n.recorded_at, n.late_entry, n.late_reason, n.sections::text AS sections \
+             FROM n JOIN users u ON u.id = n.author_id",
         )
         .bind(id.as_str())
         .bind(new.case_id.as_str())
@@ -1336,47 +1360,19 @@ impl Store for PgStore {
         .bind(&new.late_reason)
         .bind(decode::sections_json(&new.sections))
         .bind(&new.submission_key)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        // Keep the case's activity columns (see migration 0008) in step.
-        let contact = !matches!(
-            new.kind,
-            NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
-        );
-        sqlx::query(
-            "UPDATE cases SET \
-             first_contact_at = CASE WHEN $1 AND $2 >= COALESCE(opened_at, created_at) \
-                THEN LEAST(first_contact_at, $2) ELSE first_contact_at END, \
-             last_contact_at = CASE WHEN $1 THEN GREATEST(last_contact_at, $2) ELSE last_contact_at END, \
-             last_action_at = CASE WHEN $3 THEN GREATEST(last_action_at, $2) ELSE last_action_at END, \
-             last_review_at = CASE WHEN $4 THEN GREATEST(last_review_at, $2) ELSE last_review_at END, \
-             late_notes = late_notes + $5 \
-             WHERE id = $6",
-        )
         .bind(contact)
-        .bind(pg_ts(new.occurred_at))
         .bind(new.kind != NoteKind::Supervision)
         .bind(new.kind == NoteKind::Review)
         .bind(i64::from(new.late_entry))
-        .bind(new.case_id.as_str())
-        .execute(&mut *tx)
+        .bind(EventKind::NoteAdded.as_str())
+        .bind(data.to_string())
+        .bind(&ctx.request_id)
+        .fetch_one(&self.writer)
         .await
         .map_err(db_err)?;
-        let data = json!({"kind": new.kind, "late_entry": new.late_entry});
-        event(
-            &mut tx,
-            &new.case_id,
-            new.occurred_at,
-            ctx,
-            EventKind::NoteAdded,
-            id.as_str(),
-            data,
-        )
-        .await?;
-        audit(&mut tx, ctx, "note.create", "note", id.as_str()).await?;
-        let note = fetch_note(&mut tx, &id).await?;
-        tx.commit().await.map_err(db_err)?;
+        // A new note has no amendments yet.
+        let mut note = note_row(&row)?;
+        decode::finish_note(&mut note);
         Ok(note)
     }
 

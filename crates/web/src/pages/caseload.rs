@@ -242,13 +242,18 @@ pub async fn my_caseload(
     if !viewer.user.role.works_cases() {
         return Err(PageError::Forbidden);
     }
-    let rows = state.store.caseload(&viewer.user.id, state.today()).await?;
-    let rows = crate::api::priority::queue(&state, rows)
+    // The read's audit event is made durable while the queue is read: the
+    // page still waits for both.
+    let (rows, audited) = tokio::join!(
+        state.store.caseload(&viewer.user.id, state.today()),
+        viewer.audit(&state, "case.list", "case", None)
+    );
+    audited?;
+    let rows = crate::api::priority::queue(&state, rows?)
         .await
         .map_err(|_| PageError::Internal {
             reference: viewer.request_id.clone(),
         })?;
-    viewer.audit(&state, "case.list", "case", None).await?;
     let mut page = build(
         &state,
         &viewer,
@@ -257,6 +262,6 @@ pub async fn my_caseload(
         "My caseload".into(),
         "/caseload".into(),
     );
-    page.intro = "Your active cases in priority order: by band, then the task due soonest, then the oldest case.".into();
+    page.intro = "Your active cases in priority order: by band; within a band, anything breached or at risk first, then the task due soonest, then the oldest case.".into();
     render(&page)
 }
