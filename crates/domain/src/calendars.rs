@@ -150,22 +150,37 @@ const CACHED_YEARS: std::ops::RangeInclusive<i16> = 1990..=2100;
 /// once per process for 1990–2100 (working-day counting asks this for every
 /// day it passes, thousands of times a request), by rule outside it.
 fn is_statutory_holiday(division: Division, d: Date) -> bool {
+    statutory_set(division, d.year()).contains(&d)
+}
+
+/// A division's statutory holidays of one year: from the table worked out
+/// once per process for the years Caseload meets, computed otherwise.
+fn statutory_set(division: Division, year: i16) -> std::borrow::Cow<'static, BTreeSet<Date>> {
     static TABLE: std::sync::OnceLock<Vec<[BTreeSet<Date>; 3]>> = std::sync::OnceLock::new();
     let index = |d: Division| match d {
         Division::EnglandAndWales => 0,
         Division::Scotland => 1,
         Division::NorthernIreland => 2,
     };
-    if !CACHED_YEARS.contains(&d.year()) {
-        return statutory_holidays(division, d.year()).contains(&d);
+    if !CACHED_YEARS.contains(&year) {
+        return std::borrow::Cow::Owned(statutory_holidays(division, year));
     }
     let table = TABLE.get_or_init(|| {
         CACHED_YEARS
             .map(|y| Division::ALL.map(|div| statutory_holidays(div, y)))
             .collect()
     });
-    let row = usize::try_from(d.year() - CACHED_YEARS.start()).unwrap_or(0);
-    table[row][index(division)].contains(&d)
+    let row = usize::try_from(year - CACHED_YEARS.start()).unwrap_or(0);
+    std::borrow::Cow::Borrowed(&table[row][index(division)])
+}
+
+/// Weekdays (Monday to Friday) from a fixed Monday up to and including `d`
+/// (negative before it): the difference of two is the weekdays between.
+fn weekdays_through(d: Date) -> i64 {
+    let monday = jiff::civil::date(2001, 1, 1); // a Monday
+    let days = d.duration_since(monday).as_secs().div_euclid(86_400);
+    let (weeks, into) = (days.div_euclid(7), days.rem_euclid(7));
+    weeks * 5 + (into + 1).min(5)
 }
 
 /// One entry of the official file: `{"title": "...", "date": "YYYY-MM-DD"}`.
@@ -340,19 +355,33 @@ impl Calendar {
     }
 
     /// Working days after `from` up to and including `to` (0 if `to` ≤ `from`).
+    /// Counted, not walked: the weekdays between, less the holidays and
+    /// closure days that fall on them — clocks count from dates months back
+    /// on every queue.
     pub fn working_days_between(&self, from: Date, to: Date) -> i32 {
-        let mut count = 0;
-        let mut d = from;
-        while d < to {
-            match d.tomorrow() {
-                Ok(x) => d = x,
-                Err(_) => break,
-            }
-            if self.is_working_day(d) {
-                count += 1;
-            }
+        use std::ops::Bound::{Excluded, Included};
+        if to <= from {
+            return 0;
         }
-        count
+        let weekdays = weekdays_through(to) - weekdays_through(from);
+        let range = (Excluded(from), Included(to));
+        let mut off: i64 = 0;
+        for year in from.year()..=to.year() {
+            let holidays = match self.imported.get(&year) {
+                Some(days) => std::borrow::Cow::Borrowed(days),
+                None => statutory_set(self.division, year),
+            };
+            off += holidays
+                .range(range)
+                .filter(|d| !is_weekend(**d) && !self.closures.contains(*d))
+                .count() as i64;
+        }
+        off += self
+            .closures
+            .range(range)
+            .filter(|d| !is_weekend(**d))
+            .count() as i64;
+        i32::try_from(weekdays - off).unwrap_or(i32::MAX)
     }
 }
 
@@ -626,6 +655,37 @@ mod tests {
             let start = cal.roll_forward(start);
             prop_assert_eq!(cal.add_working_days(cal.add_working_days(start, n), -n), start);
             prop_assert_eq!(cal.working_days_between(start, cal.add_working_days(start, n)), n);
+        }
+
+        #[test]
+        fn counting_working_days_agrees_with_walking_them(
+            from in any_date(),
+            length in 0i32..800,
+            back in proptest::bool::ANY,
+            closures in proptest::collection::vec(0i32..800, 0..12),
+            imported in proptest::collection::vec(0i32..800, 0..6),
+            div in 0usize..3,
+        ) {
+            let mut cal = Calendar::new(Division::ALL[div]);
+            let day = |n: i32| from.checked_add(n.days()).unwrap_or(from);
+            cal.closures = closures.iter().map(|n| day(*n)).collect();
+            // An imported year replaces the computed one, weekends and all.
+            for n in imported {
+                let d = day(n);
+                cal.imported.entry(d.year()).or_default().insert(d);
+            }
+            let to = if back { day(-length) } else { day(length) };
+            let walked = {
+                let (mut d, mut count) = (from, 0);
+                while d < to {
+                    d = d.tomorrow().unwrap();
+                    if cal.is_working_day(d) {
+                        count += 1;
+                    }
+                }
+                count
+            };
+            prop_assert_eq!(cal.working_days_between(from, to), walked);
         }
 
         #[test]
