@@ -2500,35 +2500,83 @@ impl Store for SqliteStore {
                 ));
             }
         }
-        let mut sent = 0;
-        for alert in alerts {
-            if !fresh.remove(&(
-                alert.case_id.to_string(),
-                alert.clock.clone(),
-                alert.state.clone(),
-                alert.due.to_string(),
-            )) {
-                continue;
+        let sent: Vec<&NewAlert> = alerts
+            .iter()
+            .filter(|a| {
+                fresh.remove(&(
+                    a.case_id.to_string(),
+                    a.clock.clone(),
+                    a.state.clone(),
+                    a.due.to_string(),
+                ))
+            })
+            .collect();
+        // Who each newly sent alert reaches, for the whole page at once.
+        let mut cases = std::collections::HashMap::new();
+        let mut supervisors: std::collections::HashMap<String, Vec<UserId>> =
+            std::collections::HashMap::new();
+        let mut ids: Vec<&str> = sent.iter().map(|a| a.case_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT c.id, c.team_id, CASE WHEN u.active THEN c.owner_id END AS owner \
+                 FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.id IN (",
+            );
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
             }
-            sent += 1;
-            let kind = format!("timescale_{}", alert.state);
-            sqlx::query(
-                "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) \
-             SELECT ?, c.owner_id, c.id, ?, ?, ? FROM cases c JOIN users u ON u.id = c.owner_id \
-             WHERE c.id = ? AND u.active",
-            )
-            .bind(new_id(NotificationId::from_parts, ctx.at).as_str())
-            .bind(&kind)
-            .bind(&alert.message)
-            .bind(micros(ctx.at))
-            .bind(alert.case_id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            if alert.supervisors {
-                notify_supervisors(&mut tx, &alert.case_id, &kind, &alert.message, ctx).await?;
+            q.push(")");
+            for r in q.build().fetch_all(&mut *tx).await.map_err(db_err)? {
+                cases.insert(
+                    s(&r, "id")?,
+                    AlertRecipients {
+                        owner: opt_s(&r, "owner")?.map(UserId::from_trusted),
+                        team: TeamId::from_trusted(s(&r, "team_id")?),
+                    },
+                );
             }
         }
+        let mut teams: Vec<&str> = sent
+            .iter()
+            .filter(|a| a.supervisors)
+            .filter_map(|a| cases.get(a.case_id.as_str()).map(|c| c.team.as_str()))
+            .collect();
+        teams.sort_unstable();
+        teams.dedup();
+        for chunk in teams.chunks(500) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT id, team_id FROM users WHERE role = 'supervisor' AND active AND team_id IN (",
+            );
+            let mut list = q.separated(", ");
+            for team in chunk {
+                list.push_bind(*team);
+            }
+            q.push(")");
+            for r in q.build().fetch_all(&mut *tx).await.map_err(db_err)? {
+                supervisors
+                    .entry(s(&r, "team_id")?)
+                    .or_default()
+                    .push(UserId::from_trusted(s(&r, "id")?));
+            }
+        }
+        let rows = alert_notifications(&sent, &cases, &supervisors, &ctx.actor, ctx.at);
+        for chunk in rows.chunks(500) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) ",
+            );
+            q.push_values(chunk, |mut row, n| {
+                row.push_bind(n.id.as_str())
+                    .push_bind(n.user.as_str())
+                    .push_bind(n.case.as_str())
+                    .push_bind(n.kind.as_str())
+                    .push_bind(n.message.as_str())
+                    .push_bind(micros(ctx.at));
+            });
+            q.build().execute(&mut *tx).await.map_err(db_err)?;
+        }
+        let sent = sent.len();
         tx.commit().await.map_err(db_err)?;
         Ok(sent)
     }

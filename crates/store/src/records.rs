@@ -562,6 +562,64 @@ pub struct NewAlert {
     pub supervisors: bool,
 }
 
+/// Who an alert's case reaches: its owner (if still active) and its team.
+#[derive(Debug, Clone)]
+pub struct AlertRecipients {
+    pub owner: Option<UserId>,
+    pub team: TeamId,
+}
+
+/// One notification to insert.
+#[derive(Debug, Clone)]
+pub struct NotificationRow {
+    pub id: NotificationId,
+    pub user: UserId,
+    pub case: CaseId,
+    pub kind: String,
+    pub message: String,
+}
+
+/// The notifications newly sent alerts make: one to the case's owner, and
+/// on a breach one to each active supervisor of its team (not to whoever
+/// triggered it). Shared by the backends, which read the recipients for a
+/// whole page of alerts in two queries and insert these rows many a
+/// statement.
+pub fn alert_notifications(
+    sent: &[&NewAlert],
+    cases: &std::collections::HashMap<String, AlertRecipients>,
+    supervisors: &std::collections::HashMap<String, Vec<UserId>>,
+    actor: &UserId,
+    at: Timestamp,
+) -> Vec<NotificationRow> {
+    let mut rows = Vec::new();
+    for alert in sent {
+        let Some(case) = cases.get(alert.case_id.as_str()) else {
+            continue;
+        };
+        let kind = format!("timescale_{}", alert.state);
+        let mut to = |user: &UserId| {
+            rows.push(NotificationRow {
+                id: crate::new_id(NotificationId::from_parts, at),
+                user: user.clone(),
+                case: alert.case_id.clone(),
+                kind: kind.clone(),
+                message: alert.message.clone(),
+            });
+        };
+        if let Some(owner) = &case.owner {
+            to(owner);
+        }
+        if alert.supervisors {
+            for s in supervisors.get(case.team.as_str()).into_iter().flatten() {
+                if s != actor {
+                    to(s);
+                }
+            }
+        }
+    }
+    rows
+}
+
 #[derive(Debug, Clone)]
 pub struct NewAssessment {
     pub case_id: CaseId,
@@ -851,5 +909,78 @@ pub mod decode {
             note.amendments.iter().map(|a| a.sections.as_slice()),
             template,
         );
+    }
+}
+
+#[cfg(test)]
+mod alert_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn alerts_reach_active_owners_and_on_a_breach_the_supervisors_but_not_the_actor() {
+        let at: Timestamp = "2026-03-02T09:00:00Z".parse().unwrap();
+        let case = |n: u8| CaseId::from_parts(1, [n; 10]);
+        let user = |n: u8| UserId::from_parts(1, [n; 10]);
+        let team = TeamId::from_parts(1, [9; 10]);
+        let alert = |c: u8, breach: bool| NewAlert {
+            case_id: case(c),
+            clock: "first_contact".into(),
+            state: if breach { "breached" } else { "at_risk" }.into(),
+            due: "2026-03-02".parse().unwrap(),
+            message: "First contact".into(),
+            supervisors: breach,
+        };
+        let cases = HashMap::from([
+            (
+                case(1).to_string(),
+                AlertRecipients {
+                    owner: Some(user(1)),
+                    team: team.clone(),
+                },
+            ),
+            // An owner who has left: nobody to tell but the supervisors.
+            (
+                case(2).to_string(),
+                AlertRecipients {
+                    owner: None,
+                    team: team.clone(),
+                },
+            ),
+        ]);
+        let supervisors = HashMap::from([(team.to_string(), vec![user(7), user(8)])]);
+        let (a, b, c) = (alert(1, false), alert(1, true), alert(2, true));
+        let rows = alert_notifications(&[&a, &b, &c], &cases, &supervisors, &user(8), at);
+        let to: Vec<(String, String, String)> = rows
+            .iter()
+            .map(|r| (r.user.to_string(), r.case.to_string(), r.kind.clone()))
+            .collect();
+        assert_eq!(
+            to,
+            [
+                (
+                    user(1).to_string(),
+                    case(1).to_string(),
+                    "timescale_at_risk".into()
+                ),
+                (
+                    user(1).to_string(),
+                    case(1).to_string(),
+                    "timescale_breached".into()
+                ),
+                (
+                    user(7).to_string(),
+                    case(1).to_string(),
+                    "timescale_breached".into()
+                ),
+                (
+                    user(7).to_string(),
+                    case(2).to_string(),
+                    "timescale_breached".into()
+                ),
+            ]
+        );
+        let ids: std::collections::BTreeSet<_> = rows.iter().map(|r| r.id.to_string()).collect();
+        assert_eq!(ids.len(), rows.len(), "each notification its own id");
     }
 }
