@@ -1147,16 +1147,25 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
+    async fn user_for_token(&self, token_hash: &str) -> Result<Option<(User, i64)>> {
         let row = sqlx::query(
-            "SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id \
+            "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active",
         )
         .bind(token_hash)
         .fetch_optional(&self.reader)
         .await
         .map_err(db_err)?;
-        row.as_ref().map(user_row).transpose()
+        row.as_ref()
+            .map(|r| {
+                Ok((
+                    user_row(r)?,
+                    r.try_get::<i64, _>("settings_generation")
+                        .map_err(StoreError::other)?,
+                ))
+            })
+            .transpose()
     }
 
     #[instrument(skip_all)]

@@ -288,9 +288,12 @@ pub async fn api_tokens_find_only_active_users(store: &dyn Store) {
             .user_for_token("hash-one")
             .await
             .unwrap()
-            .map(|u| u.id),
+            .map(|(u, _)| u.id),
         Some(f.ann.id.clone())
     );
+    // With the settings generation, read in the same statement.
+    let (_, generation) = store.user_for_token("hash-one").await.unwrap().unwrap();
+    assert_eq!(generation, store.settings_generation().await.unwrap());
     assert_eq!(store.user_for_token("hash-two").await.unwrap(), None);
     let err = store
         .create_api_token(&f.bob.id, "hash-one", t0())

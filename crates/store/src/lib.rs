@@ -135,8 +135,10 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
         at: Timestamp,
     ) -> Result<TokenId>;
-    /// The active user holding this token, if any.
-    async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>>;
+    /// The active user holding this token, if any, with the settings
+    /// generation read in the same statement (an API request needs both,
+    /// and one statement is one trip to the database).
+    async fn user_for_token(&self, token_hash: &str) -> Result<Option<(User, i64)>>;
 
     // Clients.
     async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client>;

@@ -86,7 +86,12 @@ impl FromRequestParts<AppState> for Caller {
             ));
         };
         match state.store.user_for_token(&token_hash(token)).await? {
-            Some(user) => Ok(Caller { user, request_id }),
+            Some((user, generation)) => {
+                // The settings generation came with the token: the
+                // request's settings cost no further read.
+                state.reference.seed(&*state.store, generation).await?;
+                Ok(Caller { user, request_id })
+            }
             None => {
                 tracing::warn!(
                     request_id,

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
     // does) so the middleware sees final responses, `Allow` headers included.
     let app = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(request_id::assign))
+        .layer(axum::middleware::from_fn(reference::per_request))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(problem::bare_errors_as_problems))
         .service(app);

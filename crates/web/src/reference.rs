@@ -2,13 +2,14 @@
 //! force, the organisation's and each team's calendar, imported holidays and
 //! closure days — held in memory as one immutable snapshot.
 //!
-//! A request asks the store for the settings generation (one row by primary
-//! key): a counter that database triggers move on every change to those
-//! tables (migration 0010). While it stands still the snapshot is used as it
-//! is; when it moves the snapshot is read again and its files parsed again.
-//! So an import made through any server, the CLI or by hand in SQL is seen by
-//! every server on its next request, and a queue costs one small read for
-//! all its settings instead of one per setting.
+//! A request reads the settings generation once — a counter that database
+//! triggers move on every change to those tables (migration 0010); API
+//! requests get it in the same statement as their token's user. While it
+//! stands still the snapshot is used as it is; when it moves the snapshot
+//! is read again and its files parsed again. So an import made through any
+//! server, the CLI or by hand in SQL is seen by every server on its next
+//! request; a request works under one reading of its settings throughout;
+//! and a queue costs no read at all for its settings beyond the token's.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -139,6 +140,30 @@ impl Reference {
     }
 }
 
+tokio::task_local! {
+    /// The settings one request works under: read at most once a request
+    /// (and so one consistent reading throughout it).
+    static REQUEST: std::cell::RefCell<Option<Arc<Reference>>>;
+}
+
+/// Middleware: give each request its own memo of the settings it reads.
+pub async fn per_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    REQUEST
+        .scope(std::cell::RefCell::new(None), next.run(request))
+        .await
+}
+
+fn remembered() -> Option<Arc<Reference>> {
+    REQUEST.try_with(|r| r.borrow().clone()).ok().flatten()
+}
+
+fn remember(reference: &Arc<Reference>) {
+    let _ = REQUEST.try_with(|r| *r.borrow_mut() = Some(reference.clone()));
+}
+
 /// The latest snapshot, shared by every request of one server.
 #[derive(Default)]
 pub struct Cache {
@@ -146,10 +171,30 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The settings as they stand: the snapshot held if the generation has
-    /// not moved, else a fresh reading (kept for the requests after).
+    /// The settings as they stand: what this request already read, else
+    /// the snapshot held if the generation has not moved, else a fresh
+    /// reading (kept for the requests after).
     pub async fn get(&self, store: &dyn Store) -> Result<Arc<Reference>, StoreError> {
+        if let Some(r) = remembered() {
+            return Ok(r);
+        }
         let generation = store.settings_generation().await?;
+        self.seed(store, generation).await
+    }
+
+    /// Settle this request's settings at a generation it has just read
+    /// (alongside its API token, say).
+    pub async fn seed(
+        &self,
+        store: &dyn Store,
+        generation: i64,
+    ) -> Result<Arc<Reference>, StoreError> {
+        let reference = self.at(store, generation).await?;
+        remember(&reference);
+        Ok(reference)
+    }
+
+    async fn at(&self, store: &dyn Store, generation: i64) -> Result<Arc<Reference>, StoreError> {
         if let Some(held) = self.held()
             && held.generation == generation
         {
