@@ -1387,6 +1387,14 @@ impl Store for SqliteStore {
     #[instrument(skip_all)]
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
         let id = new_id(NoteId::from_parts, ctx.at);
+        // The author's name, read before taking the single writer, so the
+        // note need not be read back inside the write (names are not part
+        // of the record: an unknown author fails the insert below).
+        let author_name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+            .bind(ctx.actor.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO notes (id, case_id, author_id, kind, template, occurred_at, recorded_at, late_entry, \
@@ -1443,8 +1451,25 @@ impl Store for SqliteStore {
         )
         .await?;
         audit(&mut tx, ctx, "note.create", "note", id.as_str()).await?;
-        let note = fetch_note(&mut tx, &id).await?;
         tx.commit().await.map_err(db_err)?;
+        // The note as stored (times to the microsecond); a new note has no
+        // amendments yet.
+        let mut note = Note {
+            id,
+            case_id: new.case_id.clone(),
+            author_id: ctx.actor.clone(),
+            author_name: author_name.unwrap_or_default(),
+            kind: new.kind,
+            template: new.template.clone(),
+            occurred_at: from_micros(micros(new.occurred_at))?,
+            recorded_at: from_micros(micros(ctx.at))?,
+            late_entry: new.late_entry,
+            late_reason: new.late_reason.clone(),
+            sections: new.sections.clone(),
+            amendments: Vec::new(),
+            current_sections: Vec::new(),
+        };
+        decode::finish_note(&mut note);
         Ok(note)
     }
 

@@ -578,6 +578,7 @@ pub async fn notes_are_stored_with_late_entry_and_reason(store: &dyn Store) {
         .await
         .unwrap();
     let back = store.get_note(&late.id).await.unwrap();
+    assert_eq!(back, late, "the note as written is the note as stored");
     assert!(back.late_entry);
     assert_eq!(
         back.late_reason.as_deref(),
@@ -610,6 +611,11 @@ pub async fn notes_are_stored_with_late_entry_and_reason(store: &dyn Store) {
         [on_time.id, late.id, exact.id],
         "notes list in order of when the contact happened"
     );
+    // Times are kept to the microsecond, and the answer says so too.
+    let mut fine = note(&f.case, 8, "Precise");
+    fine.occurred_at = at(8) + SignedDuration::from_nanos(1_234_567);
+    let written = store.add_note(&fine, &ctx(&f.ann, 9)).await.unwrap();
+    assert_eq!(store.get_note(&written.id).await.unwrap(), written);
 }
 
 pub async fn amendments_keep_the_original_in_order(store: &dyn Store) {
