@@ -28,12 +28,21 @@ fn run(db: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn acknowledged_notes_survive_sigkill() {
+/// A server on a fresh SQLite file with one practitioner and one case.
+struct Served {
+    db: String,
+    server: tokio::process::Child,
+    base: String,
+    http: reqwest::Client,
+    auth: String,
+    case: String,
+}
+
+async fn serve_one_case(name: &str) -> Served {
     let dir = std::env::temp_dir().join(format!("caseload-durability-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("crash.db");
-    for suffix in ["", "-wal", "-shm"] {
+    let file = dir.join(name);
+    for suffix in ["", "-wal", "-shm", "-audit"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
     }
     let db = format!("sqlite:{}", file.display());
@@ -53,7 +62,6 @@ async fn acknowledged_notes_survive_sigkill() {
         ],
     );
     let token = run(&db, &["token", "create", "--email", "ann@example.org"]);
-
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
         .args(["--database", &db, "serve", "--listen", "127.0.0.1:0"])
         .env("CASELOAD_LOG", "error")
@@ -68,7 +76,6 @@ async fn acknowledged_notes_survive_sigkill() {
         .unwrap()
         .expect("the server says where it listens");
     let base = line.split_whitespace().last().unwrap().to_owned();
-
     let http = reqwest::Client::new();
     let auth = format!("Bearer {token}");
     let client: Value = http
@@ -91,7 +98,27 @@ async fn acknowledged_notes_survive_sigkill() {
         .json()
         .await
         .unwrap();
-    let notes_url = format!("{base}/api/v1/cases/{}/notes", case["id"].as_str().unwrap());
+    Served {
+        db,
+        server,
+        base,
+        http,
+        auth,
+        case: case["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_notes_survive_sigkill() {
+    let Served {
+        db,
+        mut server,
+        base,
+        http,
+        auth,
+        case,
+    } = serve_one_case("crash.db").await;
+    let notes_url = format!("{base}/api/v1/cases/{case}/notes");
 
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -180,66 +207,15 @@ async fn acknowledged_notes_survive_sigkill() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answered_reads_are_audited_after_sigkill() {
     use caseload_store::Store;
-    let dir = std::env::temp_dir().join(format!("caseload-durability-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("reads.db");
-    for suffix in ["", "-wal", "-shm", "-audit"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-    }
-    let db = format!("sqlite:{}", file.display());
-    run(
-        &db,
-        &[
-            "user",
-            "add",
-            "--email",
-            "ann@example.org",
-            "--name",
-            "Ann",
-            "--role",
-            "practitioner",
-            "--team",
-            "North",
-        ],
-    );
-    let token = run(&db, &["token", "create", "--email", "ann@example.org"]);
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .args(["--database", &db, "serve", "--listen", "127.0.0.1:0"])
-        .env("CASELOAD_LOG", "error")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let line = lines
-        .next_line()
-        .await
-        .unwrap()
-        .expect("the server says where it listens");
-    let base = line.split_whitespace().last().unwrap().to_owned();
-    let http = reqwest::Client::new();
-    let auth = format!("Bearer {token}");
-    let client: Value = http
-        .post(format!("{base}/api/v1/clients"))
-        .header("authorization", &auth)
-        .json(&json!({"name": "Dana"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let case: Value = http
-        .post(format!("{base}/api/v1/cases"))
-        .header("authorization", &auth)
-        .json(&json!({"client_id": client["id"], "title": "Crash test", "service_area": "debt"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let case_url = format!("{base}/api/v1/cases/{}", case["id"].as_str().unwrap());
+    let Served {
+        db,
+        mut server,
+        base,
+        http,
+        auth,
+        case,
+    } = serve_one_case("reads.db").await;
+    let case_url = format!("{base}/api/v1/cases/{case}");
 
     // Readers keep reading; each answered read's request id is kept.
     let answered = Arc::new(Mutex::new(Vec::<String>::new()));
