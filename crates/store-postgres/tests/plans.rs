@@ -24,40 +24,7 @@ macro_rules! drive {
 #[tokio::test]
 async fn request_paths_read_no_large_table_in_full() {
     let captured = caseload_store::plans::capture();
-    let Some(store) = drive!(
-        teams_and_users_round_trip,
-        duplicate_emails_and_team_names_are_conflicts,
-        api_tokens_find_only_active_users,
-        clients_round_trip_unicode_byte_exact,
-        clients_list_only_within_scope,
-        cases_round_trip_and_filter,
-        cases_list_only_within_scope_and_page,
-        a_case_for_an_unknown_client_is_refused,
-        status_changes_are_kept_and_stale_changes_conflict,
-        notes_are_stored_with_late_entry_and_reason,
-        amendments_keep_the_original_in_order,
-        amending_an_unknown_note_is_not_found,
-        outcomes_record_progress,
-        obstacles_resolve_once,
-        tasks_change_status_and_stale_changes_conflict,
-        the_timeline_merges_everything_oldest_first,
-        writes_append_audit_events_without_content,
-        unknown_ids_are_not_found,
-        sessions_are_found_until_revoked,
-        passwords_and_user_changes_are_kept,
-        a_double_submitted_note_is_stored_once,
-        the_caseload_shows_what_needs_attention,
-        the_team_summary_counts_open_cases_and_overdue_tasks,
-        deadlines_bring_their_task_and_timeline_entry,
-        calendars_keep_imports_closures_and_choices,
-        policy_versions_are_kept_in_order,
-        assessments_set_the_band_and_keep_the_history,
-        calendar_feeds_are_private_and_revocable,
-        timescale_versions_are_kept_in_order,
-        active_cases_carry_what_their_clocks_need,
-        alerts_are_sent_once,
-        bulk_loading_writes_records_the_store_reads_back,
-    ) else {
+    let Some(store) = caseload_store::conformance_scenarios!([drive]) else {
         return;
     };
     let statements = caseload_store::plans::statements(&captured);

@@ -21,12 +21,14 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::*;
 
-/// Generate one `#[tokio::test]` per conformance test for a backend.
-/// `$make` is an async expression giving a fresh, migrated store.
+/// The one list of conformance scenarios. Calls `$callback!` with the
+/// given leading tokens followed by every scenario's name, so the test
+/// generator below and other harnesses (the query-plan tests) drive the
+/// same scenarios and cannot drift apart.
 #[macro_export]
-macro_rules! store_conformance_tests {
-    ($make:expr) => {
-        $crate::store_conformance_tests!(@tests $make;
+macro_rules! conformance_scenarios {
+    ([$($callback:tt)+] $($lead:tt)*) => {
+        $($callback)+! { $($lead)*
             teams_and_users_round_trip,
             duplicate_emails_and_team_names_are_conflicts,
             api_tokens_find_only_active_users,
@@ -60,7 +62,16 @@ macro_rules! store_conformance_tests {
             alerts_are_sent_once,
             bulk_loading_writes_records_the_store_reads_back,
             every_settings_change_moves_the_generation,
-        );
+        }
+    };
+}
+
+/// Generate one `#[tokio::test]` per conformance test for a backend.
+/// `$make` is an async expression giving a fresh, migrated store.
+#[macro_export]
+macro_rules! store_conformance_tests {
+    ($make:expr) => {
+        $crate::conformance_scenarios!([$crate::store_conformance_tests] @tests $make;);
     };
     (@tests $make:expr; $($name:ident,)+) => {
         $(
