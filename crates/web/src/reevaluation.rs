@@ -6,10 +6,10 @@
 //! `serve` hourly. Running it again changes nothing: band changes are only
 //! made when the band differs, and each alert is remembered.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use caseload_domain::calendars::Calendar;
-use caseload_domain::ids::{CaseId, TeamId, UserId};
+use caseload_domain::ids::{CaseId, UserId};
 use caseload_domain::priority::{Answer, Facts, Policy, assess};
 use caseload_domain::timescales::{State, Timescales};
 use caseload_store::{CaseloadRow, NewAlert, NewOverride, WriteCtx};
@@ -53,7 +53,6 @@ pub async fn run(
         .map(|v| (v.policy_id.clone(), reference.policy(v).ok()))
         .collect();
     let (_, settings) = reference.timescales()?;
-    let mut calendars: HashMap<TeamId, Calendar> = HashMap::new();
     let mut done = Reevaluated::default();
     // Read the next page while this one is worked through, so the
     // database and the rules each keep a core busy.
@@ -70,19 +69,14 @@ pub async fn run(
         })??;
         let Some(last) = rows.last() else { break };
         next = fetch(Some(last.case.id.clone()));
-        for row in &rows {
-            calendars
-                .entry(row.case.team_id.clone())
-                .or_insert_with(|| (*reference.team_calendar(&row.case.team_id)).clone());
-        }
         if priorities {
-            let changes = rescore(&mut rows, &policies, &calendars, today, now, &mut done);
+            let changes = rescore(&mut rows, &policies, &reference, today, now, &mut done);
             if !changes.is_empty() {
                 done.priorities.changed += state.store.override_priorities(&changes, &ctx).await?;
             }
         }
         if timescales {
-            let alerts = alerts(&rows, &settings, &calendars, state, today, &mut done);
+            let alerts = alerts(&rows, &settings, &reference, state, today, &mut done);
             if !alerts.is_empty() {
                 done.timescales.alerts += state.store.record_alerts(&alerts, &ctx).await?;
             }
@@ -113,7 +107,7 @@ pub fn facts(row: &CaseloadRow, calendar: &Calendar, today: Date, now: jiff::Tim
 fn rescore(
     rows: &mut [CaseloadRow],
     policies: &BTreeMap<String, Option<std::sync::Arc<Policy>>>,
-    calendars: &HashMap<TeamId, Calendar>,
+    reference: &crate::reference::Reference,
     today: Date,
     now: jiff::Timestamp,
     done: &mut Reevaluated,
@@ -130,13 +124,10 @@ fn rescore(
         let Ok(answers) = serde_json::from_str::<BTreeMap<String, Answer>>(&latest.answers) else {
             continue;
         };
-        let (Some(Some(policy)), Some(calendar)) = (
-            policies.get(&latest.policy_id),
-            calendars.get(&row.case.team_id),
-        ) else {
+        let Some(Some(policy)) = policies.get(&latest.policy_id) else {
             continue;
         };
-        let facts = facts(row, calendar, today, now);
+        let facts = facts(row, &reference.team_calendar(&row.case.team_id), today, now);
         let Ok(verdict) = assess(policy, &answers, &facts) else {
             continue;
         };
@@ -173,7 +164,7 @@ fn rescore(
 fn alerts(
     rows: &[CaseloadRow],
     settings: &Timescales,
-    calendars: &HashMap<TeamId, Calendar>,
+    reference: &crate::reference::Reference,
     state: &AppState,
     today: Date,
     done: &mut Reevaluated,
@@ -181,11 +172,9 @@ fn alerts(
     let short = |d: Date| d.strftime("%-d %b %Y").to_string();
     let mut alerts = Vec::new();
     for row in rows {
-        let Some(calendar) = calendars.get(&row.case.team_id) else {
-            continue;
-        };
+        let calendar = reference.team_calendar(&row.case.team_id);
         done.timescales.checked += 1;
-        let case = for_row(row, settings, calendar, &state.tz, today);
+        let case = for_row(row, settings, &calendar, &state.tz, today);
         let who = format!("{} — {}", row.case.client_name, row.case.title);
         let mut push = |clock: String, s: State, due: Date, message: String| {
             alerts.push(NewAlert {
