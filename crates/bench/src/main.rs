@@ -233,10 +233,16 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
             continue;
         }
         load(&addr, &path, headers, connections, n / 10).await?; // warm-up
+        let cpu = CpuTimes::read(pid);
         let stats = load(&addr, &path, headers, connections, n).await?;
-        eprintln!("   {name} ({connections} connections): {stats}");
+        let (server_us, machine_us) = cpu.per_request(pid, stats.count);
+        eprintln!(
+            "   {name} ({connections} connections): {stats}; CPU per request: server {server_us:.0} µs, machine {machine_us:.0} µs"
+        );
         let mut figures = stats.json();
         figures["connections"] = json!(connections);
+        figures["server_cpu_us_per_request"] = json!(server_us);
+        figures["machine_cpu_us_per_request"] = json!(machine_us);
         reads.insert(name.into(), figures);
     }
     out["reads"] = Value::Object(reads);
@@ -388,6 +394,59 @@ async fn sign_in(conn: &mut Conn) -> anyhow::Result<String> {
         .await?;
     let cookie = r.set_cookie.context("signing in gave no session cookie")?;
     Ok(cookie.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// CPU time used so far by the server process and by the whole machine (in
+/// clock ticks of 1/100 s, Linux's USER_HZ): throughput on a shared, noisy
+/// machine swings by a fifth from run to run, CPU time per request much less,
+/// so it is the figure to compare changes by. The machine's figure includes
+/// the load generator and, on PostgreSQL, the database's own processes.
+struct CpuTimes {
+    server: u64,
+    machine: u64,
+}
+
+impl CpuTimes {
+    fn read(pid: u32) -> CpuTimes {
+        let server = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| {
+                // Fields after the command name (which may hold spaces): state
+                // is field 3, utime 14 and stime 15.
+                let rest = s.rsplit_once(')')?.1.to_owned();
+                let f: Vec<u64> = rest
+                    .split_whitespace()
+                    .skip(11)
+                    .take(2)
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
+                Some(f.iter().sum())
+            })
+            .unwrap_or(0);
+        let machine = std::fs::read_to_string("/proc/stat")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("cpu "))?.to_owned();
+                let f: Vec<u64> = line
+                    .split_whitespace()
+                    .skip(1)
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
+                // user nice system idle iowait irq softirq steal: busy is all
+                // but idle and iowait.
+                let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
+                Some(f.iter().take(8).sum::<u64>() - idle)
+            })
+            .unwrap_or(0);
+        CpuTimes { server, machine }
+    }
+
+    /// Microseconds of CPU per request since `self`, for the server and the machine.
+    fn per_request(&self, pid: u32, requests: usize) -> (f64, f64) {
+        let now = CpuTimes::read(pid);
+        let per = |a: u64, b: u64| (b.saturating_sub(a) as f64) * 10_000.0 / requests.max(1) as f64;
+        (per(self.server, now.server), per(self.machine, now.machine))
+    }
 }
 
 fn peak_rss_mib(pid: u32) -> f64 {
@@ -807,11 +866,13 @@ fn table(r: &Value) -> String {
     if let Some(reads) = r["reads"].as_object() {
         for (name, s) in reads {
             out.push_str(&format!(
-                "| {name} ({} connections) | p50 {} ms, p99 {} ms, {} req/s |\n",
+                "| {name} ({} connections) | p50 {} ms, p99 {} ms, {} req/s; CPU µs/request: server {}, machine {} |\n",
                 s["connections"],
                 f(&s["p50_ms"]),
                 f(&s["p99_ms"]),
-                f(&s["per_second"])
+                f(&s["per_second"]),
+                f(&s["server_cpu_us_per_request"]),
+                f(&s["machine_cpu_us_per_request"])
             ));
         }
     }
