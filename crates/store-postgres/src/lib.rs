@@ -227,11 +227,19 @@ async fn event(
     Ok(())
 }
 
-fn s(row: &PgRow, col: &str) -> Result<String> {
+// A column is named (`&str`) or, on the queue's hot path, numbered (`usize`).
+fn s<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<String> {
     row.try_get::<String, _>(col).map_err(StoreError::other)
 }
-fn opt_s(row: &PgRow, col: &str) -> Result<Option<String>> {
+fn text<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<&str> {
+    row.try_get::<&str, _>(col).map_err(StoreError::other)
+}
+fn opt_s<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<Option<String>> {
     row.try_get::<Option<String>, _>(col)
+        .map_err(StoreError::other)
+}
+fn opt_text<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<Option<&str>> {
+    row.try_get::<Option<&str>, _>(col)
         .map_err(StoreError::other)
 }
 /// jiff → the driver's timestamptz type.
@@ -247,13 +255,13 @@ fn pg_date(d: jiff::civil::Date) -> Option<time::Date> {
     let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
     time::Date::from_calendar_date(i32::from(d.year()), month, u8::try_from(d.day()).ok()?).ok()
 }
-fn ts(row: &PgRow, col: &str) -> Result<Timestamp> {
+fn ts<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<Timestamp> {
     from_pg_ts(
         row.try_get::<OffsetDateTime, _>(col)
             .map_err(StoreError::other)?,
     )
 }
-fn opt_ts(row: &PgRow, col: &str) -> Result<Option<Timestamp>> {
+fn opt_ts<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<Option<Timestamp>> {
     row.try_get::<Option<OffsetDateTime>, _>(col)
         .map_err(StoreError::other)?
         .map(from_pg_ts)
@@ -322,50 +330,58 @@ const CASELOAD_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name,
 /// A caseload row; `today` decides which open tasks are overdue.
 fn caseload_row(r: &PgRow, today: jiff::civil::Date) -> Result<CaseloadRow> {
     let (overdue_tasks, next_task_title, next_task_due) =
-        decode::open_tasks(opt_s(r, "open_tasks")?.as_deref(), today)?;
+        decode::open_tasks(opt_text(r, case_columns::OPEN_TASKS)?, today)?;
     Ok(CaseloadRow {
         case: case_row(r)?,
-        last_contact: opt_ts(r, "last_contact")?,
+        last_contact: opt_ts(r, case_columns::LAST_CONTACT)?,
         next_task_title,
         next_task_due,
         late_notes: r
-            .try_get::<i64, _>("late_notes")
+            .try_get::<i64, _>(case_columns::LATE_NOTES)
             .map_err(StoreError::other)?,
         overdue_tasks,
-        first_contact: opt_ts(r, "first_contact")?,
-        last_action: opt_ts(r, "last_action")?,
-        last_review: opt_ts(r, "last_review")?,
-        holds: decode::holds(opt_s(r, "holds")?.as_deref())?,
-        deadlines: decode::deadline_dues(opt_s(r, "deadline_list")?.as_deref())?,
-        assessment: decode::latest_assessment(opt_s(r, "latest_assessment")?.as_deref())?,
-        last_priority_cause: opt_s(r, "last_priority_cause")?,
+        first_contact: opt_ts(r, case_columns::FIRST_CONTACT)?,
+        last_action: opt_ts(r, case_columns::LAST_ACTION)?,
+        last_review: opt_ts(r, case_columns::LAST_REVIEW)?,
+        holds: decode::holds(opt_text(r, case_columns::HOLDS)?)?,
+        deadlines: decode::deadline_dues(opt_text(r, case_columns::DEADLINE_LIST)?)?,
+        assessment: decode::latest_assessment(opt_text(r, case_columns::LATEST_ASSESSMENT)?)?,
+        last_priority_cause: opt_s(r, case_columns::LAST_PRIORITY_CAUSE)?,
     })
 }
 
 fn case_row(r: &PgRow) -> Result<Case> {
     Ok(Case {
-        id: CaseId::from_trusted(s(r, "id")?),
-        client_id: ClientId::from_trusted(s(r, "client_id")?),
-        client_name: s(r, "client_name")?,
-        title: s(r, "title")?,
-        service_area: decode::vocab(&s(r, "service_area")?, ServiceArea::parse, "service area")?,
-        owner_id: UserId::from_trusted(s(r, "owner_id")?),
-        owner_name: s(r, "owner_name")?,
-        team_id: TeamId::from_trusted(s(r, "team_id")?),
-        status: decode::vocab(&s(r, "status")?, CaseStatus::parse, "status")?,
-        complexity: decode::vocab(&s(r, "complexity")?, Complexity::parse, "complexity")?,
-        closure_reason: opt_s(r, "closure_reason")?
-            .map(|v| decode::vocab(&v, ClosureReason::parse, "closure reason"))
+        id: CaseId::from_trusted(s(r, case_columns::ID)?),
+        client_id: ClientId::from_trusted(s(r, case_columns::CLIENT_ID)?),
+        client_name: s(r, case_columns::CLIENT_NAME)?,
+        title: s(r, case_columns::TITLE)?,
+        service_area: decode::vocab(
+            text(r, case_columns::SERVICE_AREA)?,
+            ServiceArea::parse,
+            "service area",
+        )?,
+        owner_id: UserId::from_trusted(s(r, case_columns::OWNER_ID)?),
+        owner_name: s(r, case_columns::OWNER_NAME)?,
+        team_id: TeamId::from_trusted(s(r, case_columns::TEAM_ID)?),
+        status: decode::vocab(text(r, case_columns::STATUS)?, CaseStatus::parse, "status")?,
+        complexity: decode::vocab(
+            text(r, case_columns::COMPLEXITY)?,
+            Complexity::parse,
+            "complexity",
+        )?,
+        closure_reason: opt_text(r, case_columns::CLOSURE_REASON)?
+            .map(|v| decode::vocab(v, ClosureReason::parse, "closure reason"))
             .transpose()?,
-        closure_summary: opt_s(r, "closure_summary")?,
-        opened_at: opt_ts(r, "opened_at")?,
-        closed_at: opt_ts(r, "closed_at")?,
-        created_by: UserId::from_trusted(s(r, "created_by")?),
-        created_at: ts(r, "created_at")?,
-        updated_at: ts(r, "updated_at")?,
-        priority_band: opt_s(r, "priority_band")?,
-        priority_floor: opt_s(r, "priority_floor")?,
-        assessed_at: opt_ts(r, "assessed_at")?,
+        closure_summary: opt_s(r, case_columns::CLOSURE_SUMMARY)?,
+        opened_at: opt_ts(r, case_columns::OPENED_AT)?,
+        closed_at: opt_ts(r, case_columns::CLOSED_AT)?,
+        created_by: UserId::from_trusted(s(r, case_columns::CREATED_BY)?),
+        created_at: ts(r, case_columns::CREATED_AT)?,
+        updated_at: ts(r, case_columns::UPDATED_AT)?,
+        priority_band: opt_s(r, case_columns::PRIORITY_BAND)?,
+        priority_floor: opt_s(r, case_columns::PRIORITY_FLOOR)?,
+        assessed_at: opt_ts(r, case_columns::ASSESSED_AT)?,
     })
 }
 
@@ -1751,13 +1767,21 @@ impl Store for PgStore {
     #[instrument(skip_all)]
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
-            "{CASELOAD_SELECT} WHERE c.owner_id = $1 AND c.status IN ('referral', 'open', 'on_hold') ORDER BY c.id"
+            "{CASELOAD_SELECT} WHERE c.owner_id = $1 AND c.status IN ('referral', 'open', 'on_hold')"
         ))
         .bind(owner.as_str())
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter().map(|r| caseload_row(r, today)).collect()
+        // Put in id order here, not by the database: the owner index gives
+        // them by status, then id, and an ORDER BY would copy every whole
+        // row (summary texts and all) through a sorter.
+        let mut rows = rows
+            .iter()
+            .map(|r| caseload_row(r, today))
+            .collect::<Result<Vec<_>>>()?;
+        rows.sort_unstable_by(|a, b| a.case.id.as_str().cmp(b.case.id.as_str()));
+        Ok(rows)
     }
 
     #[instrument(skip_all)]
@@ -2705,5 +2729,17 @@ impl Store for PgStore {
             out.push((table, cols));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod case_select_tests {
+    use super::*;
+    use caseload_store::case_columns::{NAMES, select_names};
+
+    #[test]
+    fn the_case_selects_list_their_columns_in_order() {
+        assert_eq!(select_names(CASELOAD_SELECT), NAMES);
+        assert_eq!(select_names(CASE_SELECT), NAMES[..20]);
     }
 }

@@ -7,6 +7,7 @@
 //! audit event and timeline entry in the same transaction as the write: an
 //! acknowledged write always has its audit trail.
 
+pub mod case_columns;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(feature = "conformance")]
