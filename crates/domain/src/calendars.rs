@@ -183,6 +183,16 @@ fn weekdays_through(d: Date) -> i64 {
     weeks * 5 + (into + 1).min(5)
 }
 
+/// The weekday `weekdays_through` numbers `k`; none beyond the calendar's ends.
+fn weekday_at(k: i64) -> Option<Date> {
+    let monday = jiff::civil::date(2001, 1, 1);
+    let (weeks, into) = ((k - 1).div_euclid(5), (k - 1).rem_euclid(5));
+    let days = weeks.checked_mul(7)?.checked_add(into)?;
+    monday
+        .checked_add(jiff::Span::new().try_days(days).ok()?)
+        .ok()
+}
+
 /// One entry of the official file: `{"title": "...", "date": "YYYY-MM-DD"}`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct OfficialEvent {
@@ -337,8 +347,41 @@ impl Calendar {
     }
 
     /// `n` working days after `from` (not counting `from`); negative `n`
-    /// counts back.
+    /// counts back. Counted, not walked: jump `n` weekdays, then again by
+    /// as many weekdays as there were holidays and closure days in the stretch
+    /// just jumped, until a stretch holds none (every clock on every queue
+    /// asks this).
     pub fn add_working_days(&self, from: Date, n: i32) -> Date {
+        use std::ops::Bound::{Excluded, Included};
+        let steps = i64::from(n.unsigned_abs());
+        if n > 0 {
+            // The `n`th weekday after `from`, pushed on past days off.
+            let (mut after, mut k) = (from, weekdays_through(from) + steps);
+            while let Some(d) = weekday_at(k) {
+                let off = self.days_off((Excluded(after), Included(d)));
+                if off == 0 {
+                    return d;
+                }
+                (after, k) = (d, k + off);
+            }
+        } else if n < 0 {
+            // The `n`th weekday before `from`, pushed back past days off.
+            let before_from = weekdays_through(from) - i64::from(!is_weekend(from));
+            let (mut before, mut k) = (from, before_from - steps + 1);
+            while let Some(d) = weekday_at(k) {
+                let off = self.days_off((Included(d), Excluded(before)));
+                if off == 0 {
+                    return d;
+                }
+                (before, k) = (d, k - off);
+            }
+        }
+        self.walk_working_days(from, n)
+    }
+
+    /// `add_working_days` a day at a time: for `n` = 0 and at the ends of the
+    /// calendar, where it stops at the last day there is.
+    fn walk_working_days(&self, from: Date, n: i32) -> Date {
         let mut d = from;
         let mut left = n.unsigned_abs();
         while left > 0 {
@@ -364,9 +407,22 @@ impl Calendar {
             return 0;
         }
         let weekdays = weekdays_through(to) - weekdays_through(from);
-        let range = (Excluded(from), Included(to));
+        let off = self.days_off((Excluded(from), Included(to)));
+        i32::try_from(weekdays - off).unwrap_or(i32::MAX)
+    }
+
+    /// Holidays and closure days that fall on weekdays in `range`, each once.
+    fn days_off(&self, range: (std::ops::Bound<Date>, std::ops::Bound<Date>)) -> i64 {
+        use std::ops::Bound::{Excluded, Included};
+        // (`BTreeSet::range` refuses a range that ends before it starts.)
+        let (Included(first) | Excluded(first), Included(last) | Excluded(last)) = range else {
+            return 0;
+        };
+        if first > last || (first == last && range != (Included(first), Included(last))) {
+            return 0;
+        }
         let mut off: i64 = 0;
-        for year in from.year()..=to.year() {
+        for year in first.year()..=last.year() {
             let holidays = match self.imported.get(&year) {
                 Some(days) => std::borrow::Cow::Borrowed(days),
                 None => statutory_set(self.division, year),
@@ -376,12 +432,11 @@ impl Calendar {
                 .filter(|d| !is_weekend(**d) && !self.closures.contains(*d))
                 .count() as i64;
         }
-        off += self
+        off + self
             .closures
             .range(range)
             .filter(|d| !is_weekend(**d))
-            .count() as i64;
-        i32::try_from(weekdays - off).unwrap_or(i32::MAX)
+            .count() as i64
     }
 }
 
@@ -655,6 +710,24 @@ mod tests {
             let start = cal.roll_forward(start);
             prop_assert_eq!(cal.add_working_days(cal.add_working_days(start, n), -n), start);
             prop_assert_eq!(cal.working_days_between(start, cal.add_working_days(start, n)), n);
+        }
+
+        #[test]
+        fn adding_working_days_agrees_with_walking_them(
+            from in any_date(),
+            n in -400i32..400,
+            closures in proptest::collection::vec(-600i32..600, 0..12),
+            imported in proptest::collection::vec(-600i32..600, 0..6),
+            div in 0usize..3,
+        ) {
+            let mut cal = Calendar::new(Division::ALL[div]);
+            let day = |k: i32| from.checked_add(k.days()).unwrap_or(from);
+            cal.closures = closures.iter().map(|k| day(*k)).collect();
+            for k in imported {
+                let d = day(k);
+                cal.imported.entry(d.year()).or_default().insert(d);
+            }
+            prop_assert_eq!(cal.add_working_days(from, n), cal.walk_working_days(from, n));
         }
 
         #[test]

@@ -425,15 +425,26 @@ fn run_clock(
     } = spec;
     let holds: &[Hold] = if pausable { input.holds } else { &[] };
     let limit = met.unwrap_or(today).max(started);
-    // Walk the working days the clock has run, stopping when it falls due.
+    // The working days the clock has run, stopping when it falls due:
+    // counted on the calendar, or walked a day at a time past days on hold.
     let mut used: u32 = 0;
     let mut due = None;
     let mut d = started;
-    while d < limit && used < window {
-        let Ok(next) = d.tomorrow() else { break };
-        d = next;
-        if calendar.is_working_day(d) && !on_hold(d, holds) {
-            used += 1;
+    if holds.is_empty() {
+        let falls_due =
+            calendar.add_working_days(started, i32::try_from(window).unwrap_or(i32::MAX));
+        if falls_due <= limit {
+            (used, d) = (window, falls_due);
+        } else {
+            used = u32::try_from(calendar.working_days_between(started, limit)).unwrap_or(0);
+        }
+    } else {
+        while d < limit && used < window {
+            let Ok(next) = d.tomorrow() else { break };
+            d = next;
+            if calendar.is_working_day(d) && !on_hold(d, holds) {
+                used += 1;
+            }
         }
     }
     if used >= window {
@@ -859,6 +870,44 @@ mod tests {
             let without = reading(&case_clocks(&input("P3", &started.to_string(), &none), &t, &cal, today), ClockKind::FirstContact);
             prop_assert!(with.state.severity() <= without.state.severity());
             if let (Some(a), Some(b)) = (with.due, without.due) { prop_assert!(a >= b); }
+        }
+
+        /// A clock reads the same whether its working days are counted on
+        /// the calendar (no holds) or walked a day at a time (a hold long
+        /// over before the case began, which pauses nothing).
+        #[test]
+        fn counted_clocks_read_as_walked_ones(
+            start in 0i64..400,
+            contact in proptest::option::of(0i64..60),
+            action in proptest::option::of(0i64..60),
+            review in proptest::option::of(0i64..90),
+            today in 0i64..120,
+            band in 0usize..5,
+            closures in proptest::collection::vec(0i64..500, 0..10),
+            div in 0usize..3,
+        ) {
+            use jiff::ToSpan;
+            let mut cal = Calendar::new(Division::ALL[div]);
+            let base = d("2025-11-03");
+            let day = |n: i64| base.checked_add(n.days()).expect("date");
+            cal.closures = closures.into_iter().map(day).collect();
+            let started = day(start);
+            let after = |n: Option<i64>| n.map(|n| started.checked_add(n.days()).expect("date"));
+            let t = Timescales::shipped();
+            let ancient = [Hold { from: d("1999-01-04"), to: Some(d("1999-01-08")) }];
+            let clocks = |holds| {
+                let input = ClockInput {
+                    on_hold_now: false,
+                    band: ["P1", "P2", "P3", "P4", "none"].get(band).copied(),
+                    started,
+                    first_contact: after(contact),
+                    last_action: after(action),
+                    last_review: after(review),
+                    holds,
+                };
+                case_clocks(&input, &t, &cal, started.checked_add(today.days()).expect("date"))
+            };
+            prop_assert_eq!(clocks(&[]), clocks(&ancient));
         }
 
         /// Moving time forward never makes a deadline look safer.
