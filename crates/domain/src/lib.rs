@@ -11,6 +11,7 @@ pub mod cases;
 pub mod clock;
 pub mod deadlines;
 pub mod ids;
+pub mod json;
 pub mod notes;
 pub mod passwords;
 pub mod priority;

@@ -32,6 +32,7 @@ pub enum State {
     /// Done; `late` if it was done after it was due.
     Met {
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+        #[serde(serialize_with = "crate::json::option_date")]
         on: Option<Date>,
         late: bool,
     },
@@ -45,6 +46,7 @@ pub enum State {
     /// Passed without being met; breached from the day after it was due.
     Breached {
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        #[serde(serialize_with = "crate::json::date")]
         since: Date,
     },
     /// The case is on hold: the clock has stopped with this much left.
@@ -388,11 +390,13 @@ pub struct Reading {
     pub clock: ClockKind,
     /// The day the clock started.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    #[serde(serialize_with = "crate::json::date")]
     pub started: Date,
     /// Its window, in working days.
     pub window: u32,
     /// When it is (or was) due; none while paused before it fell due.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    #[serde(serialize_with = "crate::json::option_date")]
     pub due: Option<Date>,
     #[serde(flatten)]
     pub state: State,

@@ -91,10 +91,12 @@ pub struct CaseloadRow {
     /// The most recent contact with the client (notes other than internal,
     /// review and supervision).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(serialize_with = "caseload_domain::json::option_timestamp")]
     pub last_contact: Option<Timestamp>,
     /// The open task due soonest.
     pub next_task_title: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    #[serde(serialize_with = "caseload_domain::json::option_date")]
     pub next_task_due: Option<Date>,
     pub late_notes: i64,
     pub overdue_tasks: i64,
@@ -193,20 +195,25 @@ pub struct Case {
     pub closure_summary: Option<String>,
     /// When the case was (last) opened; empty while still a referral.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(serialize_with = "caseload_domain::json::option_timestamp")]
     pub opened_at: Option<Timestamp>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(serialize_with = "caseload_domain::json::option_timestamp")]
     pub closed_at: Option<Timestamp>,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub created_by: UserId,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(serialize_with = "caseload_domain::json::timestamp")]
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(serialize_with = "caseload_domain::json::timestamp")]
     pub updated_at: Timestamp,
     /// The current priority band (`P1`…), once assessed.
     pub priority_band: Option<String>,
     /// The band a hard rule set: only a supervisor may override below it.
     pub priority_floor: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(serialize_with = "caseload_domain::json::option_timestamp")]
     pub assessed_at: Option<Timestamp>,
 }
 

@@ -128,6 +128,14 @@ impl ApiError {
     }
 
     /// Log an unexpected failure and hide it behind a reference.
+    /// An internal error under a new random reference, to quote to support.
+    pub fn unexpected(error: &dyn std::error::Error) -> Self {
+        let mut bytes = [0u8; 6];
+        let _ = getrandom::fill(&mut bytes);
+        let reference: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        ApiError::internal(error, &reference)
+    }
+
     pub fn internal(error: &dyn std::error::Error, reference: &str) -> Self {
         tracing::error!(reference, error = %error, source = ?error.source(), "internal error");
         ApiError::Internal {
@@ -153,12 +161,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Conflict(detail) => ApiError::Conflict(detail),
-            StoreError::Other(source) => {
-                let mut bytes = [0u8; 6];
-                let _ = getrandom::fill(&mut bytes);
-                let reference: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-                ApiError::internal(source.as_ref(), &reference)
-            }
+            StoreError::Other(source) => ApiError::unexpected(source.as_ref()),
         }
     }
 }

@@ -61,6 +61,7 @@ pub struct DeadlineReading {
     pub deadline_id: String,
     pub title: String,
     #[schema(value_type = String, format = Date)]
+    #[serde(serialize_with = "caseload_domain::json::date")]
     pub due: Date,
     #[serde(flatten)]
     #[schema(value_type = Object)]

@@ -446,6 +446,7 @@ pub struct QueueRow {
     pub timescales: crate::timescales::CaseTimescales,
     /// When the most pressing at-risk or breached item is (was) due.
     #[schema(value_type = Option<String>, format = Date)]
+    #[serde(serialize_with = "caseload_domain::json::option_date")]
     pub attention_due: Option<Date>,
 }
 
@@ -559,21 +560,16 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
             None => 5,
         }
     };
-    let pressing = |q: &QueueRow| {
+    // Each row's key is worked out once, not at every comparison.
+    out.sort_by_cached_key(|q| {
         let (severity, due) = q.timescales.attention();
-        (std::cmp::Reverse(severity), due.unwrap_or(Date::MAX))
-    };
-    out.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| pressing(a).cmp(&pressing(b)))
-            .then(
-                a.row
-                    .next_task_due
-                    .unwrap_or(Date::MAX)
-                    .cmp(&b.row.next_task_due.unwrap_or(Date::MAX)),
-            )
-            .then(a.row.case.created_at.cmp(&b.row.case.created_at))
+        (
+            rank(q),
+            std::cmp::Reverse(severity),
+            due.unwrap_or(Date::MAX),
+            q.row.next_task_due.unwrap_or(Date::MAX),
+            q.row.case.created_at,
+        )
     });
     Ok(out)
 }
@@ -583,7 +579,7 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
 pub async fn caseload(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<QueueRow>>, ApiError> {
+) -> Result<super::SizedJson<Vec<QueueRow>>, ApiError> {
     caller.case_scope()?;
     // The read's audit event is made durable while the queue is read: the
     // answer still waits for both.
@@ -592,7 +588,13 @@ pub async fn caseload(
         caller.audit(&state, "case.list", "case", None)
     );
     audited?;
-    Ok(Json(queue(&state, rows?).await?))
+    let rows = queue(&state, rows?).await?;
+    // About 1.5 kB a row.
+    let capacity = 2048 * rows.len() + 2;
+    Ok(super::SizedJson {
+        value: rows,
+        capacity,
+    })
 }
 
 /// Load the shipped default packs as version 1 of each policy, if the
