@@ -2678,8 +2678,8 @@ impl Store for PgStore {
         if events.is_empty() {
             return Ok(());
         }
-        let mut tx = self.writer.begin().await.map_err(db_err)?;
-        for chunk in events.chunks(500) {
+        const ROWS: usize = 500; // a statement's worth (6 parameters a row)
+        let insert = |chunk: &[NewAuditEvent]| {
             let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) ",
             );
@@ -2691,7 +2691,25 @@ impl Store for PgStore {
                     .push_bind(e.object_id.clone())
                     .push_bind(e.request_id.clone());
             });
-            insert.build().execute(&mut *tx).await.map_err(db_err)?;
+            insert
+        };
+        // One statement is atomic on its own: the usual batch is one round
+        // trip, not three (BEGIN, INSERT, COMMIT) — every read waits for it.
+        if events.len() <= ROWS {
+            insert(events)
+                .build()
+                .execute(&self.writer)
+                .await
+                .map_err(db_err)?;
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        for chunk in events.chunks(ROWS) {
+            insert(chunk)
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)
     }

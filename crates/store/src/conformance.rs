@@ -46,6 +46,7 @@ macro_rules! conformance_scenarios {
             tasks_change_status_and_stale_changes_conflict,
             the_timeline_merges_everything_oldest_first,
             writes_append_audit_events_without_content,
+            a_batch_of_reads_larger_than_a_statement_is_recorded_whole,
             unknown_ids_are_not_found,
             sessions_are_found_until_revoked,
             passwords_and_user_changes_are_kept,
@@ -993,6 +994,34 @@ pub async fn writes_append_audit_events_without_content(store: &dyn Store) {
             .all(|e| !format!("{e:?}").contains("Sensitive"))
     );
     assert!(events.windows(2).all(|w| w[0].seq > w[1].seq));
+}
+
+pub async fn a_batch_of_reads_larger_than_a_statement_is_recorded_whole(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let before = store.list_audit(10_000).await.unwrap().len();
+    // Under load the audit writer hands over everything that queued up; a
+    // store may split it into statements, but records all of it or none.
+    let batch: Vec<NewAuditEvent> = (0..1_201)
+        .map(|i| NewAuditEvent {
+            at: at(4),
+            actor: Some(f.bob.id.clone()),
+            action: "case.read".into(),
+            object_type: "case",
+            object_id: Some(f.case.id.to_string()),
+            request_id: format!("req-batch-{i}"),
+        })
+        .collect();
+    store.record_audits(&batch).await.unwrap();
+    let events = store.list_audit(10_000).await.unwrap();
+    assert_eq!(events.len(), before + 1_201);
+    let mut ids: Vec<&str> = events
+        .iter()
+        .filter(|e| e.request_id.starts_with("req-batch-"))
+        .map(|e| e.request_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 1_201, "each event once");
 }
 
 pub async fn unknown_ids_are_not_found(store: &dyn Store) {
