@@ -85,6 +85,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case summary",
         include_str!("../migrations/0012_case_summary.sql"),
     ),
+    (
+        13,
+        "case client name",
+        include_str!("../migrations/0013_case_client_name.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -310,22 +315,23 @@ fn client_row(r: &PgRow) -> Result<Client> {
     })
 }
 
-const CASE_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, c.owner_id, \
+const CASE_SELECT: &str = "SELECT c.id, c.client_id, c.client_name, c.title, c.service_area, c.owner_id, \
     u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, c.opened_at, \
     c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at \
-    FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+    FROM cases c JOIN users u ON u.id = c.owner_id";
 
 /// A case with what the queue, its clocks and re-evaluation need: its open
 /// tasks, holds, deadlines, latest assessment and the cause of its last
-/// change of band, all kept on the case row by triggers (migration 0012),
+/// change of band, all kept on the case row by triggers (migrations 0012
+/// and 0013, which keeps the client's name there too),
 /// so reading a caseload is one index range and no subqueries.
-const CASELOAD_SELECT: &str = "SELECT c.id, c.client_id, cl.name AS client_name, c.title, c.service_area, \
+const CASELOAD_SELECT: &str = "SELECT c.id, c.client_id, c.client_name, c.title, c.service_area, \
     c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
     c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
     c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
     c.last_review_at AS last_review, c.late_notes, c.open_tasks, c.hold_marks AS holds, c.deadline_list, \
     c.latest_assessment, c.last_priority_cause \
-    FROM cases c JOIN clients cl ON cl.id = c.client_id JOIN users u ON u.id = c.owner_id";
+    FROM cases c JOIN users u ON u.id = c.owner_id";
 
 /// A caseload row; `today` decides which open tasks are overdue.
 fn caseload_row(r: &PgRow, today: jiff::civil::Date) -> Result<CaseloadRow> {

@@ -75,3 +75,25 @@ async fn the_two_schemas_hold_the_same_tables_and_columns() {
     assert!(a.len() >= 12, "the schema has its tables: {a:?}");
     assert_eq!(a, b);
 }
+
+#[tokio::test]
+async fn a_client_renamed_in_the_database_is_renamed_on_their_cases() {
+    let Some(store) = support::fresh().await else {
+        return;
+    };
+    let f = caseload_store::conformance::Fixture::new(&store).await;
+    // Not through the store: straight into the database (an administrator's
+    // correction, or a future edit screen).
+    sqlx::query("UPDATE clients SET name = 'Renamed Client' WHERE id = $1")
+        .bind(f.case.client_id.as_str())
+        .execute(store.pool())
+        .await
+        .expect("rename");
+    let case = store.get_case(&f.case.id).await.expect("case");
+    assert_eq!(case.client_name, "Renamed Client");
+    let row = store
+        .caseload(&f.case.owner_id, jiff::civil::date(2026, 1, 1))
+        .await
+        .expect("caseload");
+    assert!(row.iter().all(|r| r.case.client_name == "Renamed Client"));
+}

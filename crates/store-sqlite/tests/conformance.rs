@@ -133,3 +133,23 @@ async fn a_journal_moved_twice_stores_each_read_once() {
     assert_eq!(reads(&store).await, ["req-3", "req-2", "req-1"]);
     assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn a_client_renamed_in_the_database_is_renamed_on_their_cases() {
+    let store = fresh().await.expect("store");
+    let f = caseload_store::conformance::Fixture::new(&store).await;
+    // Not through the store: straight into the database (an administrator's
+    // correction, or a future edit screen).
+    sqlx::query("UPDATE clients SET name = 'Renamed Client' WHERE id = ?")
+        .bind(f.case.client_id.as_str())
+        .execute(store.pool())
+        .await
+        .expect("rename");
+    let case = store.get_case(&f.case.id).await.expect("case");
+    assert_eq!(case.client_name, "Renamed Client");
+    let row = store
+        .caseload(&f.case.owner_id, jiff::civil::date(2026, 1, 1))
+        .await
+        .expect("caseload");
+    assert!(row.iter().all(|r| r.case.client_name == "Renamed Client"));
+}
