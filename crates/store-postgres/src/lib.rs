@@ -160,7 +160,13 @@ impl PgStore {
     pub async fn connect(url: &str) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(StoreError::other)?
-            .application_name("caseload");
+            .application_name("caseload")
+            // Index reads cost about what sequential ones do when the working
+            // set is in memory or on SSD. At the default (4) the planner
+            // hashed every user to name the authors of one case's fifty notes
+            // or timeline entries (1.4 ms a statement); at 1.1 it looks each
+            // up by key (0.3 ms).
+            .options([("random_page_cost", "1.1")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
