@@ -216,18 +216,34 @@ async fn case_page(
 ) -> Result<CasePage, PageError> {
     let store = &state.store;
     let today = state.today();
-    let outcomes = store.list_outcomes(&case.id).await?;
-    let obstacles = store.list_obstacles(&case.id).await?;
-    let tasks = store.list_tasks(&case.id).await?;
-    let notes: HashMap<String, Note> = store
-        .list_notes(&case.id)
-        .await?
-        .into_iter()
-        .map(|n| (n.id.to_string(), n))
-        .collect();
-    let events = store.timeline(&case.id).await?;
-    let deadlines = store.list_deadlines(&case.id).await?;
-    let (timescales_version, readings) = crate::timescales::for_case(state, case).await?;
+    // The page's reads are independent of one another, and its audit event
+    // of them: all are asked for at once (each on its own pooled
+    // connection), and the page is answered when every one is done. One
+    // after another they were a dozen round trips in a row.
+    let (
+        outcomes,
+        obstacles,
+        tasks,
+        notes,
+        events,
+        deadlines,
+        (timescales_version, readings),
+        assessment,
+        history,
+        (),
+    ) = tokio::try_join!(
+        async { Ok::<_, PageError>(store.list_outcomes(&case.id).await?) },
+        async { Ok(store.list_obstacles(&case.id).await?) },
+        async { Ok(store.list_tasks(&case.id).await?) },
+        async { Ok(store.list_notes(&case.id).await?) },
+        async { Ok(store.timeline(&case.id).await?) },
+        async { Ok(store.list_deadlines(&case.id).await?) },
+        async { Ok(crate::timescales::for_case(state, case).await?) },
+        async { Ok(store.latest_assessment(&case.id).await?) },
+        async { Ok(store.priority_history(&case.id).await?) },
+        viewer.audit(state, "case.read", "case", Some(case.id.as_str())),
+    )?;
+    let notes: HashMap<String, Note> = notes.into_iter().map(|n| (n.id.to_string(), n)).collect();
     let mut priority = PriorityView::default();
     if let Ok((version, policy)) =
         crate::api::priority::policy_for(state, case.service_area.as_str()).await
@@ -252,16 +268,14 @@ async fn case_page(
         .assessed_at
         .map(|t| when(t, &state.tz))
         .unwrap_or_default();
-    if let Some(a) = store.latest_assessment(&case.id).await? {
+    if let Some(a) = assessment {
         priority.policy = format!("{} v{}", a.policy_id, a.policy_version);
         priority.why =
             serde_json::from_value::<Vec<caseload_domain::priority::Reason>>(a.rationale)
                 .map(|r| r.into_iter().map(|x| x.words).collect())
                 .unwrap_or_default();
     }
-    priority.history = store
-        .priority_history(&case.id)
-        .await?
+    priority.history = history
         .into_iter()
         .map(|c| {
             let change = match &c.previous_band {
@@ -275,9 +289,6 @@ async fn case_page(
             )
         })
         .collect();
-    viewer
-        .audit(state, "case.read", "case", Some(case.id.as_str()))
-        .await?;
 
     let outcome_by_id: HashMap<String, &caseload_store::Outcome> =
         outcomes.iter().map(|o| (o.id.to_string(), o)).collect();
