@@ -58,8 +58,9 @@ struct Args {
     /// Reuse a data set loaded by an earlier run instead of loading afresh.
     #[arg(long)]
     reuse: bool,
-    /// Run only these read benchmarks (queue_json, queue_html, case_html,
-    /// timeline_json, case_json), and skip re-evaluation and the writes:
+    /// Run only these read benchmarks (queue_json, queue_json_saturated,
+    /// queue_html, case_html, timeline_json, case_json, queue_json_unkept,
+    /// queue_json_saturated_unkept), and skip re-evaluation and the writes:
     /// for profiling one path with `--reuse`.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
@@ -187,7 +188,7 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
 
     // Start the server; start-up is until it answers its first request.
     let started = Instant::now();
-    let (mut server, addr) = start_server(caseload, &url).await?;
+    let (mut server, addr) = start_server(caseload, &url, &[]).await?;
     let mut probe = Conn::open(&addr).await?;
     probe.request("GET", "/api/v1/health", &[], None).await?;
     out["startup_seconds"] = json!(started.elapsed().as_secs_f64());
@@ -232,18 +233,27 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
         if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
             continue;
         }
-        load(&addr, &path, headers, connections, n / 10).await?; // warm-up
-        let cpu = CpuTimes::read(pid);
-        let stats = load(&addr, &path, headers, connections, n).await?;
-        let (server_us, machine_us) = cpu.per_request(pid, stats.count);
-        eprintln!(
-            "   {name} ({connections} connections): {stats}; CPU per request: server {server_us:.0} µs, machine {machine_us:.0} µs"
-        );
-        let mut figures = stats.json();
-        figures["connections"] = json!(connections);
-        figures["server_cpu_us_per_request"] = json!(server_us);
-        figures["machine_cpu_us_per_request"] = json!(machine_us);
+        let figures = measure(name, &addr, pid, &path, headers, connections, n).await?;
         reads.insert(name.into(), figures);
+    }
+    // The same queue from a server that keeps no caseload rows: every read
+    // goes to the database, as the first look after any change does.
+    let unkept = ["queue_json_unkept", "queue_json_saturated_unkept"];
+    if args.only.is_empty() || args.only.iter().any(|o| unkept.contains(&o.as_str())) {
+        let (mut plain, plain_addr) =
+            start_server(caseload, &url, &["--kept-caseload-rows", "0"]).await?;
+        let plain_pid = plain.id().context("server pid")?;
+        for (name, connections) in [(unkept[0], c), (unkept[1], 4 * c)] {
+            if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
+                continue;
+            }
+            let path = "/api/v1/caseload";
+            let figures =
+                measure(name, &plain_addr, plain_pid, path, &bearer, connections, n).await?;
+            reads.insert(name.into(), figures);
+        }
+        let _ = plain.start_kill();
+        let _ = plain.wait().await;
     }
     out["reads"] = Value::Object(reads);
     if !args.only.is_empty() {
@@ -332,7 +342,36 @@ async fn run_with_stdin(
     Ok(if text.trim().is_empty() { err } else { text })
 }
 
-async fn start_server(caseload: &Path, url: &str) -> anyhow::Result<(Child, String)> {
+/// `n` GETs of `path` after a tenth as many to warm up: latency, throughput
+/// and CPU time per request, printed and as JSON.
+async fn measure(
+    name: &str,
+    addr: &str,
+    pid: u32,
+    path: &str,
+    headers: &[(&str, &str)],
+    connections: usize,
+    n: usize,
+) -> anyhow::Result<Value> {
+    load(addr, path, headers, connections, n / 10).await?; // warm-up
+    let cpu = CpuTimes::read(pid);
+    let stats = load(addr, path, headers, connections, n).await?;
+    let (server_us, machine_us) = cpu.per_request(pid, stats.count);
+    eprintln!(
+        "   {name} ({connections} connections): {stats}; CPU per request: server {server_us:.0} µs, machine {machine_us:.0} µs"
+    );
+    let mut figures = stats.json();
+    figures["connections"] = json!(connections);
+    figures["server_cpu_us_per_request"] = json!(server_us);
+    figures["machine_cpu_us_per_request"] = json!(machine_us);
+    Ok(figures)
+}
+
+async fn start_server(
+    caseload: &Path,
+    url: &str,
+    extra: &[&str],
+) -> anyhow::Result<(Child, String)> {
     let mut child = Command::new(caseload)
         .arg("--database")
         .arg(url)
@@ -344,6 +383,7 @@ async fn start_server(caseload: &Path, url: &str) -> anyhow::Result<(Child, Stri
             "--reevaluate-every-minutes",
             "0",
         ])
+        .args(extra)
         .env("CASELOAD_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -153,6 +153,11 @@ struct ServeArgs {
     /// A deadline catalogue (TOML) to use instead of the shipped one.
     #[arg(long, env = "CASELOAD_DEADLINE_CATALOGUE")]
     deadline_catalogue: Option<std::path::PathBuf>,
+    /// Caseload rows kept in memory for practitioners' next look at their
+    /// queue, across all practitioners (2–3 kB each); 0 reads every queue
+    /// from the database.
+    #[arg(long, env = "CASELOAD_KEPT_CASELOAD_ROWS", default_value_t = caseload_web::caseloads::ROW_BUDGET)]
+    kept_caseload_rows: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -653,6 +658,7 @@ async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()> {
         session_idle: jiff::SignedDuration::from_mins(i64::from(args.session_idle_minutes)),
         session_absolute: jiff::SignedDuration::from_hours(i64::from(args.session_absolute_hours)),
         time_zone: args.time_zone.clone(),
+        kept_caseload_rows: args.kept_caseload_rows,
         ..Settings::default()
     };
     let listener = tokio::net::TcpListener::bind(&args.listen)

@@ -90,6 +90,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case client name",
         include_str!("../migrations/0013_case_client_name.sql"),
     ),
+    (
+        14,
+        "case revision",
+        include_str!("../migrations/0014_case_revision.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -336,8 +341,64 @@ const CASELOAD_SELECT: &str = "SELECT c.id, c.client_id, c.client_name, c.title,
     c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
     c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
     c.last_review_at AS last_review, c.late_notes, c.open_tasks, c.hold_marks AS holds, c.deadline_list, \
-    c.latest_assessment, c.last_priority_cause \
+    c.latest_assessment, c.last_priority_cause, c.revision \
     FROM cases c JOIN users u ON u.id = c.owner_id";
+
+/// The active user holding a token, with the settings generation.
+const TOKEN_USER: &str = "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation \
+    FROM api_tokens t JOIN users u ON u.id = t.user_id \
+    WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active";
+
+/// The mark of user `u`'s caseload as a select-list item (`CaseloadMark`:
+/// the same cases as `Store::caseload`, in the order it gives them).
+macro_rules! caseload_mark_of_u {
+    () => {
+        "(SELECT coalesce(string_agg(c.id || ':' || c.revision, ',' ORDER BY c.id COLLATE \"C\"), '') FROM cases c \
+         WHERE c.owner_id = u.id AND c.status IN ('referral', 'open', 'on_hold')) AS caseload_mark"
+    };
+}
+
+/// `TOKEN_USER` and the mark of the user's caseload.
+const TOKEN_USER_AND_CASELOAD_MARK: &str = concat!(
+    "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation, ",
+    caseload_mark_of_u!(),
+    " FROM api_tokens t JOIN users u ON u.id = t.user_id \
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
+);
+
+/// A session that has not been revoked, with its active user.
+const SESSION_USER: &str = "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at \
+    FROM sessions s JOIN users u ON u.id = s.user_id \
+    WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active";
+
+/// `SESSION_USER` and the mark of the user's caseload.
+const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
+    "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, ",
+    caseload_mark_of_u!(),
+    " FROM sessions s JOIN users u ON u.id = s.user_id \
+     WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active"
+);
+
+fn session_row(r: &PgRow) -> Result<Session> {
+    Ok(Session {
+        id_hash: s(r, "id_hash")?,
+        user: user_row(r)?,
+        csrf_token: s(r, "csrf_token")?,
+        created_at: ts(r, "session_created_at")?,
+        last_seen_at: ts(r, "last_seen_at")?,
+    })
+}
+
+fn caseload_mark(r: &PgRow) -> Result<CaseloadMark> {
+    Ok(CaseloadMark(
+        r.try_get("caseload_mark").map_err(StoreError::other)?,
+    ))
+}
+
+fn settings_generation(r: &PgRow) -> Result<i64> {
+    r.try_get::<i64, _>("settings_generation")
+        .map_err(StoreError::other)
+}
 
 /// A caseload row; `today` decides which open tasks are overdue.
 fn caseload_row(r: &PgRow, today: jiff::civil::Date) -> Result<CaseloadRow> {
@@ -359,6 +420,9 @@ fn caseload_row(r: &PgRow, today: jiff::civil::Date) -> Result<CaseloadRow> {
         deadlines: decode::deadline_dues(opt_text(r, case_columns::DEADLINE_LIST)?)?,
         assessment: decode::latest_assessment(opt_text(r, case_columns::LATEST_ASSESSMENT)?)?,
         last_priority_cause: opt_s(r, case_columns::LAST_PRIORITY_CAUSE)?,
+        revision: r
+            .try_get::<i64, _>(case_columns::REVISION)
+            .map_err(StoreError::other)?,
     })
 }
 
@@ -1034,23 +1098,27 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn get_session(&self, id_hash: &str) -> Result<Option<Session>> {
-        let row = sqlx::query(
-            "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active",
-        )
-        .bind(id_hash)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db_err)?;
-        let Some(r) = row else { return Ok(None) };
-        Ok(Some(Session {
-            id_hash: s(&r, "id_hash")?,
-            user: user_row(&r)?,
-            csrf_token: s(&r, "csrf_token")?,
-            created_at: ts(&r, "session_created_at")?,
-            last_seen_at: ts(&r, "last_seen_at")?,
-        }))
+        let row = sqlx::query(SESSION_USER)
+            .bind(id_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(session_row).transpose()
+    }
+
+    #[instrument(skip_all)]
+    async fn get_session_with_caseload_mark(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<(Session, CaseloadMark)>> {
+        let row = sqlx::query(SESSION_USER_AND_CASELOAD_MARK)
+            .bind(id_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.as_ref()
+            .map(|r| Ok((session_row(r)?, caseload_mark(r)?)))
+            .transpose()
     }
 
     #[instrument(skip_all)]
@@ -1113,23 +1181,28 @@ impl Store for PgStore {
 
     #[instrument(skip_all)]
     async fn user_for_token(&self, token_hash: &str) -> Result<Option<(User, i64)>> {
-        let row = sqlx::query(
-            "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db_err)?;
+        let row = sqlx::query(TOKEN_USER)
+            .bind(token_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
         row.as_ref()
-            .map(|r| {
-                Ok((
-                    user_row(r)?,
-                    r.try_get::<i64, _>("settings_generation")
-                        .map_err(StoreError::other)?,
-                ))
-            })
+            .map(|r| Ok((user_row(r)?, settings_generation(r)?)))
+            .transpose()
+    }
+
+    #[instrument(skip_all)]
+    async fn user_for_token_with_caseload_mark(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(User, i64, CaseloadMark)>> {
+        let row = sqlx::query(TOKEN_USER_AND_CASELOAD_MARK)
+            .bind(token_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.as_ref()
+            .map(|r| Ok((user_row(r)?, settings_generation(r)?, caseload_mark(r)?)))
             .transpose()
     }
 

@@ -1,10 +1,10 @@
 //! Where the case SELECTs of both stores put each column: `CASE_SELECT`
-//! gives the first twenty, `CASELOAD_SELECT` all thirty. Cases are read by
+//! gives the first twenty, `CASELOAD_SELECT` all thirty-one. Cases are read by
 //! position, not name: sqlx looks a name up in a hash map for every value
-//! of every row, and the queue reads thirty values a row. Each store's test
+//! of every row, and the queue reads thirty-one values a row. Each store's test
 //! `the_case_selects_list_their_columns_in_order` holds its SELECTs to this.
 
-pub const NAMES: [&str; 30] = [
+pub const NAMES: [&str; 31] = [
     "id",
     "client_id",
     "client_name",
@@ -35,6 +35,7 @@ pub const NAMES: [&str; 30] = [
     "deadline_list",
     "latest_assessment",
     "last_priority_cause",
+    "revision",
 ];
 pub const ID: usize = 0;
 pub const CLIENT_ID: usize = 1;
@@ -66,6 +67,7 @@ pub const HOLDS: usize = 26;
 pub const DEADLINE_LIST: usize = 27;
 pub const LATEST_ASSESSMENT: usize = 28;
 pub const LAST_PRIORITY_CAUSE: usize = 29;
+pub const REVISION: usize = 30;
 
 /// The name each item of a SELECT list gives its column (its alias, or the
 /// column itself), for the tests above.

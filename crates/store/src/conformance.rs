@@ -63,6 +63,7 @@ macro_rules! conformance_scenarios {
             alerts_are_sent_once,
             bulk_loading_writes_records_the_store_reads_back,
             every_settings_change_moves_the_generation,
+            the_caseload_mark_moves_with_every_change_to_the_caseload,
         }
     };
 }
@@ -2185,4 +2186,355 @@ pub async fn every_settings_change_moves_the_generation(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(store.settings_generation().await.unwrap(), before);
+}
+
+/// The mark read with a token is the mark of the caseload as read, and any
+/// write that changes what the caseload reads moves it (and only the
+/// owner's): a server answering from kept rows while the mark stands is
+/// never behind the database.
+pub async fn the_caseload_mark_moves_with_every_change_to_the_caseload(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let today: jiff::civil::Date = "2026-03-10".parse().unwrap();
+    store
+        .create_api_token(&f.ann.id, "ann", t0())
+        .await
+        .unwrap();
+    store
+        .create_api_token(&f.bob.id, "bob", t0())
+        .await
+        .unwrap();
+    store
+        .create_api_token(&f.sue.id, "sue", t0())
+        .await
+        .unwrap();
+    store
+        .save_policy_version(
+            "generic",
+            "Generic",
+            &["housing".to_string()],
+            "body",
+            None,
+            at(0),
+        )
+        .await
+        .unwrap();
+    let read = |token: &'static str, owner: UserId| async move {
+        let (user, generation, mark) = store
+            .user_for_token_with_caseload_mark(token)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(user.id, owner);
+        assert_eq!(generation, store.settings_generation().await.unwrap());
+        let rows = store.caseload(&owner, today).await.unwrap();
+        assert_eq!(
+            mark,
+            CaseloadMark::of(&rows),
+            "the mark is the mark of the caseload as read"
+        );
+        (mark, rows)
+    };
+    // Someone with no cases has the empty mark.
+    let (sue_mark, sue_rows) = read("sue", f.sue.id.clone()).await;
+    assert!(sue_rows.is_empty());
+    assert_eq!(sue_mark, CaseloadMark::default());
+    assert_eq!(
+        store
+            .user_for_token_with_caseload_mark("nobody")
+            .await
+            .unwrap(),
+        None
+    );
+
+    let (mut mark, mut rows) = read("ann", f.ann.id.clone()).await;
+    let (bob_mark, _) = read("bob", f.bob.id.clone()).await;
+    let second = store
+        .create_case(
+            &new_case(&f.client, &f.ann, &f.team_a, "Debt"),
+            &ctx(&f.ann, 2),
+        )
+        .await
+        .unwrap();
+    let task = NewTask {
+        case_id: f.case.id.clone(),
+        title: "Call the landlord".into(),
+        due_date: "2026-03-05".parse().ok(),
+        assignee_id: None,
+    };
+    let mut changes = 0;
+    for step in 0..9 {
+        match step {
+            0 => {} // the new case, made above
+            1 => {
+                store
+                    .add_note(&note(&second, 3, "Phoned"), &ctx(&f.ann, 3))
+                    .await
+                    .unwrap();
+            }
+            2 => {
+                store.add_task(&task, &ctx(&f.ann, 4)).await.unwrap();
+            }
+            3 => {
+                let open = store.list_tasks(&f.case.id).await.unwrap();
+                store
+                    .set_task_status(
+                        &open[0].id,
+                        TaskStatus::Open,
+                        TaskStatus::Done,
+                        &ctx(&f.ann, 5),
+                    )
+                    .await
+                    .unwrap();
+            }
+            4 => {
+                store
+                    .add_deadline(
+                        &NewDeadline {
+                            case_id: second.id.clone(),
+                            rule_id: None,
+                            title: "Reply to the court".into(),
+                            trigger_date: None,
+                            calendar: None,
+                            due_date: "2026-03-20".parse().unwrap(),
+                            explanation: vec![],
+                            assignee_id: None,
+                        },
+                        &ctx(&f.ann, 6),
+                    )
+                    .await
+                    .unwrap();
+            }
+            5 => {
+                store
+                    .record_assessment(
+                        &NewAssessment {
+                            case_id: f.case.id.clone(),
+                            policy_id: "generic".into(),
+                            policy_version: 1,
+                            answers: serde_json::json!({}),
+                            score: 10,
+                            band: "P3".into(),
+                            rationale: serde_json::json!([{"words": "Routine"}]),
+                            summary: "Routine".into(),
+                            floor: None,
+                            tasks: vec![],
+                            notify: None,
+                        },
+                        &ctx(&f.ann, 7),
+                    )
+                    .await
+                    .unwrap();
+            }
+            6 => {
+                store
+                    .override_priority(
+                        &NewOverride {
+                            case_id: f.case.id.clone(),
+                            cause: "override".into(),
+                            band: "P2".into(),
+                            rationale: "Eviction notice served".into(),
+                            notify: None,
+                        },
+                        &ctx(&f.sue, 8),
+                    )
+                    .await
+                    .unwrap();
+            }
+            7 => {
+                let hold = StatusChange {
+                    from: CaseStatus::Open,
+                    to: CaseStatus::OnHold,
+                    reason: Some("Client in hospital".into()),
+                    closure_reason: None,
+                    closure_summary: None,
+                };
+                store
+                    .change_case_status(&second.id, &hold, &ctx(&f.ann, 9))
+                    .await
+                    .unwrap();
+            }
+            _ => {
+                let close = StatusChange {
+                    from: CaseStatus::OnHold,
+                    to: CaseStatus::Closed,
+                    reason: None,
+                    closure_reason: Some(ClosureReason::Duplicate),
+                    closure_summary: Some("Opened twice".into()),
+                };
+                store
+                    .change_case_status(&second.id, &close, &ctx(&f.ann, 10))
+                    .await
+                    .unwrap();
+            }
+        }
+        let (new_mark, new_rows) = read("ann", f.ann.id.clone()).await;
+        assert_ne!(new_rows, rows, "step {step} changes the caseload");
+        assert_ne!(new_mark, mark, "step {step} moves the mark");
+        (mark, rows) = (new_mark, new_rows);
+        changes += 1;
+    }
+    assert_eq!(changes, 9);
+    assert_eq!(rows.len(), 1, "the closed case has left the caseload");
+    // Bob's caseload was not touched, so his mark stands.
+    assert_eq!(read("bob", f.bob.id.clone()).await.0, bob_mark);
+    // Nor does a read or a write outside the caseload move Ann's.
+    store
+        .create_case(
+            &new_case(&f.client, &f.bob, &f.team_a, "Bob's"),
+            &ctx(&f.bob, 11),
+        )
+        .await
+        .unwrap();
+    assert_eq!(read("ann", f.ann.id.clone()).await.0, mark);
+    assert_ne!(read("bob", f.bob.id.clone()).await.0, bob_mark);
+    // A browser session reads the same mark with its user.
+    store
+        .create_session(&NewSession {
+            id_hash: "ann-session".into(),
+            user_id: f.ann.id.clone(),
+            csrf_token: "csrf".into(),
+            at: at(12),
+        })
+        .await
+        .unwrap();
+    let (session, session_mark) = store
+        .get_session_with_caseload_mark("ann-session")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        Some(&session),
+        store.get_session("ann-session").await.unwrap().as_ref()
+    );
+    assert_eq!(session_mark, mark);
+    assert_eq!(
+        store
+            .get_session_with_caseload_mark("nobody")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+/// Straight to the database, past the store: what an operator's own SQL (a
+/// correction, a script) does. Each backend's tests give one, for the
+/// scenarios that check that the database itself keeps what the store
+/// relies on.
+#[async_trait::async_trait]
+pub trait RawSql: Sync {
+    /// Run one statement; `?` stands for each argument in turn.
+    async fn execute(&self, sql: &str, args: &[&str]);
+}
+
+/// Scenarios that change the database past the store, for `RawSql`.
+#[macro_export]
+macro_rules! raw_sql_conformance_tests {
+    ($make:expr) => {
+        $crate::raw_sql_conformance_tests!(@tests $make;
+            a_client_renamed_in_the_database_is_renamed_on_their_cases,
+            cases_changed_in_the_database_move_their_owners_caseload_marks,
+        );
+    };
+    (@tests $make:expr; $($name:ident,)+) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let Some((store, raw)) = $make.await else { return };
+                $crate::conformance::$name(&store, &raw).await;
+            }
+        )+
+    };
+}
+
+pub async fn a_client_renamed_in_the_database_is_renamed_on_their_cases(
+    store: &dyn Store,
+    raw: &dyn RawSql,
+) {
+    let f = Fixture::new(store).await;
+    store
+        .create_api_token(&f.ann.id, "ann", t0())
+        .await
+        .unwrap();
+    let mark = |token: &'static str| async move {
+        store
+            .user_for_token_with_caseload_mark(token)
+            .await
+            .unwrap()
+            .unwrap()
+            .2
+    };
+    let before = mark("ann").await;
+    raw.execute(
+        "UPDATE clients SET name = 'Renamed Client' WHERE id = ?",
+        &[f.case.client_id.as_str()],
+    )
+    .await;
+    let case = store.get_case(&f.case.id).await.unwrap();
+    assert_eq!(case.client_name, "Renamed Client");
+    let rows = store
+        .caseload(&f.case.owner_id, jiff::civil::date(2026, 1, 1))
+        .await
+        .unwrap();
+    assert!(rows.iter().all(|r| r.case.client_name == "Renamed Client"));
+    let after = mark("ann").await;
+    assert_ne!(after, before, "the renamed client's cases have moved on");
+    assert_eq!(after, CaseloadMark::of(&rows));
+}
+
+pub async fn cases_changed_in_the_database_move_their_owners_caseload_marks(
+    store: &dyn Store,
+    raw: &dyn RawSql,
+) {
+    let f = Fixture::new(store).await;
+    store
+        .create_api_token(&f.ann.id, "ann", t0())
+        .await
+        .unwrap();
+    store
+        .create_api_token(&f.bob.id, "bob", t0())
+        .await
+        .unwrap();
+    let mark = |token: &'static str| async move {
+        store
+            .user_for_token_with_caseload_mark(token)
+            .await
+            .unwrap()
+            .unwrap()
+            .2
+    };
+    let (ann, bob) = (mark("ann").await, mark("bob").await);
+    raw.execute(
+        "UPDATE cases SET title = 'Rent arrears (corrected)' WHERE id = ?",
+        &[f.case.id.as_str()],
+    )
+    .await;
+    let ann_after_title = mark("ann").await;
+    assert_ne!(ann_after_title, ann, "a corrected title moves the mark");
+    assert_eq!(mark("bob").await, bob, "Bob's cases are untouched");
+    // Reassigned to Bob: it leaves Ann's caseload and joins Bob's.
+    raw.execute(
+        "UPDATE cases SET owner_id = ? WHERE id = ?",
+        &[f.bob.id.as_str(), f.case.id.as_str()],
+    )
+    .await;
+    assert_ne!(mark("ann").await, ann_after_title);
+    let bob_after = mark("bob").await;
+    assert_ne!(bob_after, bob);
+    let today = jiff::civil::date(2026, 3, 10);
+    assert_eq!(
+        bob_after,
+        CaseloadMark::of(&store.caseload(&f.bob.id, today).await.unwrap())
+    );
+    // And back: the case is Ann's again, but not as it was.
+    raw.execute(
+        "UPDATE cases SET owner_id = ? WHERE id = ?",
+        &[f.ann.id.as_str(), f.case.id.as_str()],
+    )
+    .await;
+    let back = mark("ann").await;
+    assert_ne!(back, ann_after_title, "the round trip is a change too");
+    assert_eq!(
+        back,
+        CaseloadMark::of(&store.caseload(&f.ann.id, today).await.unwrap())
+    );
 }

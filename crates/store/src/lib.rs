@@ -124,6 +124,12 @@ pub trait Store: Send + Sync + 'static {
     async fn create_session(&self, new: &NewSession) -> Result<()>;
     /// A session that has not been revoked, with its (active) user.
     async fn get_session(&self, id_hash: &str) -> Result<Option<Session>>;
+    /// `get_session`, with the mark of the user's own caseload read in the
+    /// same statement (for the queue page, as `user_for_token_with_caseload_mark`).
+    async fn get_session_with_caseload_mark(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<(Session, CaseloadMark)>>;
     async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<()>;
     async fn revoke_session(&self, id_hash: &str, at: Timestamp) -> Result<()>;
     /// Sign a user out everywhere (deactivation, password reset).
@@ -140,6 +146,13 @@ pub trait Store: Send + Sync + 'static {
     /// generation read in the same statement (an API request needs both,
     /// and one statement is one trip to the database).
     async fn user_for_token(&self, token_hash: &str) -> Result<Option<(User, i64)>>;
+    /// `user_for_token`, with the mark of the user's own caseload read in
+    /// the same statement: what a request for their queue needs to know
+    /// whether the rows read for it last time still stand.
+    async fn user_for_token_with_caseload_mark(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(User, i64, CaseloadMark)>>;
 
     // Clients.
     async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client>;

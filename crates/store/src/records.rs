@@ -123,6 +123,34 @@ pub struct CaseloadRow {
     /// next assessment).
     #[serde(skip)]
     pub last_priority_cause: Option<String>,
+    /// The case row's revision, which moves on every change to the row
+    /// (see `CaseloadMark`).
+    #[serde(skip)]
+    pub revision: i64,
+}
+
+/// What a user's active caseload is made of: the id and revision of each of
+/// their active cases, in id order, as `id:revision` joined by commas. Every
+/// change to a case row moves its revision, and everything a caseload row
+/// holds is on its case row but the owner's name, so while a user's mark
+/// and name stay the same, their caseload reads the same: a case that
+/// changed, arrived, left or closed changes the mark.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseloadMark(pub String);
+
+impl CaseloadMark {
+    /// The mark of rows as `Store::caseload` gives them (in id order).
+    pub fn of(rows: &[CaseloadRow]) -> CaseloadMark {
+        use std::fmt::Write;
+        let mut mark = String::with_capacity(rows.len() * 40);
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                mark.push(',');
+            }
+            let _ = write!(mark, "{}:{}", row.case.id.as_str(), row.revision);
+        }
+        CaseloadMark(mark)
+    }
 }
 
 /// The parts of a case's latest assessment that re-evaluation and the queue

@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use caseload_domain::Actor;
-use caseload_store::User;
+use caseload_store::{CaseloadMark, User};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -64,44 +64,92 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let RequestId(request_id) = RequestId::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|e| match e {});
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let Some(value) = header else {
-            return Err(ApiError::Unauthorized(
-                "send an API token as Authorization: Bearer <token>".into(),
-            ));
-        };
-        let Some(token) = value
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        else {
-            return Err(ApiError::Unauthorized(
-                "the Authorization header must be: Bearer <token>".into(),
-            ));
-        };
-        match state.store.user_for_token(&token_hash(token)).await? {
-            Some((user, generation)) => {
-                // The settings generation came with the token: the
-                // request's settings cost no further read.
-                state.reference.seed(&*state.store, generation).await?;
-                Ok(Caller { user, request_id })
-            }
-            None => {
-                tracing::warn!(
-                    request_id,
-                    "API request with an unknown, revoked or deactivated token"
-                );
-                Err(ApiError::Unauthorized(
-                    "this API token is not valid (unknown, revoked, or its user is deactivated)"
-                        .into(),
-                ))
-            }
+        let (caller, _) = authenticate(parts, state, false).await?;
+        Ok(caller)
+    }
+}
+
+/// An authenticated API caller asking for their own queue, with the mark
+/// of their caseload read along with their token (`CaseloadMark`): what
+/// says whether the rows read for their last queue still stand.
+#[derive(Debug, Clone)]
+pub struct QueueCaller {
+    pub caller: Caller,
+    pub mark: CaseloadMark,
+}
+
+impl FromRequestParts<AppState> for QueueCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (caller, mark) = authenticate(parts, state, true).await?;
+        Ok(QueueCaller {
+            caller,
+            mark: mark.unwrap_or_default(),
+        })
+    }
+}
+
+/// The caller the request's token belongs to; with `with_mark`, their
+/// caseload's mark too, read in the same statement.
+async fn authenticate(
+    parts: &mut Parts,
+    state: &AppState,
+    with_mark: bool,
+) -> Result<(Caller, Option<CaseloadMark>), ApiError> {
+    let RequestId(request_id) = RequestId::from_request_parts(parts, state)
+        .await
+        .unwrap_or_else(|e| match e {});
+    let header = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(value) = header else {
+        return Err(ApiError::Unauthorized(
+            "send an API token as Authorization: Bearer <token>".into(),
+        ));
+    };
+    let Some(token) = value
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return Err(ApiError::Unauthorized(
+            "the Authorization header must be: Bearer <token>".into(),
+        ));
+    };
+    let hash = token_hash(token);
+    let found = if with_mark {
+        state
+            .store
+            .user_for_token_with_caseload_mark(&hash)
+            .await?
+            .map(|(user, generation, mark)| (user, generation, Some(mark)))
+    } else {
+        state
+            .store
+            .user_for_token(&hash)
+            .await?
+            .map(|(user, generation)| (user, generation, None))
+    };
+    match found {
+        Some((user, generation, mark)) => {
+            // The settings generation came with the token: the request's
+            // settings cost no further read.
+            state.reference.seed(&*state.store, generation).await?;
+            Ok((Caller { user, request_id }, mark))
+        }
+        None => {
+            tracing::warn!(
+                request_id,
+                "API request with an unknown, revoked or deactivated token"
+            );
+            Err(ApiError::Unauthorized(
+                "this API token is not valid (unknown, revoked, or its user is deactivated)".into(),
+            ))
         }
     }
 }

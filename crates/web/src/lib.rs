@@ -7,6 +7,7 @@
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod caseloads;
 pub mod extract;
 pub mod pages;
 pub mod passwords;
@@ -38,6 +39,9 @@ pub struct Settings {
     pub session_absolute: SignedDuration,
     /// The organisation's time zone, for showing and entering times.
     pub time_zone: String,
+    /// How many caseload rows to keep in memory for practitioners' next
+    /// look at their queue (`caseloads`); 0 reads every queue afresh.
+    pub kept_caseload_rows: usize,
 }
 
 impl Default for Settings {
@@ -48,6 +52,7 @@ impl Default for Settings {
             session_idle: SignedDuration::from_mins(30),
             session_absolute: SignedDuration::from_hours(12),
             time_zone: "Europe/London".into(),
+            kept_caseload_rows: caseloads::ROW_BUDGET,
         }
     }
 }
@@ -66,11 +71,16 @@ pub struct AppState {
     pub reference: Arc<reference::Cache>,
     /// Read audit events, committed in groups.
     pub audit_log: Arc<access::AuditLog>,
+    /// Practitioners' caseload rows, kept while they stand.
+    pub caseloads: Arc<caseloads::CaseloadCache>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Self {
         let tz = pages::format::zone(&settings.time_zone);
+        let caseloads = Arc::new(caseloads::CaseloadCache::with_budget(
+            settings.kept_caseload_rows,
+        ));
         Self {
             store,
             clock,
@@ -80,6 +90,7 @@ impl AppState {
             deadlines: Arc::new(caseload_domain::deadlines::Catalogue::shipped()),
             reference: Arc::default(),
             audit_log: Arc::default(),
+            caseloads,
         }
     }
 

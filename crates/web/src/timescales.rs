@@ -157,24 +157,25 @@ pub fn for_row(
 }
 
 /// Timescales for many rows, under one reading of the settings.
-pub fn for_rows(
+pub fn for_rows<R: std::borrow::Borrow<CaseloadRow>>(
     state: &AppState,
     reference: &crate::reference::Reference,
-    rows: &[CaseloadRow],
+    rows: &[R],
 ) -> Result<Vec<CaseTimescales>, StoreError> {
     let (_, settings) = reference.timescales()?;
     Ok(with_settings(state, reference, rows, &settings))
 }
 
-fn with_settings(
+fn with_settings<R: std::borrow::Borrow<CaseloadRow>>(
     state: &AppState,
     reference: &crate::reference::Reference,
-    rows: &[CaseloadRow],
+    rows: &[R],
     settings: &Timescales,
 ) -> Vec<CaseTimescales> {
     let today = state.today();
     rows.iter()
         .map(|row| {
+            let row = row.borrow();
             let calendar = reference.team_calendar(&row.case.team_id);
             for_row(row, settings, &calendar, &state.tz, today)
         })

@@ -1424,6 +1424,146 @@ async fn the_queue_orders_by_band_then_urgency_and_flags_what_needs_attention() 
         .assert_problem(403);
 }
 
+/// The queue answers from the rows read for the caller's last look while
+/// none of their cases has changed, and reads them again the moment one
+/// has — whoever changed it, through this server or straight into the store.
+#[tokio::test]
+async fn the_queue_is_read_again_the_moment_a_case_changes() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let counts = || app.state.caseloads.counts();
+    let first = app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(counts(), (0, 1));
+    let again = app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(again.body, first.body);
+    assert_eq!(counts(), (1, 1), "nothing changed: the kept rows answer");
+
+    // Through the API: a task due tomorrow.
+    let tomorrow = app
+        .clock_now()
+        .checked_add(jiff::SignedDuration::from_hours(24))
+        .unwrap();
+    let due = tomorrow
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    let task = app
+        .post(
+            &format!("/api/v1/cases/{case}/tasks"),
+            &app.ann.1,
+            json!({"title": "Chase landlord", "due_date": due}),
+        )
+        .await;
+    assert_eq!(task.status, StatusCode::CREATED, "{}", task.body);
+    let queue = app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(queue.body[0]["next_task_title"], "Chase landlord");
+    assert_eq!(queue.body[0]["overdue_tasks"], 0);
+    assert_eq!(counts(), (1, 2));
+
+    // Two days on, nothing has been written but the task is overdue.
+    app.advance(2 * 24 * 60);
+    let queue = app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(queue.body[0]["overdue_tasks"], 1, "{}", queue.body[0]);
+    assert!(
+        queue.body[0]["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("overdue_tasks"))
+    );
+
+    // Straight into the store, as another server or the CLI would.
+    let case_id = caseload_domain::ids::CaseId::parse(&case).unwrap();
+    let at = app.clock_now();
+    app.store
+        .add_note(
+            &caseload_store::NewNote {
+                case_id: case_id.clone(),
+                kind: caseload_domain::notes::NoteKind::Phone,
+                template: "star".into(),
+                occurred_at: at,
+                late_entry: false,
+                late_reason: None,
+                sections: vec![caseload_domain::notes::Section {
+                    name: "situation".into(),
+                    text: "Rang the client".into(),
+                }],
+                submission_key: None,
+            },
+            &caseload_store::WriteCtx {
+                actor: app.ann.0.id.clone(),
+                at,
+                request_id: "elsewhere".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let queue = app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(
+        queue.body[0]["last_contact"],
+        json!(at.to_string()),
+        "{}",
+        queue.body[0]
+    );
+    let (hits, misses) = counts();
+    app.store
+        .update_user(
+            &app.ann.0.id,
+            &caseload_store::UserChange {
+                name: Some("Ann Renamed".into()),
+                role: None,
+                team_id: None,
+                active: None,
+            },
+        )
+        .await
+        .unwrap();
+    let queue = app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(queue.body[0]["case"]["owner_name"], "Ann Renamed");
+    assert_eq!(counts(), (hits, misses + 1), "a new name is read afresh");
+    // Someone else's case changing leaves Ann's rows standing.
+    app.client_and_case(&app.bob.1).await;
+    app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(counts(), (hits + 1, misses + 1));
+}
+
+/// The rows kept are bounded: the least recently asked-for caseload goes
+/// first, and with no room at all every queue is read afresh.
+#[tokio::test]
+async fn kept_caseloads_stay_within_their_budget() {
+    let app = TestApp::new_with(caseload_web::Settings {
+        kept_caseload_rows: 2,
+        ..caseload_web::Settings::default()
+    })
+    .await;
+    app.client_and_case(&app.ann.1).await;
+    app.client_and_case(&app.bob.1).await;
+    app.client_and_case(&app.bob.1).await;
+    let counts = || app.state.caseloads.counts();
+    app.get("/api/v1/caseload", &app.ann.1).await;
+    app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(counts(), (1, 1));
+    // Bob's two rows need all the room: Ann's one goes.
+    let bob = app.get("/api/v1/caseload", &app.bob.1).await;
+    assert_eq!(bob.body.as_array().unwrap().len(), 2);
+    app.get("/api/v1/caseload", &app.bob.1).await;
+    assert_eq!(counts(), (2, 2));
+    app.get("/api/v1/caseload", &app.ann.1).await;
+    assert_eq!(counts(), (2, 3), "Ann's rows were let go");
+
+    let none = TestApp::new_with(caseload_web::Settings {
+        kept_caseload_rows: 0,
+        ..caseload_web::Settings::default()
+    })
+    .await;
+    none.client_and_case(&none.ann.1).await;
+    for _ in 0..3 {
+        let queue = none.get("/api/v1/caseload", &none.ann.1).await;
+        assert_eq!(queue.body.as_array().unwrap().len(), 1);
+    }
+    assert_eq!(none.state.caseloads.counts(), (0, 3));
+}
+
 #[tokio::test]
 async fn administrators_import_policies_as_new_versions() {
     let app = TestApp::new().await;

@@ -1331,3 +1331,27 @@ async fn administrators_version_the_timescales_and_the_note_window_follows() {
         "the form states the window in force"
     );
 }
+
+/// The queue page answers from the rows kept from the last look while
+/// nothing has changed, and shows a change made anywhere at once.
+#[tokio::test]
+async fn the_queue_page_shows_a_change_at_once() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let counts = || app.state.caseloads.counts();
+    let first = b.get("/caseload").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.html().contains("Rent arrears"));
+    assert_eq!(b.get("/caseload").await.html(), first.html());
+    assert_eq!(counts(), (1, 1));
+    // Retitled straight in the database, past the server.
+    sqlx::query("UPDATE cases SET title = 'Rent arrears and council tax' WHERE id = ?")
+        .bind(&case)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let page = b.get("/caseload").await;
+    assert!(page.html().contains("Rent arrears and council tax"));
+    assert_eq!(counts(), (1, 2));
+}

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Caller, QueueCaller};
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 
@@ -431,8 +431,10 @@ pub async fn acknowledge(
 /// One row of the prioritised queue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueRow {
+    /// Shared with the kept caseload (`crate::caseloads`), not copied.
     #[serde(flatten)]
-    pub row: CaseloadRow,
+    #[schema(value_type = CaseloadRow)]
+    pub row: std::sync::Arc<CaseloadRow>,
     /// `P1`…, or none before the first assessment.
     pub band: Option<String>,
     pub band_name: Option<String>,
@@ -461,7 +463,15 @@ struct Words {
 /// then by the nearest due task, then oldest first. Flags say what needs
 /// attention. Everything comes from the rows the store gives (one query):
 /// no per-case reads.
-pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<QueueRow>, ApiError> {
+pub async fn queue_of(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<QueueRow>, ApiError> {
+    queue(state, rows.into_iter().map(std::sync::Arc::new).collect()).await
+}
+
+/// `queue_of` rows already shared (as the kept caseloads are).
+pub async fn queue(
+    state: &AppState,
+    rows: Vec<std::sync::Arc<CaseloadRow>>,
+) -> Result<Vec<QueueRow>, ApiError> {
     use caseload_domain::timescales::ClockKind;
     let now = state.clock.now();
     let mut policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
@@ -578,13 +588,16 @@ pub async fn queue(state: &AppState, rows: Vec<CaseloadRow>) -> Result<Vec<Queue
 #[utoipa::path(get, path = "/api/v1/caseload", tag = "priorities", responses((status = 200, body = Vec<QueueRow>)))]
 pub async fn caseload(
     State(state): State<AppState>,
-    caller: Caller,
+    QueueCaller { caller, mark }: QueueCaller,
 ) -> Result<super::SizedJson<Vec<QueueRow>>, ApiError> {
     caller.case_scope()?;
     // The read's audit event is made durable while the queue is read: the
-    // answer still waits for both.
+    // answer still waits for both. The rows are those kept from the
+    // caller's last look if their caseload's mark says nothing has changed.
     let (rows, audited) = tokio::join!(
-        state.store.caseload(&caller.user.id, state.today()),
+        state
+            .caseloads
+            .rows(&*state.store, &caller.user, &mark, state.today()),
         caller.audit(&state, "case.list", "case", None)
     );
     audited?;

@@ -12,7 +12,7 @@ use caseload_domain::cases::{CaseStatus, ServiceArea};
 use serde::Deserialize;
 
 use super::format::{day, when};
-use super::{Chrome, PageError, Viewer, render};
+use super::{Chrome, PageError, QueueViewer, Viewer, render};
 use crate::AppState;
 
 #[derive(Debug, Deserialize, Default)]
@@ -236,16 +236,19 @@ fn flag_label(flag: &str) -> Option<&'static str> {
 /// Handles `GET /caseload`.
 pub async fn my_caseload(
     State(state): State<AppState>,
-    viewer: Viewer,
+    QueueViewer { viewer, mark }: QueueViewer,
     Query(q): Query<CaseloadQuery>,
 ) -> Result<Response, PageError> {
     if !viewer.user.role.works_cases() {
         return Err(PageError::Forbidden);
     }
     // The read's audit event is made durable while the queue is read: the
-    // page still waits for both.
+    // page still waits for both. The rows are those kept from the viewer's
+    // last look if their caseload's mark says nothing has changed.
     let (rows, audited) = tokio::join!(
-        state.store.caseload(&viewer.user.id, state.today()),
+        state
+            .caseloads
+            .rows(&*state.store, &viewer.user, &mark, state.today()),
         viewer.audit(&state, "case.list", "case", None)
     );
     audited?;

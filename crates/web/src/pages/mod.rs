@@ -380,44 +380,87 @@ impl FromRequestParts<AppState> for Viewer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let next = parts.uri.path().to_owned();
-        let request_id = crate::request_id::RequestId::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|e| match e {})
-            .0;
-        let Some(secret) = cookie_value(&parts.headers, SESSION_COOKIE) else {
-            return Err(PageError::SignIn { next, reason: None });
-        };
-        let hash = crate::auth::token_hash(secret);
-        let Some(session) = state.store.get_session(&hash).await? else {
-            return Err(PageError::SignIn {
-                next,
-                reason: Some("expired"),
-            });
-        };
-        let now = state.clock.now();
-        let settings = &state.settings;
-        let idle = now.duration_since(session.last_seen_at) > settings.session_idle;
-        let too_old = now.duration_since(session.created_at) > settings.session_absolute;
-        if idle || too_old {
-            state.store.revoke_session(&hash, now).await?;
-            tracing::info!(user = %session.user.id, idle, too_old, "session ended by timeout");
-            return Err(PageError::SignIn {
-                next,
-                reason: Some("expired"),
-            });
-        }
-        // Note activity at most once a minute, not on every request.
-        if now.duration_since(session.last_seen_at) > jiff::SignedDuration::from_secs(60) {
-            state.store.touch_session(&hash, now).await?;
-        }
-        Ok(Viewer {
-            user: session.user,
-            csrf: session.csrf_token,
-            session_hash: hash,
-            request_id,
+        let (viewer, _) = look_up_viewer(parts, state, false).await?;
+        Ok(viewer)
+    }
+}
+
+/// A signed-in user looking at their own queue, with the mark of their
+/// caseload read along with their session (see `crate::caseloads`).
+pub struct QueueViewer {
+    pub viewer: Viewer,
+    pub mark: caseload_store::CaseloadMark,
+}
+
+impl FromRequestParts<AppState> for QueueViewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (viewer, mark) = look_up_viewer(parts, state, true).await?;
+        Ok(QueueViewer {
+            viewer,
+            mark: mark.unwrap_or_default(),
         })
     }
+}
+
+/// The signed-in user the session cookie belongs to; with `with_mark`,
+/// their caseload's mark too, read in the same statement.
+async fn look_up_viewer(
+    parts: &mut Parts,
+    state: &AppState,
+    with_mark: bool,
+) -> Result<(Viewer, Option<caseload_store::CaseloadMark>), PageError> {
+    let next = parts.uri.path().to_owned();
+    let request_id = crate::request_id::RequestId::from_request_parts(parts, state)
+        .await
+        .unwrap_or_else(|e| match e {})
+        .0;
+    let Some(secret) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+        return Err(PageError::SignIn { next, reason: None });
+    };
+    let hash = crate::auth::token_hash(secret);
+    let found = if with_mark {
+        state
+            .store
+            .get_session_with_caseload_mark(&hash)
+            .await?
+            .map(|(session, mark)| (session, Some(mark)))
+    } else {
+        state.store.get_session(&hash).await?.map(|s| (s, None))
+    };
+    let Some((session, mark)) = found else {
+        return Err(PageError::SignIn {
+            next,
+            reason: Some("expired"),
+        });
+    };
+    let now = state.clock.now();
+    let settings = &state.settings;
+    let idle = now.duration_since(session.last_seen_at) > settings.session_idle;
+    let too_old = now.duration_since(session.created_at) > settings.session_absolute;
+    if idle || too_old {
+        state.store.revoke_session(&hash, now).await?;
+        tracing::info!(user = %session.user.id, idle, too_old, "session ended by timeout");
+        return Err(PageError::SignIn {
+            next,
+            reason: Some("expired"),
+        });
+    }
+    // Note activity at most once a minute, not on every request.
+    if now.duration_since(session.last_seen_at) > jiff::SignedDuration::from_secs(60) {
+        state.store.touch_session(&hash, now).await?;
+    }
+    let viewer = Viewer {
+        user: session.user,
+        csrf: session.csrf_token,
+        session_hash: hash,
+        request_id,
+    };
+    Ok((viewer, mark))
 }
 
 /// Does the request come from our own pages? Browsers say so with

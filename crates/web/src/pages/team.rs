@@ -83,7 +83,7 @@ pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     }
     for (owner, active) in &owners {
         let rows = state.store.caseload(&owner.id, state.today()).await?;
-        let queue = crate::api::priority::queue(&state, rows)
+        let queue = crate::api::priority::queue_of(&state, rows)
             .await
             .map_err(|_| PageError::Internal {
                 reference: viewer.request_id.clone(),
@@ -146,7 +146,7 @@ pub async fn member(
         return Err(viewer.denied(&state, "user", &user_id).await);
     }
     let rows = state.store.caseload(&member.id, state.today()).await?;
-    let rows = crate::api::priority::queue(&state, rows)
+    let rows = crate::api::priority::queue_of(&state, rows)
         .await
         .map_err(|_| PageError::Internal {
             reference: viewer.request_id.clone(),

@@ -89,6 +89,14 @@ pub fn start_time() -> Timestamp {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::new_with(Settings {
+            body_limit: 64 * 1024,
+            ..Settings::default()
+        })
+        .await
+    }
+
+    pub async fn new_with(settings: Settings) -> TestApp {
         let dir = std::env::temp_dir().join(format!("caseload-web-tests-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -109,14 +117,7 @@ impl TestApp {
             .await
             .unwrap();
         let clock = Arc::new(ManualClock::new(start_time()));
-        let state = AppState::new(
-            store.clone(),
-            clock.clone(),
-            Settings {
-                body_limit: 64 * 1024,
-                ..Settings::default()
-            },
-        );
+        let state = AppState::new(store.clone(), clock.clone(), settings);
         let router = caseload_web::router(state.clone());
         let north = store.create_team("North", start_time()).await.unwrap();
         let south = store.create_team("South", start_time()).await.unwrap();

@@ -1,0 +1,154 @@
+//! Practitioners' caseload rows, kept between their requests for their own
+//! queue. A practitioner opens their queue dozens of times a day and their
+//! cases seldom change between two looks, so the rows read for one look
+//! answer the next while the caseload's mark (`CaseloadMark`: the id and
+//! revision of each active case, read with the caller's token in the same
+//! statement) and their name are what they were. Any change to any of their
+//! cases — by this server, another one, the CLI or SQL typed by an operator —
+//! moves a revision, so the rows are read again on the very next request:
+//! the queue is never older than the request. Only the rows are kept; the
+//! priorities, flags and clocks are worked out afresh on every request,
+//! because they move with the time of day and the settings.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use caseload_domain::ids::UserId;
+use caseload_store::{CaseloadMark, CaseloadRow, Store, StoreError, User};
+use jiff::civil::Date;
+
+/// The most rows held at once, across all practitioners: about 2–3 kB
+/// each, so some 40 MB at most — the queues of 300–400 practitioners with
+/// fifty cases each. The least recently asked-for caseload goes first.
+pub const ROW_BUDGET: usize = 16_384;
+
+pub struct CaseloadCache {
+    held: Mutex<Held>,
+    budget: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+#[derive(Default)]
+struct Held {
+    entries: HashMap<UserId, Entry>,
+    rows: usize,
+    tick: u64,
+}
+
+struct Entry {
+    /// The mark of `rows` themselves, worked out from them.
+    mark: CaseloadMark,
+    /// The owner's name on `rows` (none without rows).
+    owner_name: Option<String>,
+    /// The day the rows' overdue tasks were counted for.
+    today: Date,
+    rows: Vec<Arc<CaseloadRow>>,
+    used: u64,
+}
+
+impl Default for CaseloadCache {
+    fn default() -> Self {
+        CaseloadCache::with_budget(ROW_BUDGET)
+    }
+}
+
+impl CaseloadCache {
+    pub fn with_budget(budget: usize) -> Self {
+        CaseloadCache {
+            held: Mutex::default(),
+            budget,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// `owner`'s active caseload as of `today`, whose mark was read just now
+    /// as `mark`: the rows kept from last time if they are still exactly
+    /// what the database holds, else read afresh (and kept).
+    pub async fn rows(
+        &self,
+        store: &dyn Store,
+        owner: &User,
+        mark: &CaseloadMark,
+        today: Date,
+    ) -> Result<Vec<Arc<CaseloadRow>>, StoreError> {
+        if let Some(rows) = self.kept(owner, mark, today) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(rows);
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let rows = store.caseload(&owner.id, today).await?;
+        let entry = Entry {
+            mark: CaseloadMark::of(&rows),
+            owner_name: rows.first().map(|r| r.case.owner_name.clone()),
+            today,
+            rows: rows.into_iter().map(Arc::new).collect(),
+            used: 0,
+        };
+        let rows = entry.rows.clone();
+        self.keep(owner.id.clone(), entry);
+        Ok(rows)
+    }
+
+    /// (requests answered from kept rows, requests that read them afresh).
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    fn kept(
+        &self,
+        owner: &User,
+        mark: &CaseloadMark,
+        today: Date,
+    ) -> Option<Vec<Arc<CaseloadRow>>> {
+        let mut held = self.held.lock().ok()?;
+        held.tick += 1;
+        let tick = held.tick;
+        let entry = held.entries.get_mut(&owner.id)?;
+        let current = entry.mark == *mark
+            && entry.today == today
+            && entry
+                .owner_name
+                .as_ref()
+                .is_none_or(|name| *name == owner.name);
+        if !current {
+            return None;
+        }
+        entry.used = tick;
+        Some(entry.rows.clone())
+    }
+
+    fn keep(&self, owner: UserId, mut entry: Entry) {
+        let Ok(mut held) = self.held.lock() else {
+            return;
+        };
+        if let Some(old) = held.entries.remove(&owner) {
+            held.rows -= old.rows.len();
+        }
+        if entry.rows.len() > self.budget {
+            return;
+        }
+        while held.rows + entry.rows.len() > self.budget {
+            let Some(oldest) = held
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(id, _)| id.clone())
+            else {
+                break;
+            };
+            if let Some(gone) = held.entries.remove(&oldest) {
+                held.rows -= gone.rows.len();
+            }
+        }
+        held.tick += 1;
+        entry.used = held.tick;
+        held.rows += entry.rows.len();
+        held.entries.insert(owner, entry);
+    }
+}
