@@ -12,11 +12,52 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use caseload_domain::ids::UserId;
 use caseload_store::{CaseloadMark, CaseloadRow, Store, StoreError, User};
 use jiff::civil::Date;
+
+/// A caseload row as the queue shares it (kept or not), with its JSON
+/// written the first time it is asked for: a kept row's JSON stands as long
+/// as the row does, so repeated looks at a queue write only what moves with
+/// the time (bands, flags, clocks).
+#[derive(Debug)]
+pub struct SharedRow {
+    pub row: CaseloadRow,
+    json: OnceLock<Box<[u8]>>,
+}
+
+impl SharedRow {
+    pub fn new(row: CaseloadRow) -> Self {
+        SharedRow {
+            row,
+            json: OnceLock::new(),
+        }
+    }
+
+    /// The row's JSON object, as `serde_json` writes it.
+    pub fn json(&self) -> Result<&[u8], serde_json::Error> {
+        if let Some(json) = self.json.get() {
+            return Ok(json);
+        }
+        let json = serde_json::to_vec(&self.row)?;
+        Ok(self.json.get_or_init(|| json.into_boxed_slice()))
+    }
+}
+
+impl std::ops::Deref for SharedRow {
+    type Target = CaseloadRow;
+    fn deref(&self) -> &CaseloadRow {
+        &self.row
+    }
+}
+
+impl serde::Serialize for SharedRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.row.serialize(serializer)
+    }
+}
 
 /// The most rows held at once, across all practitioners: about 2–3 kB
 /// each, so some 40 MB at most — the queues of 300–400 practitioners with
@@ -44,7 +85,7 @@ struct Entry {
     owner_name: Option<String>,
     /// The day the rows' overdue tasks were counted for.
     today: Date,
-    rows: Vec<Arc<CaseloadRow>>,
+    rows: Vec<Arc<SharedRow>>,
     used: u64,
 }
 
@@ -73,7 +114,7 @@ impl CaseloadCache {
         owner: &User,
         mark: &CaseloadMark,
         today: Date,
-    ) -> Result<Vec<Arc<CaseloadRow>>, StoreError> {
+    ) -> Result<Vec<Arc<SharedRow>>, StoreError> {
         if let Some(rows) = self.kept(owner, mark, today) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(rows);
@@ -84,7 +125,10 @@ impl CaseloadCache {
             mark: CaseloadMark::of(&rows),
             owner_name: rows.first().map(|r| r.case.owner_name.clone()),
             today,
-            rows: rows.into_iter().map(Arc::new).collect(),
+            rows: rows
+                .into_iter()
+                .map(|row| Arc::new(SharedRow::new(row)))
+                .collect(),
             used: 0,
         };
         let rows = entry.rows.clone();
@@ -100,12 +144,7 @@ impl CaseloadCache {
         )
     }
 
-    fn kept(
-        &self,
-        owner: &User,
-        mark: &CaseloadMark,
-        today: Date,
-    ) -> Option<Vec<Arc<CaseloadRow>>> {
+    fn kept(&self, owner: &User, mark: &CaseloadMark, today: Date) -> Option<Vec<Arc<SharedRow>>> {
         let mut held = self.held.lock().ok()?;
         held.tick += 1;
         let tick = held.tick;

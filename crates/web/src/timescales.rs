@@ -157,25 +157,24 @@ pub fn for_row(
 }
 
 /// Timescales for many rows, under one reading of the settings.
-pub fn for_rows<R: std::borrow::Borrow<CaseloadRow>>(
+pub fn for_rows<'a>(
     state: &AppState,
     reference: &crate::reference::Reference,
-    rows: &[R],
+    rows: impl IntoIterator<Item = &'a CaseloadRow>,
 ) -> Result<Vec<CaseTimescales>, StoreError> {
     let (_, settings) = reference.timescales()?;
     Ok(with_settings(state, reference, rows, &settings))
 }
 
-fn with_settings<R: std::borrow::Borrow<CaseloadRow>>(
+fn with_settings<'a>(
     state: &AppState,
     reference: &crate::reference::Reference,
-    rows: &[R],
+    rows: impl IntoIterator<Item = &'a CaseloadRow>,
     settings: &Timescales,
 ) -> Vec<CaseTimescales> {
     let today = state.today();
-    rows.iter()
+    rows.into_iter()
         .map(|row| {
-            let row = row.borrow();
             let calendar = reference.team_calendar(&row.case.team_id);
             for_row(row, settings, &calendar, &state.tz, today)
         })
@@ -194,7 +193,7 @@ pub async fn for_case(
         return Ok((version, CaseTimescales::default()));
     }
     let row = state.store.caseload_row(&case.id, state.today()).await?;
-    let readings = with_settings(state, &reference, std::slice::from_ref(&row), &settings)
+    let readings = with_settings(state, &reference, [&row], &settings)
         .pop()
         .unwrap_or_default();
     Ok((version, readings))

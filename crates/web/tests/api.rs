@@ -1383,6 +1383,30 @@ async fn the_queue_orders_by_band_then_urgency_and_flags_what_needs_attention() 
     assert_eq!(u.body["band"], "P1");
     let queue = app.get("/api/v1/caseload", &app.ann.1).await;
     assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    // The queue's answer, written from each row's kept JSON and the rest,
+    // is byte for byte the rows serialized whole (the first time, when the
+    // rows' JSON is written, and again from what was kept).
+    let rows = app
+        .store
+        .caseload(&app.ann.0.id, app.state.today())
+        .await
+        .unwrap();
+    let whole = caseload_web::api::priority::queue_of(&app.state, rows)
+        .await
+        .ok()
+        .unwrap();
+    let serialized = serde_json::to_vec(&whole).unwrap();
+    for _ in 0..2 {
+        let written = caseload_web::api::priority::queue_json(&whole).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            String::from_utf8(serialized.clone()).unwrap()
+        );
+    }
+    assert_eq!(
+        serde_json::from_slice::<Value>(&serialized).unwrap(),
+        queue.body
+    );
     let rows = queue.body.as_array().unwrap();
     let order: Vec<&str> = rows
         .iter()

@@ -27,31 +27,6 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::ApiError;
 
-/// A JSON answer written straight into a buffer of about its size. axum's
-/// `Json` starts at 128 bytes and copies as it grows; the queue's answer is
-/// tens of kilobytes and read many times a day.
-pub struct SizedJson<T> {
-    pub value: T,
-    pub capacity: usize,
-}
-
-impl<T: serde::Serialize> axum::response::IntoResponse for SizedJson<T> {
-    fn into_response(self) -> axum::response::Response {
-        let mut buf = Vec::with_capacity(self.capacity);
-        match serde_json::to_writer(&mut buf, &self.value) {
-            Ok(()) => (
-                [(
-                    axum::http::header::CONTENT_TYPE,
-                    axum::http::HeaderValue::from_static("application/json"),
-                )],
-                buf,
-            )
-                .into_response(),
-            Err(e) => ApiError::unexpected(&e).into_response(),
-        }
-    }
-}
-
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(meta::health))
