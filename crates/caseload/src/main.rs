@@ -154,7 +154,7 @@ struct ServeArgs {
     #[arg(long, env = "CASELOAD_DEADLINE_CATALOGUE")]
     deadline_catalogue: Option<std::path::PathBuf>,
     /// Caseload rows kept in memory for practitioners' next look at their
-    /// queue, across all practitioners (2–3 kB each); 0 reads every queue
+    /// queue, across all practitioners (about 4.5 kB each); 0 reads every queue
     /// from the database.
     #[arg(long, env = "CASELOAD_KEPT_CASELOAD_ROWS", default_value_t = caseload_web::caseloads::ROW_BUDGET)]
     kept_caseload_rows: usize,
