@@ -91,6 +91,13 @@ struct Entry {
     used: u64,
 }
 
+impl Entry {
+    /// What the entry counts against the budget.
+    fn weight(&self) -> usize {
+        self.rows.len().max(1)
+    }
+}
+
 impl Default for CaseloadCache {
     fn default() -> Self {
         CaseloadCache::with_budget(ROW_BUDGET)
@@ -169,12 +176,15 @@ impl CaseloadCache {
             return;
         };
         if let Some(old) = held.entries.remove(&owner) {
-            held.rows -= old.rows.len();
+            held.rows -= old.weight();
         }
-        if entry.rows.len() > self.budget {
+        // An empty caseload counts as one row, so that the number of
+        // entries is bounded too.
+        let weight = entry.weight();
+        if weight > self.budget {
             return;
         }
-        while held.rows + entry.rows.len() > self.budget {
+        while held.rows + weight > self.budget {
             let Some(oldest) = held
                 .entries
                 .iter()
@@ -184,12 +194,12 @@ impl CaseloadCache {
                 break;
             };
             if let Some(gone) = held.entries.remove(&oldest) {
-                held.rows -= gone.rows.len();
+                held.rows -= gone.weight();
             }
         }
         held.tick += 1;
         entry.used = held.tick;
-        held.rows += entry.rows.len();
+        held.rows += weight;
         held.entries.insert(owner, entry);
     }
 }

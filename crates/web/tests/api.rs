@@ -1584,8 +1584,11 @@ async fn kept_caseloads_stay_within_their_budget() {
     for _ in 0..3 {
         let queue = none.get("/api/v1/caseload", &none.ann.1).await;
         assert_eq!(queue.body.as_array().unwrap().len(), 1);
+        // Nor an empty caseload.
+        let empty = none.get("/api/v1/caseload", &none.bob.1).await;
+        assert_eq!(empty.body, json!([]));
     }
-    assert_eq!(none.state.caseloads.counts(), (0, 3));
+    assert_eq!(none.state.caseloads.counts(), (0, 6));
 }
 
 #[tokio::test]

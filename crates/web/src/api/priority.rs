@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::caseloads::SharedRow;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,6 +21,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{Caller, QueueCaller};
+use crate::caseloads::SharedRow;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 
