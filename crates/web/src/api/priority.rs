@@ -433,7 +433,8 @@ pub async fn acknowledge(
 /// One row of the prioritised queue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueRow {
-    /// Shared with the kept caseload (`crate::caseloads`), not copied.
+    // Shared with the kept caseload (`crate::caseloads`), not copied; not
+    // a doc comment, which would become the schema's description.
     #[serde(flatten)]
     #[schema(value_type = CaseloadRow)]
     pub row: std::sync::Arc<SharedRow>,
