@@ -1870,6 +1870,30 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
+    async fn caseload_cases(
+        &self,
+        owner: &UserId,
+        cases: &[CaseId],
+        today: jiff::civil::Date,
+    ) -> Result<Vec<CaseloadRow>> {
+        let ids: Vec<&str> = cases.iter().map(CaseId::as_str).collect();
+        let rows = sqlx::query(&format!(
+            "{CASELOAD_SELECT} WHERE c.owner_id = $1 AND c.status IN ('referral', 'open', 'on_hold') AND c.id = ANY($2)"
+        ))
+        .bind(owner.as_str())
+        .bind(ids)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let mut rows = rows
+            .iter()
+            .map(|r| caseload_row(r, today))
+            .collect::<Result<Vec<_>>>()?;
+        rows.sort_unstable_by(|a, b| a.case.id.as_str().cmp(b.case.id.as_str()));
+        Ok(rows)
+    }
+
+    #[instrument(skip_all)]
     async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow> {
         let row = sqlx::query(&format!("{CASELOAD_SELECT} WHERE c.id = $1"))
             .bind(case.as_str())

@@ -1952,6 +1952,31 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
+    async fn caseload_cases(
+        &self,
+        owner: &UserId,
+        cases: &[CaseId],
+        today: jiff::civil::Date,
+    ) -> Result<Vec<CaseloadRow>> {
+        let ids = serde_json::to_string(&cases.iter().map(CaseId::as_str).collect::<Vec<_>>())
+            .map_err(StoreError::other)?;
+        let rows = sqlx::query(&format!(
+            "{CASELOAD_SELECT} WHERE c.owner_id = ? AND c.status IN ('referral', 'open', 'on_hold') AND c.id IN (SELECT value FROM json_each(?))"
+        ))
+        .bind(owner.as_str())
+        .bind(ids)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let mut rows = rows
+            .iter()
+            .map(|r| caseload_row(r, today))
+            .collect::<Result<Vec<_>>>()?;
+        rows.sort_unstable_by(|a, b| a.case.id.as_str().cmp(b.case.id.as_str()));
+        Ok(rows)
+    }
+
+    #[instrument(skip_all)]
     async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow> {
         let row = sqlx::query(&format!("{CASELOAD_SELECT} WHERE c.id = ?"))
             .bind(case.as_str())

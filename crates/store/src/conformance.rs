@@ -2370,6 +2370,28 @@ pub async fn the_caseload_mark_moves_with_every_change_to_the_caseload(store: &d
         let (new_mark, new_rows) = read("ann", f.ann.id.clone()).await;
         assert_ne!(new_rows, rows, "step {step} changes the caseload");
         assert_ne!(new_mark, mark, "step {step} moves the mark");
+        // Reading just the changed cases (and any that left) gives the
+        // same rows as the whole caseload does.
+        let changed: Vec<CaseId> = rows
+            .iter()
+            .chain(&new_rows)
+            .filter(|r| !rows.contains(r) || !new_rows.contains(r))
+            .map(|r| r.case.id.clone())
+            .collect();
+        assert!(!changed.is_empty());
+        let partial = store
+            .caseload_cases(&f.ann.id, &changed, today)
+            .await
+            .unwrap();
+        let expected: Vec<CaseloadRow> = new_rows
+            .iter()
+            .filter(|r| changed.contains(&r.case.id))
+            .cloned()
+            .collect();
+        assert_eq!(
+            partial, expected,
+            "step {step}: the changed cases read alone"
+        );
         (mark, rows) = (new_mark, new_rows);
         changes += 1;
     }
@@ -2387,6 +2409,26 @@ pub async fn the_caseload_mark_moves_with_every_change_to_the_caseload(store: &d
         .unwrap();
     assert_eq!(read("ann", f.ann.id.clone()).await.0, mark);
     assert_ne!(read("bob", f.bob.id.clone()).await.0, bob_mark);
+    // Cases outside the owner's active caseload are not read for them.
+    let bobs = store.caseload(&f.bob.id, today).await.unwrap();
+    let ids: Vec<CaseId> = [
+        second.id.clone(),
+        bobs[0].case.id.clone(),
+        f.case.id.clone(),
+    ]
+    .into();
+    let partial = store.caseload_cases(&f.ann.id, &ids, today).await.unwrap();
+    assert_eq!(
+        partial, rows,
+        "only Ann's active case, not her closed one nor Bob's"
+    );
+    assert!(
+        store
+            .caseload_cases(&f.ann.id, &[], today)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A browser session reads the same mark with its user.
     store
         .create_session(&NewSession {

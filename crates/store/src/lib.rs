@@ -218,6 +218,15 @@ pub trait Store: Send + Sync + 'static {
     /// A user's active cases (referral, open, on hold) with what needs
     /// attention as of `today`: last contact, next task, late notes, overdue tasks.
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>>;
+    /// Those of `cases` that are in `owner`'s active caseload, as
+    /// `caseload` gives them (in id order): what a kept caseload whose mark
+    /// has moved reads again, rather than the whole caseload.
+    async fn caseload_cases(
+        &self,
+        owner: &UserId,
+        cases: &[CaseId],
+        today: jiff::civil::Date,
+    ) -> Result<Vec<CaseloadRow>>;
     /// Active cases (referral, open, on hold) with what their clocks and
     /// priorities need, for re-evaluation: a page of `limit` in id order
     /// after `after`.

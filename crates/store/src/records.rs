@@ -140,16 +140,31 @@ pub struct CaseloadMark(pub String);
 
 impl CaseloadMark {
     /// The mark of rows as `Store::caseload` gives them (in id order).
-    pub fn of(rows: &[CaseloadRow]) -> CaseloadMark {
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a CaseloadRow>) -> CaseloadMark {
         use std::fmt::Write;
-        let mut mark = String::with_capacity(rows.len() * 40);
-        for (i, row) in rows.iter().enumerate() {
+        let mut mark = String::new();
+        for (i, row) in rows.into_iter().enumerate() {
             if i > 0 {
                 mark.push(',');
             }
             let _ = write!(mark, "{}:{}", row.case.id.as_str(), row.revision);
         }
         CaseloadMark(mark)
+    }
+
+    /// The (case id, revision) pairs the mark lists, in its order; none if
+    /// it is not a mark.
+    pub fn cases(&self) -> Option<Vec<(&str, i64)>> {
+        if self.0.is_empty() {
+            return Some(Vec::new());
+        }
+        self.0
+            .split(',')
+            .map(|pair| {
+                let (id, revision) = pair.rsplit_once(':')?;
+                Some((id, revision.parse().ok()?))
+            })
+            .collect()
     }
 }
 

@@ -5,8 +5,8 @@
 //! revision of each active case, read with the caller's token in the same
 //! statement) and their name are what they were. Any change to any of their
 //! cases — by this server, another one, the CLI or SQL typed by an operator —
-//! moves a revision, so the rows are read again on the very next request:
-//! the queue is never older than the request. Only the rows are kept; the
+//! moves a revision, so the rows of the cases that changed are read again
+//! on the very next request: the queue is never older than the request. Only the rows are kept; the
 //! priorities, flags and clocks are worked out afresh on every request,
 //! because they move with the time of day and the settings.
 
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use caseload_domain::ids::UserId;
+use caseload_domain::ids::{CaseId, UserId};
 use caseload_store::{CaseloadMark, CaseloadRow, Store, StoreError, User};
 use jiff::civil::Date;
 
@@ -69,8 +69,9 @@ pub const ROW_BUDGET: usize = 16_384;
 pub struct CaseloadCache {
     held: Mutex<Held>,
     budget: usize,
-    hits: AtomicU64,
-    misses: AtomicU64,
+    kept: AtomicU64,
+    refreshed: AtomicU64,
+    read: AtomicU64,
 }
 
 #[derive(Default)]
@@ -104,19 +105,42 @@ impl Default for CaseloadCache {
     }
 }
 
+/// How the queue's requests were answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// From the kept rows, unchanged.
+    pub kept: u64,
+    /// From the kept rows with the cases that had changed read again.
+    pub refreshed: u64,
+    /// From the whole caseload read afresh.
+    pub read: u64,
+}
+
+/// What is kept for a caller, against what they asked with.
+enum Found {
+    /// The rows stand as they are.
+    Current(Vec<Arc<SharedRow>>),
+    /// Rows for the same day and name whose mark has moved.
+    Moved(Vec<Arc<SharedRow>>),
+    Nothing,
+}
+
 impl CaseloadCache {
     pub fn with_budget(budget: usize) -> Self {
         CaseloadCache {
             held: Mutex::default(),
             budget,
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
+            kept: AtomicU64::new(0),
+            refreshed: AtomicU64::new(0),
+            read: AtomicU64::new(0),
         }
     }
 
     /// `owner`'s active caseload as of `today`, whose mark was read just now
     /// as `mark`: the rows kept from last time if they are still exactly
-    /// what the database holds, else read afresh (and kept).
+    /// what the database holds; if some of their cases have changed, the
+    /// kept rows with those cases read again; else all read afresh. What is
+    /// answered is kept.
     pub async fn rows(
         &self,
         store: &dyn Store,
@@ -124,51 +148,82 @@ impl CaseloadCache {
         mark: &CaseloadMark,
         today: Date,
     ) -> Result<Vec<Arc<SharedRow>>, StoreError> {
-        if let Some(rows) = self.kept(owner, mark, today) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(rows);
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        let rows = store.caseload(&owner.id, today).await?;
+        let rows = match self.find(owner, mark, today) {
+            Found::Current(rows) => {
+                self.kept.fetch_add(1, Ordering::Relaxed);
+                return Ok(rows);
+            }
+            Found::Moved(old) => match changed(&old, mark) {
+                Some((standing, changed)) => {
+                    self.refreshed.fetch_add(1, Ordering::Relaxed);
+                    let fresh = store.caseload_cases(&owner.id, &changed, today).await?;
+                    let mut rows = standing;
+                    rows.extend(fresh.into_iter().map(|row| Arc::new(SharedRow::new(row))));
+                    rows.sort_unstable_by(|a, b| a.case.id.as_str().cmp(b.case.id.as_str()));
+                    rows
+                }
+                None => self.read_all(store, owner, today).await?,
+            },
+            Found::Nothing => self.read_all(store, owner, today).await?,
+        };
+        // The entry's mark is worked out from the rows themselves, so a row
+        // that changed again while it was being read is read again next time.
         let entry = Entry {
-            mark: CaseloadMark::of(&rows),
+            mark: CaseloadMark::of(rows.iter().map(|r| &r.row)),
             owner_name: rows.first().map(|r| r.case.owner_name.clone()),
             today,
-            rows: rows
-                .into_iter()
-                .map(|row| Arc::new(SharedRow::new(row)))
-                .collect(),
+            rows: rows.clone(),
             used: 0,
         };
-        let rows = entry.rows.clone();
         self.keep(owner.id.clone(), entry);
         Ok(rows)
     }
 
-    /// (requests answered from kept rows, requests that read them afresh).
-    pub fn counts(&self) -> (u64, u64) {
-        (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
-        )
+    async fn read_all(
+        &self,
+        store: &dyn Store,
+        owner: &User,
+        today: Date,
+    ) -> Result<Vec<Arc<SharedRow>>, StoreError> {
+        self.read.fetch_add(1, Ordering::Relaxed);
+        let rows = store.caseload(&owner.id, today).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Arc::new(SharedRow::new(row)))
+            .collect())
     }
 
-    fn kept(&self, owner: &User, mark: &CaseloadMark, today: Date) -> Option<Vec<Arc<SharedRow>>> {
-        let mut held = self.held.lock().ok()?;
+    pub fn counts(&self) -> Counts {
+        Counts {
+            kept: self.kept.load(Ordering::Relaxed),
+            refreshed: self.refreshed.load(Ordering::Relaxed),
+            read: self.read.load(Ordering::Relaxed),
+        }
+    }
+
+    fn find(&self, owner: &User, mark: &CaseloadMark, today: Date) -> Found {
+        let Ok(mut held) = self.held.lock() else {
+            return Found::Nothing;
+        };
         held.tick += 1;
         let tick = held.tick;
-        let entry = held.entries.get_mut(&owner.id)?;
-        let current = entry.mark == *mark
-            && entry.today == today
+        let Some(entry) = held.entries.get_mut(&owner.id) else {
+            return Found::Nothing;
+        };
+        let same_day_and_name = entry.today == today
             && entry
                 .owner_name
                 .as_ref()
                 .is_none_or(|name| *name == owner.name);
-        if !current {
-            return None;
+        if !same_day_and_name {
+            return Found::Nothing;
         }
         entry.used = tick;
-        Some(entry.rows.clone())
+        if entry.mark == *mark {
+            Found::Current(entry.rows.clone())
+        } else {
+            Found::Moved(entry.rows.clone())
+        }
     }
 
     fn keep(&self, owner: UserId, mut entry: Entry) {
@@ -202,4 +257,29 @@ impl CaseloadCache {
         held.rows += weight;
         held.entries.insert(owner, entry);
     }
+}
+
+/// The kept rows that still stand under `mark`, and the cases it lists
+/// that must be read again (changed or new); none if reading the whole
+/// caseload is as cheap (more than half of it changed) or `mark` cannot be
+/// read.
+fn changed(
+    old: &[Arc<SharedRow>],
+    mark: &CaseloadMark,
+) -> Option<(Vec<Arc<SharedRow>>, Vec<CaseId>)> {
+    let listed = mark.cases()?;
+    let kept: HashMap<&str, &Arc<SharedRow>> =
+        old.iter().map(|r| (r.case.id.as_str(), r)).collect();
+    let mut standing = Vec::with_capacity(listed.len());
+    let mut changed = Vec::new();
+    for (id, revision) in listed {
+        match kept.get(id) {
+            Some(row) if row.revision == revision => standing.push(Arc::clone(row)),
+            _ => changed.push(CaseId::parse(id)?),
+        }
+    }
+    if changed.len() > standing.len() {
+        return None;
+    }
+    Some((standing, changed))
 }

@@ -1455,13 +1455,40 @@ async fn the_queue_orders_by_band_then_urgency_and_flags_what_needs_attention() 
 async fn the_queue_is_read_again_the_moment_a_case_changes() {
     let app = TestApp::new().await;
     let (_, case) = app.client_and_case(&app.ann.1).await;
-    let counts = || app.state.caseloads.counts();
+    let (_, other) = app.client_and_case(&app.ann.1).await;
+    let counts = || {
+        let c = app.state.caseloads.counts();
+        (c.kept, c.refreshed, c.read)
+    };
+    // Ann's case as the queue shows it, and the whole queue as a server
+    // reading everything afresh would answer it.
+    let row_of = |queue: &Value, id: &str| -> Value {
+        queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["case"]["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let afresh = || async {
+        let rows = app
+            .store
+            .caseload(&app.ann.0.id, app.state.today())
+            .await
+            .unwrap();
+        let queue = caseload_web::api::priority::queue_of(&app.state, rows)
+            .await
+            .ok()
+            .unwrap();
+        serde_json::to_value(&queue).unwrap()
+    };
     let first = app.get("/api/v1/caseload", &app.ann.1).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
-    assert_eq!(counts(), (0, 1));
+    assert_eq!(counts(), (0, 0, 1));
     let again = app.get("/api/v1/caseload", &app.ann.1).await;
     assert_eq!(again.body, first.body);
-    assert_eq!(counts(), (1, 1), "nothing changed: the kept rows answer");
+    assert_eq!(counts(), (1, 0, 1), "nothing changed: the kept rows answer");
 
     // Through the API: a task due tomorrow.
     let tomorrow = app
@@ -1481,20 +1508,27 @@ async fn the_queue_is_read_again_the_moment_a_case_changes() {
         .await;
     assert_eq!(task.status, StatusCode::CREATED, "{}", task.body);
     let queue = app.get("/api/v1/caseload", &app.ann.1).await;
-    assert_eq!(queue.body[0]["next_task_title"], "Chase landlord");
-    assert_eq!(queue.body[0]["overdue_tasks"], 0);
-    assert_eq!(counts(), (1, 2));
+    assert_eq!(
+        row_of(&queue.body, &case)["next_task_title"],
+        "Chase landlord"
+    );
+    assert_eq!(row_of(&queue.body, &case)["overdue_tasks"], 0);
+    assert_eq!(counts(), (1, 1, 1), "only the changed case is read again");
+    assert_eq!(queue.body, afresh().await);
+    assert_eq!(row_of(&queue.body, &other), row_of(&first.body, &other));
 
     // Two days on, nothing has been written but the task is overdue.
     app.advance(2 * 24 * 60);
     let queue = app.get("/api/v1/caseload", &app.ann.1).await;
-    assert_eq!(queue.body[0]["overdue_tasks"], 1, "{}", queue.body[0]);
+    let row = row_of(&queue.body, &case);
+    assert_eq!(row["overdue_tasks"], 1, "{row}");
     assert!(
-        queue.body[0]["flags"]
+        row["flags"]
             .as_array()
             .unwrap()
             .contains(&json!("overdue_tasks"))
     );
+    assert_eq!(counts(), (1, 1, 2), "a new day reads afresh");
 
     // Straight into the store, as another server or the CLI would.
     let case_id = caseload_domain::ids::CaseId::parse(&case).unwrap();
@@ -1524,12 +1558,11 @@ async fn the_queue_is_read_again_the_moment_a_case_changes() {
         .unwrap();
     let queue = app.get("/api/v1/caseload", &app.ann.1).await;
     assert_eq!(
-        queue.body[0]["last_contact"],
-        json!(at.to_string()),
-        "{}",
-        queue.body[0]
+        row_of(&queue.body, &case)["last_contact"],
+        json!(at.to_string())
     );
-    let (hits, misses) = counts();
+    assert_eq!(counts(), (1, 2, 2));
+    assert_eq!(queue.body, afresh().await);
     app.store
         .update_user(
             &app.ann.0.id,
@@ -1543,12 +1576,15 @@ async fn the_queue_is_read_again_the_moment_a_case_changes() {
         .await
         .unwrap();
     let queue = app.get("/api/v1/caseload", &app.ann.1).await;
-    assert_eq!(queue.body[0]["case"]["owner_name"], "Ann Renamed");
-    assert_eq!(counts(), (hits, misses + 1), "a new name is read afresh");
+    assert_eq!(
+        row_of(&queue.body, &other)["case"]["owner_name"],
+        "Ann Renamed"
+    );
+    assert_eq!(counts(), (1, 2, 3), "a new name is read afresh");
     // Someone else's case changing leaves Ann's rows standing.
     app.client_and_case(&app.bob.1).await;
     app.get("/api/v1/caseload", &app.ann.1).await;
-    assert_eq!(counts(), (hits + 1, misses + 1));
+    assert_eq!(counts(), (2, 2, 3));
 }
 
 /// The rows kept are bounded: the least recently asked-for caseload goes
@@ -1563,17 +1599,20 @@ async fn kept_caseloads_stay_within_their_budget() {
     app.client_and_case(&app.ann.1).await;
     app.client_and_case(&app.bob.1).await;
     app.client_and_case(&app.bob.1).await;
-    let counts = || app.state.caseloads.counts();
+    let counts = || {
+        let c = app.state.caseloads.counts();
+        (c.kept, c.refreshed, c.read)
+    };
     app.get("/api/v1/caseload", &app.ann.1).await;
     app.get("/api/v1/caseload", &app.ann.1).await;
-    assert_eq!(counts(), (1, 1));
+    assert_eq!(counts(), (1, 0, 1));
     // Bob's two rows need all the room: Ann's one goes.
     let bob = app.get("/api/v1/caseload", &app.bob.1).await;
     assert_eq!(bob.body.as_array().unwrap().len(), 2);
     app.get("/api/v1/caseload", &app.bob.1).await;
-    assert_eq!(counts(), (2, 2));
+    assert_eq!(counts(), (2, 0, 2));
     app.get("/api/v1/caseload", &app.ann.1).await;
-    assert_eq!(counts(), (2, 3), "Ann's rows were let go");
+    assert_eq!(counts(), (2, 0, 3), "Ann's rows were let go");
 
     let none = TestApp::new_with(caseload_web::Settings {
         kept_caseload_rows: 0,
@@ -1588,7 +1627,8 @@ async fn kept_caseloads_stay_within_their_budget() {
         let empty = none.get("/api/v1/caseload", &none.bob.1).await;
         assert_eq!(empty.body, json!([]));
     }
-    assert_eq!(none.state.caseloads.counts(), (0, 6));
+    let c = none.state.caseloads.counts();
+    assert_eq!((c.kept, c.refreshed, c.read), (0, 0, 6));
 }
 
 #[tokio::test]
