@@ -59,8 +59,9 @@ struct Args {
     #[arg(long)]
     reuse: bool,
     /// Run only these read benchmarks (queue_json, queue_json_saturated,
-    /// queue_html, case_html, timeline_json, case_json, queue_json_unkept,
-    /// queue_json_saturated_unkept), and skip re-evaluation and the writes:
+    /// queue_html, case_html, timeline_json, case_json, queue_json_after_note,
+    /// queue_json_unkept, queue_json_saturated_unkept), and skip
+    /// re-evaluation and the writes:
     /// for profiling one path with `--reuse`.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
@@ -236,6 +237,29 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
         let figures = measure(name, &addr, pid, &path, headers, connections, n).await?;
         reads.insert(name.into(), figures);
     }
+    // The practitioner's cases to write notes to (not the fifty-note case:
+    // a later run measures it again).
+    let cases: Vec<String> = rows
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|x| x["case"]["id"].as_str().map(str::to_owned))
+                .filter(|id| *id != case)
+                .collect()
+        })
+        .unwrap_or_default();
+    // The first look at the queue after writing a note: the kept rows with
+    // the one changed case read again.
+    let after = "queue_json_after_note";
+    if args.only.is_empty() || args.only.iter().any(|o| o == after) {
+        let stats = queue_after_notes(&addr, &auth, &cases, (n / 10).max(10)).await?;
+        eprintln!("   {after} (1 connection, a note written before each): {stats}");
+        let mut figures = stats.json();
+        figures["connections"] = json!(1);
+        // Its pace is the notes' (durable writes), not the queue's.
+        figures["per_second"] = Value::Null;
+        reads.insert(after.into(), figures);
+    }
     // The same queue from a server that keeps no caseload rows: every read
     // goes to the database, as the first look after any change does.
     let unkept = ["queue_json_unkept", "queue_json_saturated_unkept"];
@@ -262,16 +286,6 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
     }
 
     // Durable note appends from 16 writers, each to its own case.
-    // (Not the fifty-note case: a later run measures it again.)
-    let cases: Vec<String> = rows
-        .as_array()
-        .map(|r| {
-            r.iter()
-                .filter_map(|x| x["case"]["id"].as_str().map(str::to_owned))
-                .filter(|id| *id != case)
-                .collect()
-        })
-        .unwrap_or_default();
     let writes = append_notes(&addr, &auth, &cases, 16, args.writes).await?;
     eprintln!("   note appends: {writes}");
     out["note_append"] = writes.json();
@@ -701,6 +715,50 @@ fn note_body(i: usize) -> String {
 }
 
 /// `total` note appends from `writers` concurrent writers, each to its own case.
+/// `rounds` times on one connection: a note written to one of `cases` (not
+/// timed), then the queue read (timed).
+async fn queue_after_notes(
+    addr: &str,
+    auth: &str,
+    cases: &[String],
+    rounds: usize,
+) -> anyhow::Result<Stats> {
+    if cases.is_empty() {
+        bail!("the practitioner has no open cases to write to");
+    }
+    let mut conn = Conn::open(addr).await?;
+    let mut latencies = Vec::with_capacity(rounds);
+    let mut errors = 0;
+    let started = Instant::now();
+    for i in 0..rounds {
+        let path = format!("/api/v1/cases/{}/notes", cases[i % cases.len()]);
+        let body = note_body(i);
+        let headers = [
+            ("authorization", auth),
+            ("content-type", "application/json"),
+        ];
+        let written = conn
+            .request("POST", &path, &headers, Some(body.as_bytes()))
+            .await?;
+        if written.status != 201 {
+            bail!("note append answered {}", written.status);
+        }
+        let t = Instant::now();
+        let r = conn
+            .request("GET", "/api/v1/caseload", &headers[..1], None)
+            .await?;
+        latencies.push(t.elapsed());
+        if r.status != 200 {
+            errors += 1;
+        }
+    }
+    let stats = Stats::from(latencies, errors, started.elapsed());
+    if stats.errors > 0 {
+        bail!("the queue after a note: {} requests failed", stats.errors);
+    }
+    Ok(stats)
+}
+
 async fn append_notes(
     addr: &str,
     auth: &str,
