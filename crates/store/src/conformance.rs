@@ -2488,6 +2488,16 @@ macro_rules! raw_sql_conformance_tests {
     };
 }
 
+/// The caseload mark read with the user holding `token`.
+async fn mark_for(store: &dyn Store, token: &str) -> CaseloadMark {
+    store
+        .user_for_token_with_caseload_mark(token)
+        .await
+        .unwrap()
+        .unwrap()
+        .2
+}
+
 pub async fn a_client_renamed_in_the_database_is_renamed_on_their_cases(
     store: &dyn Store,
     raw: &dyn RawSql,
@@ -2497,15 +2507,7 @@ pub async fn a_client_renamed_in_the_database_is_renamed_on_their_cases(
         .create_api_token(&f.ann.id, "ann", t0())
         .await
         .unwrap();
-    let mark = |token: &'static str| async move {
-        store
-            .user_for_token_with_caseload_mark(token)
-            .await
-            .unwrap()
-            .unwrap()
-            .2
-    };
-    let before = mark("ann").await;
+    let before = mark_for(store, "ann").await;
     raw.execute(
         "UPDATE clients SET name = 'Renamed Client' WHERE id = ?",
         &[f.case.client_id.as_str()],
@@ -2518,7 +2520,7 @@ pub async fn a_client_renamed_in_the_database_is_renamed_on_their_cases(
         .await
         .unwrap();
     assert!(rows.iter().all(|r| r.case.client_name == "Renamed Client"));
-    let after = mark("ann").await;
+    let after = mark_for(store, "ann").await;
     assert_ne!(after, before, "the renamed client's cases have moved on");
     assert_eq!(after, CaseloadMark::of(&rows));
 }
@@ -2536,31 +2538,27 @@ pub async fn cases_changed_in_the_database_move_their_owners_caseload_marks(
         .create_api_token(&f.bob.id, "bob", t0())
         .await
         .unwrap();
-    let mark = |token: &'static str| async move {
-        store
-            .user_for_token_with_caseload_mark(token)
-            .await
-            .unwrap()
-            .unwrap()
-            .2
-    };
-    let (ann, bob) = (mark("ann").await, mark("bob").await);
+    let (ann, bob) = (mark_for(store, "ann").await, mark_for(store, "bob").await);
     raw.execute(
         "UPDATE cases SET title = 'Rent arrears (corrected)' WHERE id = ?",
         &[f.case.id.as_str()],
     )
     .await;
-    let ann_after_title = mark("ann").await;
+    let ann_after_title = mark_for(store, "ann").await;
     assert_ne!(ann_after_title, ann, "a corrected title moves the mark");
-    assert_eq!(mark("bob").await, bob, "Bob's cases are untouched");
+    assert_eq!(
+        mark_for(store, "bob").await,
+        bob,
+        "Bob's cases are untouched"
+    );
     // Reassigned to Bob: it leaves Ann's caseload and joins Bob's.
     raw.execute(
         "UPDATE cases SET owner_id = ? WHERE id = ?",
         &[f.bob.id.as_str(), f.case.id.as_str()],
     )
     .await;
-    assert_ne!(mark("ann").await, ann_after_title);
-    let bob_after = mark("bob").await;
+    assert_ne!(mark_for(store, "ann").await, ann_after_title);
+    let bob_after = mark_for(store, "bob").await;
     assert_ne!(bob_after, bob);
     let today = jiff::civil::date(2026, 3, 10);
     assert_eq!(
@@ -2573,7 +2571,7 @@ pub async fn cases_changed_in_the_database_move_their_owners_caseload_marks(
         &[f.ann.id.as_str(), f.case.id.as_str()],
     )
     .await;
-    let back = mark("ann").await;
+    let back = mark_for(store, "ann").await;
     assert_ne!(back, ann_after_title, "the round trip is a change too");
     assert_eq!(
         back,
