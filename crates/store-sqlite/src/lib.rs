@@ -491,18 +491,6 @@ fn caseload_row(r: &SqliteRow, today: jiff::civil::Date) -> Result<CaseloadRow> 
     })
 }
 
-/// Caseload rows in id order. Put in order here, not by the database: the
-/// owner index gives them by status, then id, and an ORDER BY would copy
-/// every whole row (summary texts and all) through a sorter.
-fn caseload_in_id_order(rows: &[SqliteRow], today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
-    let mut rows = rows
-        .iter()
-        .map(|r| caseload_row(r, today))
-        .collect::<Result<Vec<_>>>()?;
-    rows.sort_unstable_by(|a, b| a.case.id.as_str().cmp(b.case.id.as_str()));
-    Ok(rows)
-}
-
 fn case_row(r: &SqliteRow) -> Result<Case> {
     Ok(Case {
         id: CaseId::from_trusted(s(r, case_columns::ID)?),
@@ -1952,7 +1940,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        caseload_in_id_order(&rows, today)
+        decode::caseload_in_id_order(&rows, |r| caseload_row(r, today))
     }
 
     #[instrument(skip_all)]
@@ -1972,7 +1960,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        caseload_in_id_order(&rows, today)
+        decode::caseload_in_id_order(&rows, |r| caseload_row(r, today))
     }
 
     #[instrument(skip_all)]

@@ -1583,8 +1583,8 @@ pub async fn policy_versions_are_kept_in_order(store: &dyn Store) {
     assert!(store.policy_versions("nope").await.unwrap().is_empty());
 }
 
-pub async fn assessments_set_the_band_and_keep_the_history(store: &dyn Store) {
-    let f = Fixture::new(store).await;
+/// A policy `generic` for housing, version 1.
+async fn generic_policy(store: &dyn Store) {
     store
         .save_policy_version(
             "generic",
@@ -1596,6 +1596,11 @@ pub async fn assessments_set_the_band_and_keep_the_history(store: &dyn Store) {
         )
         .await
         .unwrap();
+}
+
+pub async fn assessments_set_the_band_and_keep_the_history(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    generic_policy(store).await;
     let new = |band: &str, tasks: Vec<String>, notify: Option<String>| NewAssessment {
         case_id: f.case.id.clone(),
         policy_id: "generic".into(),
@@ -2207,17 +2212,7 @@ pub async fn the_caseload_mark_moves_with_every_change_to_the_caseload(store: &d
         .create_api_token(&f.sue.id, "sue", t0())
         .await
         .unwrap();
-    store
-        .save_policy_version(
-            "generic",
-            "Generic",
-            &["housing".to_string()],
-            "body",
-            None,
-            at(0),
-        )
-        .await
-        .unwrap();
+    generic_policy(store).await;
     let read = |token: &'static str, owner: UserId| async move {
         let (user, generation, mark) = store
             .user_for_token_with_caseload_mark(token)
