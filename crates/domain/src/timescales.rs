@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::calendars::Calendar;
 use crate::priority::PolicyProblem;
 
-/// The default warning margin, in working days.
-pub const DEFAULT_MARGIN_WORKING_DAYS: u32 = 2;
+/// The default warning margin: the last quarter of each window.
+pub const DEFAULT_MARGIN: Margin = Margin::Percent(25);
 
 /// The organisation's timescales as shipped; an administrator exports,
 /// edits and imports them as new versions.
@@ -108,16 +108,30 @@ impl State {
 pub enum Margin {
     /// This many working days before it is due.
     WorkingDays(u32),
-    /// When this share of the window (rounded up to whole working days) is left.
+    /// When this share of the window (rounded down to whole working days)
+    /// is left.
     Percent(u32),
 }
 
 impl Margin {
-    /// The margin in working days for a window of `window` working days.
+    /// The margin in working days for a window of `window` working days:
+    /// never the whole window, so a clock is on track when it starts and
+    /// at risk at the latest on the day it falls due. (Validation refuses a
+    /// margin that would swallow a window; this also holds for versions
+    /// stored before it did.)
     pub fn days(self, window: u32) -> u32 {
+        let days = match self {
+            Margin::WorkingDays(n) => n,
+            Margin::Percent(p) => window.saturating_mul(p) / 100,
+        };
+        days.min(window.saturating_sub(1))
+    }
+
+    /// The margin as set, before it is limited to a window.
+    fn as_set(self, window: u32) -> u32 {
         match self {
             Margin::WorkingDays(n) => n,
-            Margin::Percent(p) => (window * p).div_ceil(100),
+            Margin::Percent(p) => window.saturating_mul(p) / 100,
         }
     }
 }
@@ -176,7 +190,7 @@ impl Timescales {
     /// The shipped defaults.
     pub fn shipped() -> Timescales {
         Timescales::parse(DEFAULT_TIMESCALES).unwrap_or_else(|_| Timescales {
-            margin: Margin::WorkingDays(DEFAULT_MARGIN_WORKING_DAYS),
+            margin: DEFAULT_MARGIN,
             review_interval_working_days: 20,
             note_window_hours: 24,
             client_response_working_days: 10,
@@ -242,6 +256,45 @@ impl Timescales {
                 format!("percent must be between 1 and 99, not {p}"),
             )),
             _ => {}
+        }
+        // A margin as long as a window would put that clock at risk from
+        // the moment it starts: every alert would fire at once and mean
+        // nothing.
+        let windows = std::iter::once((
+            "timescales".to_owned(),
+            "review_interval_working_days",
+            self.review_interval_working_days,
+        ))
+        .chain(std::iter::once((
+            "timescales".to_owned(),
+            "client_response_working_days",
+            self.client_response_working_days,
+        )))
+        .chain(
+            std::iter::once(("unassessed".to_owned(), &self.unassessed))
+                .chain(self.bands.iter().map(|(id, b)| (format!("band {id}"), b)))
+                .flat_map(|(loc, b)| {
+                    [
+                        (
+                            loc.clone(),
+                            "first_contact_working_days",
+                            b.first_contact_working_days,
+                        ),
+                        (loc, "next_action_working_days", b.next_action_working_days),
+                    ]
+                }),
+        );
+        for (loc, name, window) in windows {
+            let margin = self.margin.as_set(window);
+            if window >= 1 && margin >= window {
+                problems.push(problem(
+                    loc,
+                    format!(
+                        "the at-risk margin of {margin} working day{} is not shorter than {name} ({window}), so this clock would be at risk from the moment it starts; use a smaller margin, or a share of each window such as margin = {{ percent = 25 }}",
+                        if margin == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
         }
         if self.bands.is_empty() {
             problems.push(problem(
@@ -664,7 +717,7 @@ mod tests {
             problems[0].message.contains("note_window_hours"),
             "{problems:?}"
         );
-        let bad = DEFAULT_TIMESCALES.replace("{ working_days = 2 }", "{ percent = 150 }");
+        let bad = DEFAULT_TIMESCALES.replace("{ percent = 25 }", "{ percent = 150 }");
         let problems = Timescales::parse(&bad).expect_err("percent");
         assert_eq!(problems[0].location, "margin");
         let bad = DEFAULT_TIMESCALES.replace("[band.P2]", "[band.P2]\nfirst_contact_days = 3");
@@ -673,10 +726,54 @@ mod tests {
     }
 
     #[test]
+    fn a_margin_that_would_swallow_a_window_is_refused_with_a_share_suggested() {
+        // The old shipped file: two working days' warning on a P1's
+        // one-day windows made every P1 "at risk" the moment it started.
+        let bad = DEFAULT_TIMESCALES.replace("{ percent = 25 }", "{ working_days = 2 }");
+        let problems = Timescales::parse(&bad).expect_err("margin swallows P1");
+        let p1: Vec<_> = problems.iter().filter(|p| p.location == "band P1").collect();
+        assert_eq!(p1.len(), 2, "{problems:?}");
+        assert!(
+            p1[0].message.contains("first_contact_working_days (1)")
+                && p1[0].message.contains("percent"),
+            "{problems:?}"
+        );
+        // P2's first contact (2 working days) is swallowed too; P3's are not.
+        assert!(problems.iter().any(|p| p.location == "band P2"));
+        assert!(!problems.iter().any(|p| p.location == "band P3"));
+        // A share of each window always leaves the start of it on track.
+        let share = DEFAULT_TIMESCALES.replace("{ percent = 25 }", "{ percent = 99 }");
+        assert!(Timescales::parse(&share).is_ok());
+    }
+
+    #[test]
+    fn no_shipped_clock_is_at_risk_when_it_starts() {
+        let t = Timescales::shipped();
+        let cal = Calendar::new(Division::EnglandAndWales);
+        let holds = [];
+        for band in ["P1", "P2", "P3", "P4"] {
+            // Monday 2 March 2026, the day the case opens.
+            let i = input(band, "2026-03-02", &holds);
+            let first = reading(
+                &case_clocks(&i, &t, &cal, d("2026-03-02")),
+                ClockKind::FirstContact,
+            );
+            assert!(
+                matches!(first.state, State::OnTrack { .. }),
+                "{band}: {first:?}"
+            );
+        }
+    }
+
+    #[test]
     fn margins_in_days_or_as_a_share_of_the_window() {
         assert_eq!(Margin::WorkingDays(2).days(20), 2);
         assert_eq!(Margin::Percent(20).days(20), 4);
-        assert_eq!(Margin::Percent(20).days(1), 1);
+        assert_eq!(Margin::Percent(25).days(10), 2);
+        // Never the whole window: a one-day window is at risk only on its day.
+        assert_eq!(Margin::Percent(20).days(1), 0);
+        assert_eq!(Margin::WorkingDays(2).days(1), 0);
+        assert_eq!(Margin::WorkingDays(5).days(5), 4);
         // P3 first contact: 5 working days from Monday 2 March 2026.
         let cal = Calendar::new(Division::EnglandAndWales);
         let holds = [];

@@ -19,6 +19,10 @@
   // Keyboard navigation of the caseload: j / k move between rows, Enter opens.
   var table = document.querySelector("table[data-keyboard-rows]");
   if (table) {
+    // The keys work only with this script, so their hint shows only with it.
+    document.querySelectorAll("[data-keyboard-hint]").forEach(function (hint) {
+      hint.hidden = false;
+    });
     var links = Array.prototype.slice.call(table.querySelectorAll("a.row-link"));
     document.addEventListener("keydown", function (event) {
       var target = event.target;

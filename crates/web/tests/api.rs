@@ -1762,7 +1762,7 @@ async fn timescales_go_at_risk_then_breach_and_each_alert_is_sent_once() {
     // The organisation's own timescales: ten working days to first contact
     // for a case not yet assessed, at risk with 20% of the window left.
     let toml = caseload_domain::timescales::DEFAULT_TIMESCALES
-        .replace("{ working_days = 2 }", "{ percent = 20 }")
+        .replace("{ percent = 25 }", "{ percent = 20 }")
         .replace(
             "[unassessed]\nfirst_contact_working_days = 2",
             "[unassessed]\nfirst_contact_working_days = 10",

@@ -445,7 +445,9 @@ pub struct QueueRow {
     pub why: Vec<String>,
     /// `no_assessment`, `assessment_due`, `high_priority_no_next_action`,
     /// `high_priority_not_contacted`, `deadline_at_risk`, `deadline_breached`,
-    /// `timescale_at_risk`, `timescale_breached`, `overdue_tasks`, `late_notes`.
+    /// `timescale_at_risk`, `timescale_breached`, `overdue_tasks`: only what
+    /// needs action now. (A late entry always carries its reason: it is
+    /// history, on the timeline, not a flag.)
     pub flags: Vec<String>,
     /// The case's timescale clocks and deadlines, each with its state.
     pub timescales: crate::timescales::CaseTimescales,
@@ -587,9 +589,6 @@ pub async fn queue(
         }
         if row.overdue_tasks > 0 {
             flags.push("overdue_tasks".to_owned());
-        }
-        if row.late_notes > 0 {
-            flags.push("late_notes".to_owned());
         }
         let why = row
             .assessment

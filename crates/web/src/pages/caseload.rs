@@ -1,8 +1,10 @@
 //! *My caseload*: the landing page, and the prioritised queue (SPEC C2): a
-//! practitioner's active cases by priority band, then the nearest due task,
-//! then age — with "why?" on demand and flags for what needs attention: no
-//! assessment, assessment due, high priority without a next action or first
-//! contact, overdue tasks, late notes. Sortable by any column and filterable.
+//! practitioner's active cases in the queue's order — the very order of
+//! `GET /api/v1/caseload`, from the same function — with "why?" on demand
+//! and flags for what needs action now: no assessment, assessment due, high
+//! priority without a next action or first contact, overdue tasks, clocks
+//! and deadlines at risk or breached. Other orders (by any column) are a
+//! click away, and the page always says which order it shows.
 
 use crate::api::priority::QueueRow;
 use askama::Template;
@@ -43,7 +45,6 @@ pub struct Row {
     pub next_due: String,
     pub next_due_sort: String,
     pub overdue: bool,
-    pub late_notes: i64,
     pub overdue_tasks: i64,
 }
 
@@ -64,6 +65,10 @@ pub struct CaseloadPage {
     pub rows: Vec<Row>,
     pub total: usize,
     pub columns: Vec<SortLink>,
+    /// Which order the rows are in, in words ("Priority order: …").
+    pub order: String,
+    /// The link back to the queue's own order, when another is shown.
+    pub queue_order_href: Option<String>,
     pub statuses: Vec<(&'static str, &'static str, bool)>,
     pub areas: Vec<(&'static str, &'static str, bool)>,
     pub filtered: bool,
@@ -141,15 +146,15 @@ pub fn build(
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "9999".into()),
             overdue: r.next_task_due.is_some_and(|d| d < today),
-            late_notes: r.late_notes,
             overdue_tasks: r.overdue_tasks,
         })
         .collect();
+    // The queue's own order unless another is asked for.
     let sort = q
         .sort
         .as_deref()
         .filter(|s| COLUMNS.iter().any(|(k, _)| k == s))
-        .unwrap_or("flags");
+        .unwrap_or("priority");
     let descending = q.dir.as_deref() == Some("desc");
     shown.sort_by(|a, b| {
         let ord = match sort {
@@ -160,11 +165,11 @@ pub fn build(
             "contact" => a.last_contact_sort.cmp(&b.last_contact_sort),
             "due" => a.next_due_sort.cmp(&b.next_due_sort),
             "priority" => a.position.cmp(&b.position),
-            // Attention first: overdue tasks, then late notes, then what is due soonest.
-            _ => (b.overdue_tasks > 0)
-                .cmp(&(a.overdue_tasks > 0))
-                .then((b.late_notes > 0).cmp(&(a.late_notes > 0)))
-                .then(a.next_due_sort.cmp(&b.next_due_sort)),
+            // Most flags first, then the queue's order.
+            "flags" => (b.flags.len() + usize::from(b.overdue_tasks > 0))
+                .cmp(&(a.flags.len() + usize::from(a.overdue_tasks > 0)))
+                .then(a.position.cmp(&b.position)),
+            _ => a.position.cmp(&b.position),
         };
         let ord = ord.then(a.case_id.cmp(&b.case_id));
         if descending { ord.reverse() } else { ord }
@@ -182,6 +187,33 @@ pub fn build(
         }
         format!("{action}?{}", parts.join("&"))
     };
+    let label = COLUMNS
+        .iter()
+        .find(|(k, _)| *k == sort)
+        .map(|(_, l)| *l)
+        .unwrap_or("Priority");
+    let order = match (sort, descending) {
+        ("priority", false) => "Priority order: by band; within a band, anything breached or at risk first, then the task due soonest, then the oldest case.".to_owned(),
+        ("priority", true) => "Priority order, reversed: least urgent first.".to_owned(),
+        ("flags", false) => "Sorted by flags: the most flags first, then priority order.".to_owned(),
+        ("flags", true) => "Sorted by flags: the fewest flags first.".to_owned(),
+        (_, false) => format!("Sorted by {}, A to Z or earliest first.", label.to_lowercase()),
+        (_, true) => format!("Sorted by {}, Z to A or latest first.", label.to_lowercase()),
+    };
+    let queue_order_href = (sort != "priority" || descending).then(|| {
+        let mut parts = Vec::new();
+        if let Some(s) = status {
+            parts.push(format!("status={s}"));
+        }
+        if let Some(a) = area {
+            parts.push(format!("area={a}"));
+        }
+        if parts.is_empty() {
+            action.clone()
+        } else {
+            format!("{action}?{}", parts.join("&"))
+        }
+    });
     let columns = COLUMNS
         .iter()
         .map(|(key, label)| {
@@ -205,6 +237,8 @@ pub fn build(
         total,
         rows: shown,
         columns,
+        order,
+        queue_order_href,
         statuses: [CaseStatus::Referral, CaseStatus::Open, CaseStatus::OnHold]
             .iter()
             .map(|s| (s.as_str(), s.label(), Some(*s) == status))
@@ -265,6 +299,6 @@ pub async fn my_caseload(
         "My caseload".into(),
         "/caseload".into(),
     );
-    page.intro = "Your active cases in priority order: by band; within a band, anything breached or at risk first, then the task due soonest, then the oldest case.".into();
+    page.intro = "Your active cases: what to do next, and why.".into();
     render(&page)
 }
