@@ -293,7 +293,7 @@ fn the_deadline_calculators_print_dates_for_scripts() {
         Some("2026-02-28"),
         "the date alone on the first line"
     );
-    assert!(out.contains("decision 31 Jan 2026 + 1 calendar month → 28 Feb 2026"));
+    assert!(out.contains("decision Sat 31 Jan 2026 + 1 calendar month → Sat 28 Feb 2026"));
     let et = caseload(
         &db,
         &[

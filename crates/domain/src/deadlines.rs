@@ -154,7 +154,7 @@ pub fn one_line(text: &str, e: &toml::de::Error) -> String {
 pub struct Computation {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub due: Date,
-    /// Each step in words, e.g. "decision 31 Jan 2026 + 1 calendar month → 28 Feb 2026".
+    /// Each step in words, e.g. "decision Sat 31 Jan 2026 + 1 calendar month → Sat 28 Feb 2026".
     pub explanation: Vec<String>,
 }
 
@@ -166,7 +166,7 @@ pub struct Pause {
 }
 
 fn show(d: Date) -> String {
-    d.strftime("%-d %b %Y").to_string()
+    crate::dates::day(d)
 }
 
 fn plural(n: u32, word: &str) -> String {
@@ -465,7 +465,8 @@ mod tests {
         )
         .expect("computes");
         assert!(
-            c.explanation[0].starts_with("decision 31 Jan 2026 + 1 calendar month → 28 Feb 2026"),
+            c.explanation[0]
+                .starts_with("decision Sat 31 Jan 2026 + 1 calendar month → Sat 28 Feb 2026"),
             "{:?}",
             c.explanation
         );

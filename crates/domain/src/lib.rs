@@ -9,6 +9,7 @@ pub mod access;
 pub mod calendars;
 pub mod cases;
 pub mod clock;
+pub mod dates;
 pub mod deadlines;
 pub mod ids;
 pub mod json;

@@ -94,7 +94,7 @@ impl State {
             State::AtRisk { working_days_left } => {
                 format!("At risk: {} left", days(*working_days_left))
             }
-            State::Breached { since } => format!("Breached since {}", since.strftime("%-d %b %Y")),
+            State::Breached { since } => format!("Breached since {}", crate::dates::day(*since)),
             State::Paused { working_days_left } => {
                 format!("Paused (on hold) with {} left", days(*working_days_left))
             }
@@ -731,7 +731,10 @@ mod tests {
         // one-day windows made every P1 "at risk" the moment it started.
         let bad = DEFAULT_TIMESCALES.replace("{ percent = 25 }", "{ working_days = 2 }");
         let problems = Timescales::parse(&bad).expect_err("margin swallows P1");
-        let p1: Vec<_> = problems.iter().filter(|p| p.location == "band P1").collect();
+        let p1: Vec<_> = problems
+            .iter()
+            .filter(|p| p.location == "band P1")
+            .collect();
         assert_eq!(p1.len(), 2, "{problems:?}");
         assert!(
             p1[0].message.contains("first_contact_working_days (1)")
@@ -897,9 +900,11 @@ mod tests {
             ),
             ClockKind::FirstContact,
         );
+        // Two of five working days left: on track (the margin is a quarter
+        // of the window, rounded down: one day).
         assert_eq!(
             r.state,
-            State::AtRisk {
+            State::OnTrack {
                 working_days_left: 2
             }
         );

@@ -129,25 +129,30 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .nest("/api/v1", api::router(state.clone()))
         .merge(pages::router(state.clone()))
-        .fallback(not_found);
+        .fallback({
+            let state = state.clone();
+            move |request: axum::extract::Request| not_found(state.clone(), request)
+        });
     // Wrap the router as one service (not route by route, as `Router::layer`
     // does) so the middleware sees final responses, `Allow` headers included.
     let app = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(request_id::assign))
         .layer(axum::middleware::from_fn(reference::per_request))
+        .layer(axum::middleware::from_fn(pages::keep_chrome_for_errors))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(problem::bare_errors_as_problems))
         .service(app);
     Router::new().fallback_service(app)
 }
 
-/// Unknown addresses: problem+json under the API, a page elsewhere.
-async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+/// Unknown addresses: problem+json under the API, a page elsewhere (with
+/// the signed-in header, if someone is signed in).
+async fn not_found(state: AppState, request: axum::extract::Request) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if uri.path().starts_with("/api/") {
+    if request.uri().path().starts_with("/api/") {
         problem::not_found_fallback().await.into_response()
     } else {
-        pages::PageError::NotFound.into_response()
+        pages::not_found(state, request).await
     }
 }
 

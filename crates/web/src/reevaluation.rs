@@ -169,7 +169,7 @@ fn alerts(
     today: Date,
     done: &mut Reevaluated,
 ) -> Vec<NewAlert> {
-    let short = |d: Date| d.strftime("%-d %b %Y").to_string();
+    let short = caseload_domain::dates::day;
     let mut alerts = Vec::new();
     for row in rows {
         let calendar = reference.team_calendar(&row.case.team_id);

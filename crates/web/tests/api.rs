@@ -896,7 +896,7 @@ async fn the_deadline_calculator_explains_its_answer() {
         r.body["explanation"][0]
             .as_str()
             .unwrap()
-            .starts_with("decision 31 Jan 2026 + 1 calendar month → 28 Feb 2026")
+            .starts_with("decision Sat 31 Jan 2026 + 1 calendar month → Sat 28 Feb 2026")
     );
     assert!(r.body["source"].as_str().unwrap().contains("Regulations"));
     let et = app
@@ -1832,7 +1832,7 @@ async fn timescales_go_at_risk_then_breach_and_each_alert_is_sent_once() {
     assert_eq!(mine.body[0]["kind"], "timescale_at_risk");
     assert!(
         mine.body[0]["message"].as_str().unwrap().contains(
-            "First contact at risk: 2 working days left (due 16 Mar 2026). Contact the client."
+            "First contact at risk: 2 working days left (due Mon 16 Mar 2026). Contact the client."
         ),
         "{}",
         mine.body
@@ -1852,8 +1852,9 @@ async fn timescales_go_at_risk_then_breach_and_each_alert_is_sent_once() {
     );
     assert_eq!(queue.body[0]["attention_due"], "2026-03-16");
 
-    // Tuesday 17th: first contact breached, and the deadline is at risk.
-    app.advance(5 * 24 * 60);
+    // Wednesday 18th: first contact breached, and the deadline (a window
+    // of 14 working days, a fifth of it 2) is at risk.
+    app.advance(6 * 24 * 60);
     assert_eq!(run().await.unwrap().timescales.alerts, 2);
     assert_eq!(run().await.unwrap().timescales.alerts, 0);
     let sue = app.get("/api/v1/notifications", &app.sue.1).await;

@@ -444,6 +444,86 @@ async fn the_caseload_lists_my_cases_with_what_needs_attention() {
     assert!(sorted.html().contains("aria-sort=\"descending\""));
 }
 
+/// The case ids of a caseload page's rows, top to bottom.
+fn row_case_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for piece in html.split("<a href=\"/cases/").skip(1) {
+        if let Some((id, rest)) = piece.split_once('"')
+            && rest.trim_start().starts_with("class=\"row-link\"")
+        {
+            ids.push(id.to_owned());
+        }
+    }
+    ids
+}
+
+#[tokio::test]
+async fn my_caseload_page_shows_the_queues_order_by_default_the_same_as_the_api() {
+    let app = TestApp::new().await;
+    // Five cases: bands set out of order, and the least urgent one with an
+    // overdue task (which used to put it first on the page).
+    let mut cases = Vec::new();
+    for band in ["P4", "P1", "", "P3", "P2"] {
+        let (_, case) = app.client_and_case(&app.ann.1).await;
+        if !band.is_empty() {
+            let r = app
+                .post(
+                    &format!("/api/v1/cases/{case}/priority-override"),
+                    &app.ann.1,
+                    json!({"band": band, "rationale": "Set for the test"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        cases.push(case);
+    }
+    app.post(
+        &format!("/api/v1/cases/{}/tasks", cases[0]),
+        &app.ann.1,
+        json!({"title": "Chase landlord", "due_date": "2026-02-20"}),
+    )
+    .await;
+    let api = app.get("/api/v1/caseload", &app.ann.1).await;
+    let api_order: Vec<String> = api
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["case"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(api_order.len(), 5);
+    // The queue itself: P1, P2, then the unassessed case, P3, P4.
+    let expected: Vec<String> = [1, 4, 2, 3, 0].iter().map(|i| cases[*i].clone()).collect();
+    assert_eq!(api_order, expected, "the API's queue order");
+
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = b.get("/caseload").await;
+    let html = page.html();
+    assert_eq!(
+        row_case_ids(html),
+        api_order,
+        "the page's default order is the API's"
+    );
+    assert!(
+        html.contains("Priority order: by band"),
+        "the page says which order"
+    );
+    assert!(html.contains("aria-sort=\"ascending\""));
+    assert!(!html.contains("Back to priority order"));
+
+    // Another order is a click away, says so, and leads back.
+    let by_client = b.get("/caseload?sort=flags").await;
+    let html = by_client.html();
+    let mut flagged = row_case_ids(html);
+    assert_ne!(flagged, api_order, "a different order");
+    flagged.sort();
+    let mut all = api_order.clone();
+    all.sort();
+    assert_eq!(flagged, all, "the same cases");
+    assert!(html.contains("Sorted by flags"), "{html}");
+    assert!(html.contains(">Back to priority order</a>"));
+}
+
 #[tokio::test]
 async fn note_text_is_shown_as_text_never_as_markup() {
     let app = TestApp::new().await;
@@ -708,6 +788,71 @@ async fn roles_reach_only_their_pages() {
 }
 
 #[tokio::test]
+async fn every_role_has_a_start_page_and_error_pages_keep_the_navigation() {
+    let app = TestApp::new().await;
+    app.store
+        .create_user(
+            &caseload_store::NewUser {
+                email: caseload_domain::text::Email::parse("e", "dpo@example.org").unwrap(),
+                name: "Dee Auditor".into(),
+                role: caseload_domain::users::Role::Auditor,
+                team_id: None,
+            },
+            support::start_time(),
+        )
+        .await
+        .unwrap();
+    // Signed out, the start page is signing in.
+    let anon = app.call(Method::GET, "/", None, None).await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.location(), "/sign-in");
+    for (email, home) in [
+        ("ann@example.org", "/caseload"),
+        ("sue@example.org", "/caseload"),
+        ("ada@example.org", "/admin/users"),
+        ("dpo@example.org", "/audit"),
+    ] {
+        let b = sign_in(&app, email).await;
+        let start = b.get("/").await;
+        assert_eq!(start.status, StatusCode::SEE_OTHER, "{email}");
+        assert_eq!(start.location(), home, "{email}'s start page");
+        let page = b.get(home).await;
+        assert_eq!(page.status, StatusCode::OK, "{email} may see {home}");
+        // The logo leads to `/`, and so to this page.
+        assert!(page.html().contains("<a class=\"brand\" href=\"/\">"));
+    }
+    // An administrator on a case worker's page: refused, but with the
+    // menu, the sign-out button and a way to their own start page.
+    let ada = sign_in(&app, "ada@example.org").await;
+    let refused = ada.get("/caseload").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let html = refused.html();
+    assert!(html.contains("Not available to you"));
+    assert!(
+        html.contains("href=\"/admin/users\""),
+        "the menu is there: {html}"
+    );
+    assert!(html.contains("action=\"/sign-out\""), "and signing out");
+    assert!(
+        html.contains("Go to your start page: Administration"),
+        "{html}"
+    );
+    // An address that does not exist, signed in: the same.
+    let missing = ada.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.html().contains("action=\"/sign-out\""),
+        "{}",
+        missing.html()
+    );
+    // Signed out, an error page offers signing in and no menu.
+    let anon = app.call(Method::GET, "/no-such-page", None, None).await;
+    assert_eq!(anon.status, StatusCode::NOT_FOUND);
+    assert!(!anon.html().contains("action=\"/sign-out\""));
+    assert!(anon.html().contains("href=\"/sign-in\""));
+}
+
+#[tokio::test]
 async fn auditors_read_the_audit_trail_and_nothing_else() {
     let app = TestApp::new().await;
     let (_, case) = app.client_and_case(&app.ann.1).await;
@@ -848,7 +993,7 @@ async fn the_deadline_calculator_page_shows_the_working() {
     assert_eq!(empty.status, StatusCode::OK);
     let r = b.get("/deadlines/calculator?rule=homelessness_review&trigger_date=2026-06-01&calendar=england-and-wales").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.html().contains("due 21 Jun 2026"), "{}", r.html());
+    assert!(r.html().contains("due Sun 21 Jun 2026"), "{}", r.html());
     assert!(r.html().contains("is day 1 of 21 days"));
     let bad = b
         .get("/deadlines/calculator?rule=&trigger_date=31/01/2026")
@@ -1239,24 +1384,31 @@ async fn the_deadlines_page_shows_what_is_due_at_risk_and_breached_as_time_moves
     .await;
     let b = sign_in(&app, "ann@example.org").await;
     let now = b.get("/deadlines").await.html().to_owned();
-    // The deadline due Wednesday, and the organisation's first-contact
-    // timescale for a case not yet assessed (two working days).
-    assert!(
-        now.contains("At risk (2)") && now.contains("2 working days left"),
-        "{now}"
-    );
-    assert!(now.contains("First contact") && now.contains("Contact the client"));
-    assert!(now.contains("Coming up (1)") && now.contains("Homelessness review request"));
+    // Nothing is at risk the day it starts: the margin is a quarter of
+    // each window, never the whole of it.
+    assert!(now.contains("At risk (0)"), "{now}");
+    assert!(now.contains("Coming up") && now.contains("Send evidence to the council"));
+    assert!(now.contains("Homelessness review request"));
     assert!(now.contains("Breached (0)"));
+    // Wednesday: the deadline and the organisation's first-contact
+    // timescale for a case not yet assessed (two working days) fall due.
+    app.advance(2 * 24 * 60);
+    let b = sign_in(&app, "ann@example.org").await; // the old session has idled out
+    let due = b.get("/deadlines").await.html().to_owned();
+    assert!(
+        due.contains("At risk (2)") && due.contains("Due today"),
+        "{due}"
+    );
+    assert!(due.contains("First contact") && due.contains("Contact the client"));
     assert!(
         b.get("/caseload").await.html().contains("Deadline at risk"),
         "the queue flags it"
     );
-    app.advance(3 * 24 * 60);
-    let b = sign_in(&app, "ann@example.org").await; // the old session has idled out
+    app.advance(24 * 60);
+    let b = sign_in(&app, "ann@example.org").await;
     let later = b.get("/deadlines").await.html().to_owned();
     assert!(
-        later.contains("Breached (2)") && later.contains("breached since 5 Mar 2026"),
+        later.contains("Breached (2)") && later.contains("breached since Thu 5 Mar 2026"),
         "{later}"
     );
     assert!(later.contains("ask for late acceptance"));
@@ -1264,7 +1416,7 @@ async fn the_deadlines_page_shows_what_is_due_at_risk_and_breached_as_time_moves
     let section = &page[page.find("id=\"timescales\"").expect("timescales section")..];
     assert!(
         section.contains("First contact")
-            && section.contains("Breached since 5 Mar 2026")
+            && section.contains("Breached since Thu 5 Mar 2026")
             && section.contains("Contact the client"),
         "{section}"
     );

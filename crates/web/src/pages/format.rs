@@ -9,16 +9,14 @@ pub fn zone(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or(TimeZone::UTC)
 }
 
-/// "Mon 2 Mar 2026, 14:30"
+/// "Mon 2 Mar 2026, 14:30" (`caseload_domain::dates`: one style everywhere).
 pub fn when(ts: Timestamp, tz: &TimeZone) -> String {
-    ts.to_zoned(tz.clone())
-        .strftime("%a %-d %b %Y, %H:%M")
-        .to_string()
+    caseload_domain::dates::day_and_time(&ts.to_zoned(tz.clone()))
 }
 
-/// "2 Mar 2026"
+/// "Mon 2 Mar 2026"
 pub fn day(d: Date) -> String {
-    d.strftime("%-d %b %Y").to_string()
+    caseload_domain::dates::day(d)
 }
 
 /// The value of a `datetime-local` input: "2026-03-02T14:30".

@@ -35,7 +35,7 @@ use crate::AppState;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/caseload") }))
+        .route("/", get(start))
         .route(
             "/sign-in",
             get(session::sign_in_page).post(session::sign_in),
@@ -132,6 +132,52 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .with_state(state)
+}
+
+/// Each role's start page: where `/`, the logo and signing in lead.
+pub fn home(role: Role) -> &'static str {
+    match role {
+        Role::Practitioner | Role::Supervisor => "/caseload",
+        Role::Admin => "/admin/users",
+        Role::Auditor => "/audit",
+    }
+}
+
+/// Handles `GET /`: the signed-in user's start page (signing in first if need be).
+async fn start(viewer: Viewer) -> Redirect {
+    Redirect::to(home(viewer.user.role))
+}
+
+tokio::task_local! {
+    /// The signed-in header of the request being answered, once its viewer
+    /// is known, so that an error page keeps the navigation and sign-out.
+    static SIGNED_IN: std::cell::RefCell<Option<Chrome>>;
+}
+
+/// Middleware: gives each request a place for its signed-in header.
+pub async fn keep_chrome_for_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    SIGNED_IN
+        .scope(std::cell::RefCell::new(None), next.run(request))
+        .await
+}
+
+fn remember_chrome(viewer: &Viewer) {
+    let _ = SIGNED_IN.try_with(|c| *c.borrow_mut() = Some(viewer.chrome("")));
+}
+
+fn remembered_chrome() -> Option<Chrome> {
+    SIGNED_IN.try_with(|c| c.borrow().clone()).ok().flatten()
+}
+
+/// A page for an address that does not exist, with the header of whoever
+/// is signed in.
+pub async fn not_found(state: AppState, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let _ = Viewer::from_request_parts(&mut parts, &state).await;
+    PageError::NotFound.into_response()
 }
 
 async fn stylesheet() -> impl IntoResponse {
@@ -283,6 +329,10 @@ struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
     reference: Option<&'a str>,
+    /// The signed-in header, when the viewer is known.
+    chrome: Option<Chrome>,
+    /// Where "your start page" is, and what it is called.
+    home: (&'static str, &'static str),
 }
 
 impl IntoResponse for PageError {
@@ -326,10 +376,20 @@ impl IntoResponse for PageError {
                 Some(reference.as_str()),
             ),
         };
+        let chrome = remembered_chrome();
+        let home = match chrome.as_ref() {
+            Some(c) if c.works_cases => ("/caseload", "My caseload"),
+            Some(c) if c.admin => ("/admin/users", "Administration"),
+            Some(c) if c.auditor => ("/audit", "The audit trail"),
+            Some(_) => ("/", "The start page"),
+            None => ("/sign-in", "Sign in"),
+        };
         let page = ErrorPage {
             title,
             message,
             reference,
+            chrome,
+            home,
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
@@ -460,6 +520,7 @@ async fn look_up_viewer(
         session_hash: hash,
         request_id,
     };
+    remember_chrome(&viewer);
     Ok((viewer, mark))
 }
 

@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use caseload_domain::users::Role;
 use caseload_store::NewSession;
 use serde::Deserialize;
 
@@ -171,11 +170,7 @@ pub async fn sign_in(
         })
         .await?;
     tracing::info!(user = %user.id, address, "signed in");
-    let landing = match user.role {
-        Role::Admin => "/admin/users",
-        Role::Auditor => "/audit",
-        _ => "/caseload",
-    };
+    let landing = super::home(user.role);
     let target = if next.is_empty() {
         landing.to_owned()
     } else {
