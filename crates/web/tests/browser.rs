@@ -106,10 +106,60 @@ impl Session {
             .unwrap_or_else(|_| panic!("{ready} never appeared"));
     }
 
-    /// Save a screenshot and run axe-core on the page as it is now.
+    /// At a desktop and a phone width: save a screenshot, check that the
+    /// page does not scroll sideways, and run axe-core on it as it is now.
     async fn check(&mut self, name: &str) {
-        let png = self.client.screenshot().await.unwrap();
-        std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+        for (width, height) in WIDTHS {
+            self.client.set_window_size(width, height).await.unwrap();
+            let (scroll, inner): (i64, i64) = {
+                let v = self
+                    .client
+                    .execute(
+                        "return [document.documentElement.scrollWidth, window.innerWidth];",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
+            };
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(screenshots_dir().join(format!("{name}-{width}.png")), png).unwrap();
+            assert!(
+                inner <= i64::from(width) && inner > 0,
+                "the window is {width} px wide, not {inner}"
+            );
+            assert!(
+                scroll <= inner,
+                "{name} ({}) scrolls sideways at {width} px: {scroll} > {inner}; widest elements: {}",
+                self.path().await,
+                self.widest().await
+            );
+            self.axe(name, width).await;
+        }
+        self.client
+            .set_window_size(WIDTHS[0].0, WIDTHS[0].1)
+            .await
+            .unwrap();
+        self.checked.push(name.to_owned());
+    }
+
+    /// What sticks out past the window, to say why a page scrolls sideways.
+    async fn widest(&self) -> String {
+        self.client
+            .execute(
+                "return Array.from(document.querySelectorAll('body *'))
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                    .slice(-5)
+                    .map(e => e.tagName + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right))
+                    .join(', ');",
+                vec![],
+            )
+            .await
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }
+
+    async fn axe(&self, name: &str, width: u32) {
         let Some(axe) = &self.axe else { return };
         self.client
             .execute(&format!("{axe}\nreturn true;"), vec![])
@@ -130,12 +180,14 @@ impl Session {
         assert_eq!(
             violations,
             json!([]),
-            "axe found WCAG 2.2 A/AA violations on {name} ({})",
+            "axe found WCAG 2.2 A/AA violations on {name} at {width} px ({})",
             self.path().await
         );
-        self.checked.push(name.to_owned());
     }
 }
+
+/// A laptop's and a phone's width (CSS pixels).
+const WIDTHS: [(u32, u32); 2] = [(1366, 900), (390, 844)];
 
 async fn start_chromedriver() -> Option<(tokio::process::Child, String)> {
     if !std::path::Path::new("/usr/bin/chromium").exists() {
@@ -175,7 +227,14 @@ async fn start_chromedriver() -> Option<(tokio::process::Child, String)> {
 }
 
 async fn browser(webdriver: &str) -> Client {
-    let profile = std::env::temp_dir().join(format!("caseload-chromium-{}", std::process::id()));
+    // A profile of its own for each browser: two Chromiums sharing one
+    // would hand their windows to each other.
+    static BROWSERS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let profile = std::env::temp_dir().join(format!(
+        "caseload-chromium-{}-{}",
+        std::process::id(),
+        BROWSERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -183,7 +242,7 @@ async fn browser(webdriver: &str) -> Client {
             "binary": "/usr/bin/chromium",
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1280,1000", format!("--user-data-dir={}", profile.display())]
+                     "--window-size=1366,900", format!("--user-data-dir={}", profile.display())]
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -424,7 +483,7 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
     );
     s.go("/deadlines/calculator?rule=mandatory_reconsideration&trigger_date=2026-01-31")
         .await;
-    assert!(s.html().await.contains("due 28 Feb 2026"));
+    assert!(s.html().await.contains("due Sat 28 Feb 2026"));
     s.check("11b-deadline-calculator").await;
     s.go("/deadlines").await;
     assert!(s.html().await.contains("Mandatory reconsideration request"));
@@ -535,4 +594,152 @@ async fn a_practitioner_works_a_case_in_a_real_browser() {
             "every page was checked: {checked}"
         );
     }
+}
+
+/// A signed-in browser on a fresh test app, or None when the suite cannot
+/// run here (said loudly; a failure under CI).
+async fn signed_in(app: &TestApp, email: &str) -> Option<(tokio::process::Child, Session)> {
+    let (driver, webdriver) = start_chromedriver().await?;
+    let axe = std::fs::read_to_string(workspace().join("node_modules/axe-core/axe.min.js")).ok();
+    if axe.is_none() {
+        skip("node_modules/axe-core is missing (run npm ci); accessibility checks need it");
+    }
+    let user = app.store.find_user_by_email(email).await.unwrap().unwrap();
+    app.store
+        .set_password(&user.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
+        .await
+        .unwrap();
+    let addr = serve(caseload_web::router(app.state.clone())).await;
+    let s = Session {
+        client: browser(&webdriver).await,
+        base: format!("http://127.0.0.1:{}", addr.port()),
+        axe,
+        checked: Vec::new(),
+    };
+    s.go("/").await;
+    s.fill("#f-email", email).await;
+    s.fill("#f-password", PASSWORD).await;
+    s.click_then("form[action='/sign-in'] button", "form[action='/sign-out']")
+        .await;
+    Some((driver, s))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amaras_morning_her_queues_first_row_is_her_most_urgent_case() {
+    let app = TestApp::new().await;
+    // A caseload as a morning finds it: a routine case with an overdue
+    // task, a P1 with no next action, a P2 and a case not yet assessed.
+    let mut cases = Vec::new();
+    for (band, title) in [
+        ("P4", "Routine: CV review"),
+        ("P1", "Urgent: eviction on Friday"),
+        ("P2", "High: benefit stopped"),
+        ("", "Not yet assessed"),
+    ] {
+        let (_, case) = app.client_and_case(&app.ann.1).await;
+        if !band.is_empty() {
+            app.post(
+                &format!("/api/v1/cases/{case}/priority-override"),
+                &app.ann.1,
+                json!({"band": band, "rationale": title}),
+            )
+            .await;
+        }
+        cases.push(case);
+    }
+    app.post(
+        &format!("/api/v1/cases/{}/tasks", cases[0]),
+        &app.ann.1,
+        json!({"title": "Send CV comments", "due_date": "2026-02-20"}),
+    )
+    .await;
+    let api = app.get("/api/v1/caseload", &app.ann.1).await;
+    let api_order: Vec<String> = api
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["case"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    let Some((_driver, mut s)) = signed_in(&app, "ann@example.org").await else {
+        return;
+    };
+    // Signing in lands on the queue.
+    assert_eq!(s.path().await, "/caseload");
+    let rows: Vec<String> = s
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('table.caseload a.row-link')).map(a => a.getAttribute('href'));",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().trim_start_matches("/cases/").to_owned())
+        .collect();
+    assert_eq!(rows.first(), Some(&cases[1]), "the P1 case is first");
+    assert_eq!(
+        rows, api_order,
+        "the page shows the API's queue, in its order"
+    );
+    let first = s
+        .client
+        .find(Locator::Css("table.caseload tbody tr"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first.contains("P1") && first.contains("High priority, no next action"),
+        "the first row says why it is first: {first}"
+    );
+    s.check("20-amaras-morning").await;
+    // On a phone the first row still shows the band, client, next action and flags.
+    s.client.set_window_size(390, 844).await.unwrap();
+    let visible: Value = s
+        .client
+        .execute(
+            "const row = document.querySelector('table.caseload tbody tr');
+             return ['cell-band', 'cell-client', 'cell-next', 'cell-flags'].map(c => {
+               const r = row.querySelector('.' + c).getBoundingClientRect();
+               return r.width > 0 && r.height > 0 && r.right <= window.innerWidth;
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(visible, json!([true, true, true, true]));
+    s.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrators_logo_click_lands_on_administration() {
+    let app = TestApp::new().await;
+    let Some((_driver, mut s)) = signed_in(&app, "ada@example.org").await else {
+        return;
+    };
+    assert_eq!(s.path().await, "/admin/users", "signing in lands there");
+    // A case worker's page is refused, with the menu and sign-out kept.
+    s.go("/caseload").await;
+    assert!(s.html().await.contains("Not available to you"));
+    s.check("21-admin-refused").await;
+    s.click_then("a.brand", "form[action='/sign-out']").await;
+    assert_eq!(s.path().await, "/admin/users", "the logo leads home");
+    s.go("/caseload").await;
+    s.click_then(
+        ".site-nav a[href='/admin/teams']",
+        "form[action='/sign-out']",
+    )
+    .await;
+    assert_eq!(
+        s.path().await,
+        "/admin/teams",
+        "the menu works from an error page"
+    );
+    s.click_then("form[action='/sign-out'] button", "#f-email")
+        .await;
+    s.client.close().await.unwrap();
 }
