@@ -2071,3 +2071,47 @@ async fn reads_made_at_once_are_each_audited_before_they_are_answered() {
             .all(|e| e.action == "case.read" && e.actor_id.as_ref() == Some(&app.ann.0.id))
     );
 }
+
+#[tokio::test]
+async fn reassessment_falls_due_by_the_review_interval_of_the_policy_assessed_under() {
+    let app = TestApp::new().await;
+    // Two housing cases: one assessed under the housing policy (review
+    // every 28 days), one under the domestic abuse policy (every 14).
+    let (_, housing) = app.client_and_case(&app.ann.1).await;
+    let (_, dash) = app.client_and_case(&app.ann.1).await;
+    for (case, body) in [
+        (&housing, json!({"answers": {}})),
+        (&dash, json!({"answers": {}, "policy": "domestic_abuse"})),
+    ] {
+        let r = app
+            .post(
+                &format!("/api/v1/cases/{case}/assessments"),
+                &app.ann.1,
+                body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    assert!(!reassessment_due(&app, &housing).await && !reassessment_due(&app, &dash).await);
+    app.advance(15 * 24 * 60);
+    assert!(
+        !reassessment_due(&app, &housing).await,
+        "28 days have not passed"
+    );
+    assert!(reassessment_due(&app, &dash).await, "14 days have");
+    app.advance(14 * 24 * 60);
+    assert!(reassessment_due(&app, &housing).await, "now 29 days have");
+}
+
+/// Whether the caller's queue flags the case for reassessment.
+async fn reassessment_due(app: &TestApp, case: &str) -> bool {
+    let queue = app.get("/api/v1/caseload", &app.ann.1).await;
+    queue
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["case"]["id"] == case)
+        .map(|r| r["flags"].to_string().contains("assessment_due"))
+        .unwrap()
+}

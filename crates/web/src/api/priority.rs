@@ -530,6 +530,8 @@ pub async fn queue(
     use caseload_domain::timescales::ClockKind;
     let now = state.clock.now();
     let mut policies: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
+    // Policies by id, for cases assessed under one other than their area's.
+    let mut named: BTreeMap<String, Option<std::sync::Arc<Policy>>> = BTreeMap::new();
     // The policies in force, read once for the whole queue.
     let reference = state.reference().await?;
     let stored = &reference.policies;
@@ -554,8 +556,24 @@ pub async fn queue(
                 .as_deref()
                 .is_some_and(|b| p.is_high(b))
         });
+        // Reassessment falls due by the review interval of the policy the
+        // case was assessed under (a specialist one, such as domestic
+        // abuse's 14 days, may differ from its area's).
+        let assessed_under = match row.assessment.as_ref() {
+            Some(a) if Some(a.policy_id.as_str()) != policy.map(|p| p.id.as_str()) => {
+                if !named.contains_key(&a.policy_id) {
+                    let found = stored
+                        .iter()
+                        .find(|v| v.policy_id == a.policy_id)
+                        .and_then(|v| reference.policy(v).ok());
+                    named.insert(a.policy_id.clone(), found);
+                }
+                named.get(&a.policy_id).and_then(Option::as_ref).or(policy)
+            }
+            _ => policy,
+        };
         let mut flags = Vec::new();
-        match (row.case.assessed_at, policy) {
+        match (row.case.assessed_at, assessed_under) {
             (None, _) => flags.push("no_assessment".to_owned()),
             (Some(at), Some(p))
                 if now.duration_since(at).as_secs()
