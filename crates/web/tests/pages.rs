@@ -1401,8 +1401,11 @@ async fn the_deadlines_page_shows_what_is_due_at_risk_and_breached_as_time_moves
     );
     assert!(due.contains("First contact") && due.contains("Contact the client"));
     assert!(
-        b.get("/caseload").await.html().contains("Deadline at risk"),
-        "the queue flags it"
+        b.get("/caseload")
+            .await
+            .html()
+            .contains("Deadline Wed 4 Mar 2026: Send evidence to the council"),
+        "the queue flags it, with its date"
     );
     app.advance(24 * 60);
     let b = sign_in(&app, "ann@example.org").await;
@@ -1412,6 +1415,12 @@ async fn the_deadlines_page_shows_what_is_due_at_risk_and_breached_as_time_moves
         "{later}"
     );
     assert!(later.contains("ask for late acceptance"));
+    let queue = b.get("/caseload").await.html().to_owned();
+    assert!(
+        queue.contains("First contact overdue since Thu 5 Mar 2026")
+            && queue.contains("Deadline passed Wed 4 Mar 2026: Send evidence to the council"),
+        "{queue}"
+    );
     let page = b.get(&format!("/cases/{case}")).await.html().to_owned();
     let section = &page[page.find("id=\"timescales\"").expect("timescales section")..];
     assert!(

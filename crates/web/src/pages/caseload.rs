@@ -31,7 +31,9 @@ pub struct Row {
     pub band: String,
     pub band_label: String,
     pub why: Vec<String>,
-    pub flags: Vec<&'static str>,
+    /// Each flag in words, with its style (`flag-overdue` for what is
+    /// breached or missing, `flag-late` for what is at risk).
+    pub flags: Vec<(String, &'static str)>,
     pub case_id: String,
     pub client_id: String,
     pub client: String,
@@ -105,12 +107,13 @@ pub fn build(
         .filter(|(_, q)| status.is_none_or(|s| q.row.case.status == s))
         .filter(|(_, q)| area.is_none_or(|a| q.row.case.service_area == a))
         .map(|(position, q)| {
+            let flags = flags_in_words(&q);
             (
                 position,
                 q.band.clone(),
                 q.band_name.clone(),
                 q.why,
-                q.flags,
+                flags,
                 q.row,
             )
         })
@@ -123,7 +126,7 @@ pub fn build(
             },
             band: band.unwrap_or_default(),
             why,
-            flags: flags.iter().filter_map(|f| flag_label(f)).collect(),
+            flags,
             case_id: r.case.id.to_string(),
             client_id: r.case.client_id.to_string(),
             client: r.case.client_name.clone(),
@@ -259,12 +262,46 @@ fn flag_label(flag: &str) -> Option<&'static str> {
         "assessment_due" => "Reassessment due",
         "high_priority_no_next_action" => "High priority, no next action",
         "high_priority_not_contacted" => "High priority, not contacted in time",
-        "deadline_at_risk" => "Deadline at risk",
-        "deadline_breached" => "Deadline passed",
-        "timescale_at_risk" => "Timescale at risk",
-        "timescale_breached" => "Timescale breached",
         _ => return None,
     })
+}
+
+/// A row's flags as a practitioner reads them: which clock or deadline is
+/// at risk or breached, and its date, rather than "timescale breached".
+/// (Overdue tasks are counted separately on the row.)
+fn flags_in_words(q: &QueueRow) -> Vec<(String, &'static str)> {
+    use caseload_domain::timescales::State;
+    let mut out: Vec<(String, &'static str)> = q
+        .flags
+        .iter()
+        .filter_map(|f| flag_label(f))
+        .map(|f| (f.to_owned(), "flag-overdue"))
+        .collect();
+    for r in &q.timescales.clocks {
+        match (r.state, r.due) {
+            (State::Breached { since }, _) => out.push((
+                format!("{} overdue since {}", r.clock.label(), day(since)),
+                "flag-overdue",
+            )),
+            (State::AtRisk { .. }, Some(due)) => {
+                out.push((format!("{} due {}", r.clock.label(), day(due)), "flag-late"))
+            }
+            _ => {}
+        }
+    }
+    for d in &q.timescales.deadlines {
+        match d.state {
+            State::Breached { .. } => out.push((
+                format!("Deadline passed {}: {}", day(d.due), d.title),
+                "flag-overdue",
+            )),
+            State::AtRisk { .. } => {
+                out.push((format!("Deadline {}: {}", day(d.due), d.title), "flag-late"))
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Handles `GET /caseload`.
