@@ -803,6 +803,7 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/api/v1/caseload"),
         ("get", "/api/v1/notifications"),
         ("post", "/api/v1/notifications/{id}/acknowledge"),
+        ("post", "/api/v1/notifications/acknowledge"),
         ("get", "/api/v1/timescales"),
         ("post", "/api/v1/timescales"),
         ("get", "/api/v1/cases/{id}/timescales"),
