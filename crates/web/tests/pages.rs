@@ -1452,6 +1452,7 @@ async fn repeated_alerts_about_one_case_are_grouped_and_filtered_by_kind_or_case
     let html = page.html();
     assert!(html.contains("clocks and deadlines on your own cases"), "{html}");
     assert!(!html.contains("Cases that have become high priority in your team."));
+    let html = &html[html.find("notification-groups").unwrap()..];
     let appeal = html.find("Dana Client — PIP appeal").expect("the appeal's group");
     let arrears = html.find("Dana Client — Rent arrears").expect("the arrears' group");
     assert!(appeal < arrears, "the most recent group first");
