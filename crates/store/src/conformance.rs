@@ -2603,7 +2603,10 @@ async fn alerted(store: &dyn Store, f: &Fixture) -> Case {
     ];
     for (minute, one) in (3..).zip(sent) {
         assert_eq!(
-            store.record_alerts(&[one], &ctx(&f.bob, minute)).await.unwrap(),
+            store
+                .record_alerts(&[one], &ctx(&f.bob, minute))
+                .await
+                .unwrap(),
             1
         );
     }
@@ -2722,15 +2725,20 @@ pub async fn only_your_own_notifications_are_acknowledged_in_bulk(store: &dyn St
         .await
         .unwrap();
     assert_eq!(done, 1);
-    assert!(store.notifications(&f.sue.id, false).await.unwrap().is_empty());
-    assert_eq!(store.notifications(&f.ann.id, false).await.unwrap().len(), 3);
+    assert!(
+        store
+            .notifications(&f.sue.id, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.notifications(&f.ann.id, false).await.unwrap().len(),
+        3
+    );
     assert_eq!(
         store
-            .acknowledge_notifications(
-                &f.ann.id,
-                &NotificationSelection::Ids(vec![]),
-                at(10)
-            )
+            .acknowledge_notifications(&f.ann.id, &NotificationSelection::Ids(vec![]), at(10))
             .await
             .unwrap(),
         0

@@ -2185,9 +2185,7 @@ async fn notifications_filter_by_kind_and_case_and_name_bad_filters() {
             .len(),
         2
     );
-    let everything = app
-        .get("/api/v1/notifications?show=all", &app.ann.1)
-        .await;
+    let everything = app.get("/api/v1/notifications?show=all", &app.ann.1).await;
     assert_eq!(everything.body.as_array().unwrap().len(), 3);
     assert!(everything.body[0]["acknowledged_at"].is_string());
 }
@@ -2209,7 +2207,10 @@ async fn bulk_acknowledgement_touches_only_the_callers_own_notifications() {
     let anns = app.get("/api/v1/notifications", &app.ann.1).await.body;
     let sues = app.get("/api/v1/notifications", &app.sue.1).await.body;
     assert_eq!(
-        (anns.as_array().unwrap().len(), sues.as_array().unwrap().len()),
+        (
+            anns.as_array().unwrap().len(),
+            sues.as_array().unwrap().len()
+        ),
         (3, 1)
     );
     let ack = "/api/v1/notifications/acknowledge";
@@ -2222,7 +2223,10 @@ async fn bulk_acknowledgement_touches_only_the_callers_own_notifications() {
             json!({"ids": [anns[0]["id"], sues[0]["id"]]}),
         )
         .await;
-    assert_eq!((r.status, &r.body), (StatusCode::OK, &json!({"acknowledged": 1})));
+    assert_eq!(
+        (r.status, &r.body),
+        (StatusCode::OK, &json!({"acknowledged": 1}))
+    );
     assert_eq!(
         app.get("/api/v1/notifications", &app.ann.1)
             .await
@@ -2246,9 +2250,13 @@ async fn bulk_acknowledgement_touches_only_the_callers_own_notifications() {
     let left = app.get("/api/v1/notifications", &app.ann.1).await.body;
     assert_eq!(messages(&left), ["review breached"]);
     // By id, twice: the second time there is nothing left to do.
-    let once = app.post(ack, &app.ann.1, json!({"ids": [left[0]["id"]]})).await;
+    let once = app
+        .post(ack, &app.ann.1, json!({"ids": [left[0]["id"]]}))
+        .await;
     assert_eq!(once.body, json!({"acknowledged": 1}));
-    let twice = app.post(ack, &app.ann.1, json!({"ids": [left[0]["id"]]})).await;
+    let twice = app
+        .post(ack, &app.ann.1, json!({"ids": [left[0]["id"]]}))
+        .await;
     assert_eq!(twice.body, json!({"acknowledged": 0}));
 
     for (body, field) in [
@@ -2259,7 +2267,10 @@ async fn bulk_acknowledgement_touches_only_the_callers_own_notifications() {
         (json!({"all": true, "ids": [left[0]["id"]]}), "all"),
         (json!({"all": true, "kind": "urgent"}), "kind"),
         (json!({"all": true, "case": "nope"}), "case"),
-        (json!({"ids": [left[0]["id"]], "kind": "high_priority"}), "kind"),
+        (
+            json!({"ids": [left[0]["id"]], "kind": "high_priority"}),
+            "kind",
+        ),
     ] {
         let r = app.post(ack, &app.ann.1, body.clone()).await;
         r.assert_problem(422);

@@ -551,7 +551,12 @@ async fn a_supervisor_acknowledges_a_group_of_notifications_at_once() {
         skip("node_modules/axe-core is missing (run npm ci); accessibility checks need it");
     }
     let app = TestApp::new().await;
-    let sue = app.store.find_user_by_email("sue@example.org").await.unwrap().unwrap();
+    let sue = app
+        .store
+        .find_user_by_email("sue@example.org")
+        .await
+        .unwrap()
+        .unwrap();
     app.store
         .set_password(&sue.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
         .await
@@ -579,7 +584,10 @@ async fn a_supervisor_acknowledges_a_group_of_notifications_at_once() {
             clock: clock.to_owned(),
             state: "breached".to_owned(),
             due: "2026-03-02".parse().unwrap(),
-            message: format!("Dana Client: {} breached (due Mon 2 Mar 2026).", clock.replace('_', " ")),
+            message: format!(
+                "Dana Client: {} breached (due Mon 2 Mar 2026).",
+                clock.replace('_', " ")
+            ),
             supervisors: true,
         };
         let ctx = caseload_store::WriteCtx {
@@ -616,14 +624,21 @@ async fn a_supervisor_acknowledges_a_group_of_notifications_at_once() {
         .await;
     assert_eq!(s.path().await, "/notifications");
     let html = s.html().await;
-    assert!(html.contains("<span aria-hidden=\"true\">(4)</span>"), "the count in the navigation");
+    assert!(
+        html.contains("<span aria-hidden=\"true\">(4)</span>"),
+        "the count in the navigation"
+    );
     let groups = &html[html.find("notification-groups").unwrap()..];
     let arrears_at = groups.find("Dana Client — Rent arrears").unwrap();
     let appeal_at = groups.find("Dana Client — PIP appeal").unwrap();
     assert!(arrears_at < appeal_at, "the most recent group first");
     for (width, name) in [(1366, "notify-01-inbox-1366"), (390, "notify-02-inbox-390")] {
         s.client.set_window_size(width, 900).await.unwrap();
-        assert_eq!(fits(&s).await, json!(true), "no sideways scroll at {width} px");
+        assert_eq!(
+            fits(&s).await,
+            json!(true),
+            "no sideways scroll at {width} px"
+        );
         s.check(name).await;
     }
     s.client.set_window_size(1366, 900).await.unwrap();
@@ -634,13 +649,23 @@ async fn a_supervisor_acknowledges_a_group_of_notifications_at_once() {
     s.click_then("button[value='selected']", ".notice").await;
     let html = s.html().await;
     assert!(html.contains("3 notifications acknowledged."), "{html}");
-    assert!(html.contains("<span aria-hidden=\"true\">(1)</span>"), "the count drops");
+    assert!(
+        html.contains("<span aria-hidden=\"true\">(1)</span>"),
+        "the count drops"
+    );
     let groups = &html[html.find("notification-groups").unwrap()..];
     assert!(!groups.contains("Dana Client — Rent arrears"));
     assert!(groups.contains("Dana Client — PIP appeal"));
-    for (width, name) in [(1366, "notify-03-acknowledged-1366"), (390, "notify-04-acknowledged-390")] {
+    for (width, name) in [
+        (1366, "notify-03-acknowledged-1366"),
+        (390, "notify-04-acknowledged-390"),
+    ] {
         s.client.set_window_size(width, 900).await.unwrap();
-        assert_eq!(fits(&s).await, json!(true), "no sideways scroll at {width} px");
+        assert_eq!(
+            fits(&s).await,
+            json!(true),
+            "no sideways scroll at {width} px"
+        );
         s.check(name).await;
     }
     assert_eq!(

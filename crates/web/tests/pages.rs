@@ -1384,7 +1384,10 @@ async fn alerts_about(app: &TestApp, case: &str, alerts: &[(&str, &str, bool)]) 
 /// The value of the first input named `name` in a page.
 fn input_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
 }
 
@@ -1422,7 +1425,10 @@ async fn the_navigation_counts_unread_notifications_on_every_page() {
             "Notifications <span class=\"nav-count\"><span aria-hidden=\"true\">({n})</span><span class=\"visually-hidden\">, {n} unread</span></span>"
         )
     };
-    assert!(!ann.get("/caseload").await.html().contains("nav-count"), "none yet");
+    assert!(
+        !ann.get("/caseload").await.html().contains("nav-count"),
+        "none yet"
+    );
     ann_with_alerts(&app).await;
     for page in ["/caseload", "/clients", "/deadlines", "/notifications"] {
         let html = ann.get(page).await.html().to_owned();
@@ -1431,7 +1437,11 @@ async fn the_navigation_counts_unread_notifications_on_every_page() {
     let page = ann.get("/notifications").await.html().to_owned();
     let shown = input_value(&page, "shown");
     let r = ann
-        .submit("/notifications", "/notifications/acknowledge", &[("ack", &shown)])
+        .submit(
+            "/notifications",
+            "/notifications/acknowledge",
+            &[("ack", &shown)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(ann.get("/caseload").await.html().contains(&counted(3)));
@@ -1450,36 +1460,59 @@ async fn repeated_alerts_about_one_case_are_grouped_and_filtered_by_kind_or_case
     let page = ann.get("/notifications").await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.html();
-    assert!(html.contains("clocks and deadlines on your own cases"), "{html}");
+    assert!(
+        html.contains("clocks and deadlines on your own cases"),
+        "{html}"
+    );
     assert!(!html.contains("Cases that have become high priority in your team."));
     let html = &html[html.find("notification-groups").unwrap()..];
-    let appeal = html.find("Dana Client — PIP appeal").expect("the appeal's group");
-    let arrears = html.find("Dana Client — Rent arrears").expect("the arrears' group");
+    let appeal = html
+        .find("Dana Client — PIP appeal")
+        .expect("the appeal's group");
+    let arrears = html
+        .find("Dana Client — Rent arrears")
+        .expect("the arrears' group");
     assert!(appeal < arrears, "the most recent group first");
     assert!(html.contains("2 earlier about this case"), "{html}");
-    let latest = html.find("Deadline at risk</span>: deadline:dln_1 at_risk").unwrap();
+    let latest = html
+        .find("Deadline at risk</span>: deadline:dln_1 at_risk")
+        .unwrap();
     let details = html[arrears..].find("<details>").unwrap() + arrears;
     assert!(latest < details, "the latest shown, the others folded away");
     assert!(html.contains("Select all 3 unread about Dana Client — Rent arrears"));
     assert!(html.contains("Acknowledge all shown (4)"));
-    assert!(html.contains("Mon 2 Mar 2026, 09:0"), "dates as everywhere else: {html}");
+    assert!(
+        html.contains("Mon 2 Mar 2026, 09:0"),
+        "dates as everywhere else: {html}"
+    );
 
     let deadlines = ann.get("/notifications?kind=deadline_at_risk").await;
     assert!(deadlines.html().contains("deadline:dln_1 at_risk"));
     assert!(!deadlines.html().contains("first_contact at_risk"));
     assert!(deadlines.html().contains("Acknowledge all shown (1)"));
-    assert!(deadlines.html().contains("<option value=\"deadline_at_risk\" selected>Deadline at risk</option>"));
+    assert!(
+        deadlines
+            .html()
+            .contains("<option value=\"deadline_at_risk\" selected>Deadline at risk</option>")
+    );
     let appeal_only = ann.get(&format!("/notifications?case={second}")).await;
     assert!(appeal_only.html().contains("review breached"));
     assert!(!appeal_only.html().contains("first_contact at_risk"));
-    assert!(appeal_only.html().contains(&format!("<option value=\"{second}\" selected>")));
+    assert!(
+        appeal_only
+            .html()
+            .contains(&format!("<option value=\"{second}\" selected>"))
+    );
     let _ = first;
 
     let bad = ann.get("/notifications?kind=urgent&case=nonsense").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.html().contains("Kind must be one of those listed"));
     assert!(bad.html().contains("Case is not a case id"));
-    assert!(bad.html().contains("first_contact at_risk"), "the rest still shown");
+    assert!(
+        bad.html().contains("first_contact at_risk"),
+        "the rest still shown"
+    );
 }
 
 #[tokio::test]
@@ -1501,7 +1534,11 @@ async fn a_group_is_acknowledged_at_once_and_the_filters_are_kept() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), format!("/notifications?case={first}&done=3"));
     let after = ann.get(r.location()).await;
-    assert!(after.html().contains("3 notifications acknowledged."), "{}", after.html());
+    assert!(
+        after.html().contains("3 notifications acknowledged."),
+        "{}",
+        after.html()
+    );
     assert!(after.html().contains("Nothing waiting"));
     // Shown again with the acknowledged ones.
     let everything = ann.get(&format!("{filtered}&show=all")).await;
@@ -1509,10 +1546,17 @@ async fn a_group_is_acknowledged_at_once_and_the_filters_are_kept() {
 
     // Nothing chosen: the page again, saying what to do.
     let none = ann
-        .submit("/notifications", "/notifications/acknowledge", &[("ack", "selected")])
+        .submit(
+            "/notifications",
+            "/notifications/acknowledge",
+            &[("ack", "selected")],
+        )
         .await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(none.html().contains("Choose at least one notification to acknowledge"));
+    assert!(
+        none.html()
+            .contains("Choose at least one notification to acknowledge")
+    );
 
     // All shown: the one left.
     let html = ann.get("/notifications").await.html().to_owned();
@@ -1525,7 +1569,12 @@ async fn a_group_is_acknowledged_at_once_and_the_filters_are_kept() {
         )
         .await;
     assert_eq!(r.location(), "/notifications?done=1");
-    assert!(ann.get(r.location()).await.html().contains("1 notification acknowledged."));
+    assert!(
+        ann.get(r.location())
+            .await
+            .html()
+            .contains("1 notification acknowledged.")
+    );
 }
 
 #[tokio::test]
@@ -1543,7 +1592,14 @@ async fn another_persons_notifications_cannot_be_acknowledged_from_the_page() {
         )
         .await;
     assert_eq!(r.location(), "/notifications?done=0");
-    assert_eq!(app.store.notifications(&app.ann.0.id, false).await.unwrap().len(), 4);
+    assert_eq!(
+        app.store
+            .notifications(&app.ann.0.id, false)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
 }
 
 #[tokio::test]
@@ -1555,13 +1611,35 @@ async fn acknowledging_without_the_forms_token_or_from_another_site_is_refused()
     let shown = input_value(&html, "shown");
     let csrf = csrf_of(&html);
     let fields = [("shown", shown.as_str()), ("ack", "all")];
-    let no_token = post_form(&app, "/notifications/acknowledge", Some(&ann.cookie), &fields, "same-origin").await;
+    let no_token = post_form(
+        &app,
+        "/notifications/acknowledge",
+        Some(&ann.cookie),
+        &fields,
+        "same-origin",
+    )
+    .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
-    let with_token = [("csrf", csrf.as_str()), ("shown", shown.as_str()), ("ack", "all")];
-    let cross_site = post_form(&app, "/notifications/acknowledge", Some(&ann.cookie), &with_token, "cross-site").await;
+    let with_token = [
+        ("csrf", csrf.as_str()),
+        ("shown", shown.as_str()),
+        ("ack", "all"),
+    ];
+    let cross_site = post_form(
+        &app,
+        "/notifications/acknowledge",
+        Some(&ann.cookie),
+        &with_token,
+        "cross-site",
+    )
+    .await;
     assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        app.store.notifications(&app.ann.0.id, false).await.unwrap().len(),
+        app.store
+            .notifications(&app.ann.0.id, false)
+            .await
+            .unwrap()
+            .len(),
         4,
         "nothing acknowledged"
     );
