@@ -95,6 +95,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case revision",
         include_str!("../migrations/0014_case_revision.sql"),
     ),
+    (
+        16,
+        "notification inbox",
+        include_str!("../migrations/0016_notification_inbox.sql"),
+    ),
 ];
 
 #[derive(Debug)]
