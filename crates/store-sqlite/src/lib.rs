@@ -100,6 +100,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "case revision",
         include_str!("../migrations/0014_case_revision.sql"),
     ),
+    (
+        16,
+        "notification inbox",
+        include_str!("../migrations/0016_notification_inbox.sql"),
+    ),
 ];
 
 #[derive(Debug)]
@@ -431,14 +436,26 @@ const TOKEN_USER_AND_CASELOAD_MARK: &str = concat!(
      WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active"
 );
 
-/// A session that has not been revoked, with its active user.
-const SESSION_USER: &str = "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at \
+/// The count of user `u`'s unacknowledged notifications, as a select-list
+/// item (an index range on `notifications_user_idx`).
+macro_rules! unread_notifications_of_u {
+    () => {
+        "(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.acknowledged_at IS NULL) AS unread_notifications"
+    };
+}
+
+/// A session that has not been revoked, with its active user and the count
+/// of their unacknowledged notifications (for the navigation).
+const SESSION_USER: &str = "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, \
+    (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.acknowledged_at IS NULL) AS unread_notifications \
     FROM sessions s JOIN users u ON u.id = s.user_id \
     WHERE s.id_hash = ? AND s.revoked_at IS NULL AND u.active";
 
 /// `SESSION_USER` and the mark of the user's caseload.
 const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
     "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, ",
+    unread_notifications_of_u!(),
+    ", ",
     caseload_mark_of_u!(),
     " FROM sessions s JOIN users u ON u.id = s.user_id \
      WHERE s.id_hash = ? AND s.revoked_at IS NULL AND u.active"
@@ -451,6 +468,9 @@ fn session_row(r: &SqliteRow) -> Result<Session> {
         csrf_token: s(r, "csrf_token")?,
         created_at: ts(r, "session_created_at")?,
         last_seen_at: ts(r, "last_seen_at")?,
+        unread_notifications: r
+            .try_get::<i64, _>("unread_notifications")
+            .map_err(StoreError::other)?,
     })
 }
 
@@ -2786,28 +2806,11 @@ impl Store for SqliteStore {
         user: &UserId,
         include_acknowledged: bool,
     ) -> Result<Vec<Notification>> {
-        let sql = if include_acknowledged {
-            "SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 200"
-        } else {
-            "SELECT * FROM notifications WHERE user_id = ? AND acknowledged_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 200"
+        let filter = NotificationFilter {
+            include_acknowledged,
+            ..Default::default()
         };
-        let rows = sqlx::query(sql)
-            .bind(user.as_str())
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: NotificationId::from_trusted(s(r, "id")?),
-                    case_id: opt_s(r, "case_id")?.map(CaseId::from_trusted),
-                    kind: s(r, "kind")?,
-                    message: s(r, "message")?,
-                    created_at: ts(r, "created_at")?,
-                    acknowledged_at: opt_ts(r, "acknowledged_at")?,
-                })
-            })
-            .collect()
+        self.filtered_notifications(user, &filter).await
     }
 
     #[instrument(skip_all)]
@@ -2828,6 +2831,77 @@ impl Store for SqliteStore {
             return Err(StoreError::NotFound("notification"));
         }
         Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn filtered_notifications(
+        &self,
+        user: &UserId,
+        filter: &NotificationFilter,
+    ) -> Result<Vec<Notification>> {
+        let rows = sqlx::query(
+            "SELECT n.*, c.title AS case_title, c.client_name FROM notifications n LEFT JOIN cases c ON c.id = n.case_id \
+             WHERE n.user_id = ? AND (? OR n.acknowledged_at IS NULL) AND (? IS NULL OR n.kind = ?) AND (? IS NULL OR n.case_id = ?) \
+             ORDER BY n.created_at DESC, n.id DESC LIMIT 500",
+        )
+            .bind(user.as_str())
+            .bind(filter.include_acknowledged)
+            .bind(filter.kind.as_deref())
+            .bind(filter.kind.as_deref())
+            .bind(filter.case.as_ref().map(|c| c.as_str()))
+            .bind(filter.case.as_ref().map(|c| c.as_str()))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: NotificationId::from_trusted(s(r, "id")?),
+                    case_id: opt_s(r, "case_id")?.map(CaseId::from_trusted),
+                    kind: s(r, "kind")?,
+                    message: s(r, "message")?,
+                    created_at: ts(r, "created_at")?,
+                    acknowledged_at: opt_ts(r, "acknowledged_at")?,
+                    case_title: opt_s(r, "case_title")?,
+                    client_name: opt_s(r, "client_name")?,
+                })
+            })
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn acknowledge_notifications(
+        &self,
+        user: &UserId,
+        which: &NotificationSelection,
+        at: Timestamp,
+    ) -> Result<u64> {
+        let query = match which {
+            NotificationSelection::Ids(ids) if ids.is_empty() => return Ok(0),
+            NotificationSelection::Ids(ids) => {
+                sqlx::query(
+                    "UPDATE notifications SET acknowledged_at = ? WHERE user_id = ? AND acknowledged_at IS NULL \
+                     AND id IN (SELECT value FROM json_each(?))",
+                )
+                .bind(micros(at))
+                .bind(user.as_str())
+                .bind(serde_json::to_string(&ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).map_err(StoreError::other)?)
+            }
+            NotificationSelection::Matching(f) => {
+                sqlx::query(
+                    "UPDATE notifications SET acknowledged_at = ? WHERE user_id = ? AND acknowledged_at IS NULL \
+                     AND (? IS NULL OR kind = ?) AND (? IS NULL OR case_id = ?)",
+                )
+                .bind(micros(at))
+                .bind(user.as_str())
+                .bind(f.kind.as_deref())
+                .bind(f.kind.as_deref())
+                .bind(f.case.as_ref().map(|c| c.as_str()))
+                .bind(f.case.as_ref().map(|c| c.as_str()))
+            }
+        };
+        let done = query.execute(&self.writer).await.map_err(db_err)?;
+        Ok(done.rows_affected())
     }
 
     #[instrument(skip_all)]

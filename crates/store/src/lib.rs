@@ -337,6 +337,21 @@ pub trait Store: Send + Sync + 'static {
         user: &UserId,
         at: Timestamp,
     ) -> Result<()>;
+    /// A user's notifications that match the filter, newest first, with
+    /// their case's title and client (at most 500).
+    async fn filtered_notifications(
+        &self,
+        user: &UserId,
+        filter: &NotificationFilter,
+    ) -> Result<Vec<Notification>>;
+    /// Acknowledge several of a user's own notifications in one statement;
+    /// how many were acknowledged. Another user's are never touched.
+    async fn acknowledge_notifications(
+        &self,
+        user: &UserId,
+        which: &NotificationSelection,
+        at: Timestamp,
+    ) -> Result<u64>;
 
     /// The case's history, oldest first.
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>>;

@@ -73,6 +73,9 @@ pub struct Session {
     pub csrf_token: String,
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
+    /// The user's unacknowledged notifications, counted in the statement
+    /// that reads the session (for the navigation's unread count).
+    pub unread_notifications: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -646,7 +649,12 @@ pub fn alert_notifications(
         let Some(case) = cases.get(alert.case_id.as_str()) else {
             continue;
         };
-        let kind = format!("timescale_{}", alert.state);
+        // A deadline's alert is told apart from a timescale's by its kind.
+        let kind = if alert.clock.starts_with("deadline:") {
+            format!("deadline_{}", alert.state)
+        } else {
+            format!("timescale_{}", alert.state)
+        };
         let mut to = |user: &UserId| {
             rows.push(NotificationRow {
                 id: crate::new_id(NotificationId::from_parts, at),
@@ -756,6 +764,31 @@ pub struct Notification {
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub acknowledged_at: Option<Timestamp>,
+    /// The case's title, when it is about a case.
+    pub case_title: Option<String>,
+    /// The case's client, when it is about a case.
+    pub client_name: Option<String>,
+}
+
+/// Which of a user's notifications to read or acknowledge: always only the
+/// user's own, unacknowledged unless `include_acknowledged`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NotificationFilter {
+    /// `high_priority`, `timescale_at_risk`, `timescale_breached`,
+    /// `deadline_at_risk` or `deadline_breached`.
+    pub kind: Option<String>,
+    pub case: Option<CaseId>,
+    pub include_acknowledged: bool,
+}
+
+/// The notifications a bulk acknowledgement touches (only the caller's own,
+/// only those not yet acknowledged).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotificationSelection {
+    /// These ones; ids that are not the user's are ignored.
+    Ids(Vec<NotificationId>),
+    /// Every one the filter matches (`include_acknowledged` is ignored).
+    Matching(NotificationFilter),
 }
 
 /// One bank holiday from the official file.

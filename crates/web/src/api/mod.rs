@@ -9,6 +9,7 @@ pub mod clients;
 pub mod deadlines;
 pub mod meta;
 pub mod notes;
+pub mod notifications;
 pub mod obstacles;
 pub mod openapi;
 pub mod outcomes;
@@ -81,10 +82,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/cases/{id}/priority-history", get(priority::history))
         .route("/caseload", get(priority::caseload))
-        .route("/notifications", get(priority::notifications))
+        .route("/notifications", get(notifications::notifications))
         .route(
             "/notifications/{id}/acknowledge",
-            post(priority::acknowledge),
+            post(notifications::acknowledge),
+        )
+        .route(
+            "/notifications/acknowledge",
+            post(notifications::acknowledge_many),
         )
         .route(
             "/cases/{id}/deadlines",

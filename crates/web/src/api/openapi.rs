@@ -8,7 +8,8 @@ use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    cases, clients, deadlines, meta, notes, obstacles, outcomes, priority, tasks, timescales,
+    cases, clients, deadlines, meta, notes, notifications, obstacles, outcomes, priority, tasks,
+    timescales,
 };
 use crate::problem::{FieldProblem, Problem};
 
@@ -41,8 +42,9 @@ use crate::problem::{FieldProblem, Problem};
         priority::override_priority,
         priority::history,
         priority::caseload,
-        priority::notifications,
-        priority::acknowledge,
+        notifications::notifications,
+        notifications::acknowledge,
+        notifications::acknowledge_many,
         timescales::versions,
         timescales::import,
         timescales::for_case,

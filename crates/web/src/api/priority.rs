@@ -1,6 +1,6 @@
 //! Priorities (SPEC C2; AG14 PC7–PC12, PC15): policies as versioned data,
 //! assessments that explain themselves, overrides with a written rationale,
-//! the priority history, supervisors' notifications, and the queue.
+//! the priority history and the queue (notifications: `super::notifications`).
 
 use std::collections::BTreeMap;
 
@@ -8,12 +8,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use caseload_domain::ids::NotificationId;
 use caseload_domain::priority::{Answer, Facts, Policy, PolicyProblem, assess};
 use caseload_domain::text::{FieldErrors, limits, prose};
 use caseload_domain::users::Role;
 use caseload_store::{
-    Case, CaseloadRow, NewAssessment, NewOverride, Notification, PolicyVersion, PriorityChange,
+    Case, CaseloadRow, NewAssessment, NewOverride, PolicyVersion, PriorityChange,
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -401,33 +400,6 @@ pub async fn history(
         .audit(&state, "case.priority.read", "case", Some(case.id.as_str()))
         .await?;
     Ok(Json(history))
-}
-
-/// Handles `GET /api/v1/notifications`: the caller's unacknowledged notifications.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "priorities", responses((status = 200, body = Vec<Notification>)))]
-pub async fn notifications(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Vec<Notification>>, ApiError> {
-    Ok(Json(
-        state.store.notifications(&caller.user.id, false).await?,
-    ))
-}
-
-/// Handles `POST /api/v1/notifications/{id}/acknowledge`.
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/acknowledge", tag = "priorities", params(("id" = String, Path)),
-    responses((status = 204, description = "Acknowledged")))]
-pub async fn acknowledge(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    let id = NotificationId::parse(&id).ok_or_else(|| ApiError::not_found("notification"))?;
-    state
-        .store
-        .acknowledge_notification(&id, &caller.user.id, state.clock.now())
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// One row of the prioritised queue.

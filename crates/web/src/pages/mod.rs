@@ -121,6 +121,10 @@ pub fn router(state: AppState) -> Router {
             post(notifications::acknowledge),
         )
         .route(
+            "/notifications/acknowledge",
+            post(notifications::acknowledge_many),
+        )
+        .route(
             "/cases/{id}/priority/assess",
             get(priority::assess_page).post(priority::assess),
         )
@@ -217,6 +221,8 @@ pub struct Chrome {
     pub auditor: bool,
     pub csrf: String,
     pub current: &'static str,
+    /// Unacknowledged notifications, read with the session.
+    pub unread: i64,
 }
 
 /// A signed-in person looking at pages.
@@ -226,6 +232,8 @@ pub struct Viewer {
     pub csrf: String,
     pub session_hash: String,
     pub request_id: String,
+    /// Unacknowledged notifications, read with the session.
+    pub unread_notifications: i64,
 }
 
 impl Viewer {
@@ -239,6 +247,7 @@ impl Viewer {
             auditor: self.user.role == Role::Auditor,
             csrf: self.csrf.clone(),
             current,
+            unread: self.unread_notifications,
         }
     }
 
@@ -519,6 +528,7 @@ async fn look_up_viewer(
         csrf: session.csrf_token,
         session_hash: hash,
         request_id,
+        unread_notifications: session.unread_notifications,
     };
     remember_chrome(&viewer);
     Ok((viewer, mark))
