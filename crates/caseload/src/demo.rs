@@ -391,7 +391,23 @@ fn plan_case(
         .iter()
         .filter(|s| TEAM_AREAS[team].contains(&s.area))
         .collect();
-    let script = *rng.pick(&scripts);
+    // Each team's first case is an urgent one that came in today or
+    // yesterday: every service has one or two.
+    let urgent = index < 2;
+    let script = if urgent {
+        let emergencies: Vec<&'static Script> = scripts
+            .iter()
+            .copied()
+            .filter(|s| s.emergency.is_some())
+            .collect();
+        *rng.pick(if emergencies.is_empty() {
+            &scripts
+        } else {
+            &emergencies
+        })
+    } else {
+        *rng.pick(&scripts)
+    };
     let who = rng.below(practitioners[team].len() as u64) as usize;
     let owner = practitioners[team][who].clone();
     let colleague = practitioners[team][(who + 1 + rng.below(2) as usize) % 3].clone();
@@ -426,6 +442,7 @@ fn plan_case(
     }
     let settled = answers(rules, &given)?;
     let emergency = match script.emergency {
+        _ if urgent => Some(script.emergency.map_or("safeguarding=yes", |(a, _)| a)),
         Some((answer, percent)) if rng.chance(percent) => Some(answer),
         _ if rng.chance(2) => Some("safeguarding=yes"),
         _ => None,
@@ -441,7 +458,7 @@ fn plan_case(
     let settled_band = band_of(rules, &settled)?;
     let initial_band = band_of(rules, &initial)?;
 
-    let roll = rng.below(100);
+    let roll = if urgent { 99 } else { rng.below(100) };
     let mut acts = Vec::new();
     let opening_minutes = 9 * 60 + rng.below(6 * 60) as i64;
     if roll < 5 {
@@ -479,6 +496,8 @@ fn plan_case(
 
     let mut age = if closed {
         0
+    } else if urgent {
+        between(rng, 0, 1)
     } else {
         match settled_band.as_str() {
             "P1" => between(rng, 0, 5),
