@@ -716,14 +716,11 @@ fn plan_case(
         } else {
             step.task
         };
-        let task = match task {
-            Some((title, wd)) => Some(TaskPlan {
-                title,
-                due: days.calendar.add_working_days(day, wd),
-                colleague: !last && (title == "Mock interview session" || rng.chance(6)),
-            }),
-            None => None,
-        };
+        let task = task.map(|(title, wd)| TaskPlan {
+            title,
+            due: days.calendar.add_working_days(day, wd),
+            colleague: !last && (title == "Mock interview session" || rng.chance(6)),
+        });
         acts.push((
             recorded,
             Act::Note(Box::new(NotePlan {
