@@ -563,7 +563,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(scale) => {
                     bulk::load(store.as_ref(), scale, seed).await?;
                 }
-                None => demo::load(store.as_ref(), &cli.database, &server.listen).await?,
+                None => demo::load(&store, &cli.database, &server.listen).await?,
             }
             if and_serve {
                 serve(store, &server).await

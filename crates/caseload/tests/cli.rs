@@ -232,14 +232,15 @@ async fn demo_loads_a_realistic_service_and_says_how_to_sign_in() {
         count(&db, "notifications").await > 0,
         "supervisors were told of high-priority cases"
     );
+    // The demo's own history sent its alerts as they fell due, each
+    // morning; the re-evaluation after loading finds little or nothing new.
+    assert!(
+        count(&db, "notifications WHERE kind LIKE 'timescale_%'").await > 0,
+        "a realistic service has had timescales at risk"
+    );
     let first = caseload(&db, &["reevaluate"]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stdout(&first).starts_with("checked "), "{}", stdout(&first));
-    assert!(
-        !stdout(&first).ends_with("; 0 timescale alerts sent\n"),
-        "a realistic service has timescales at risk: {}",
-        stdout(&first)
-    );
     let second = caseload(&db, &["reevaluate"]);
     assert!(
         stdout(&second).ends_with("; 0 changed band; 0 timescale alerts sent\n"),
