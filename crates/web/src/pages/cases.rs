@@ -1832,3 +1832,44 @@ pub async fn save_deadline(
     }
     Ok(Err(errors))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_history_entry_can_be_chosen_in_the_filter() {
+        for kind in EventKind::ALL {
+            let groups = HISTORY_KINDS
+                .iter()
+                .filter(|(_, _, kinds)| kinds.contains(kind))
+                .count();
+            assert_eq!(groups, 1, "{kind} belongs to exactly one filter choice");
+        }
+    }
+
+    #[test]
+    fn the_history_is_newest_first_unless_asked_and_printing_is_oldest_first_and_whole() {
+        let q = |pairs: &[(&str, &str)]| {
+            let owned: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            HistoryView::from_query(&owned)
+        };
+        assert!(!q(&[]).oldest_first);
+        assert!(q(&[("order", "oldest")]).oldest_first);
+        assert!(!q(&[("order", "sideways")]).oldest_first);
+        let narrowed = q(&[("kind", "tasks"), ("kind", "nonsense"), ("kind", "notes")]);
+        assert_eq!(narrowed.kinds, ["notes", "tasks"]);
+        assert!(narrowed.shows(EventKind::TaskStatusChanged));
+        assert!(!narrowed.shows(EventKind::PriorityChanged));
+        let print = q(&[("print", "1"), ("kind", "tasks")]);
+        assert!(print.oldest_first && print.print && print.kinds.is_empty());
+        assert_eq!(
+            q(&[("saved", "<b>"), ("item", "x")]).saved,
+            None,
+            "only known words"
+        );
+    }
+}
