@@ -290,7 +290,8 @@ impl HistoryView {
             "newest first"
         };
         if self.kinds.is_empty() {
-            return format!("Showing all {total} entries, {order}.");
+            let entries = if total == 1 { "entry" } else { "entries" };
+            return format!("Showing all {total} {entries}, {order}.");
         }
         let names: Vec<String> = HISTORY_KINDS
             .iter()
@@ -301,7 +302,8 @@ impl HistoryView {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             _ => names.join(""),
         };
-        format!("Showing {names} only, {order}: {shown} of {total} entries.")
+        let entries = if total == 1 { "entry" } else { "entries" };
+        format!("Showing {names} only, {order}: {shown} of {total} {entries}.")
     }
 }
 
