@@ -731,10 +731,7 @@ mod tests {
         // one-day windows made every P1 "at risk" the moment it started.
         let bad = DEFAULT_TIMESCALES.replace("{ percent = 25 }", "{ working_days = 2 }");
         let problems = Timescales::parse(&bad).expect_err("margin swallows P1");
-        let p1: Vec<_> = problems
-            .iter()
-            .filter(|p| p.location == "band P1")
-            .collect();
+        let p1: Vec<_> = problems.iter().filter(|p| p.location == "band P1").collect();
         assert_eq!(p1.len(), 2, "{problems:?}");
         assert!(
             p1[0].message.contains("first_contact_working_days (1)")
