@@ -12,7 +12,10 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::access::Actor;
+use crate::ids::{TeamId, UserId};
 use crate::text::{FieldErrors, limits, prose};
+use crate::users::Role;
 use crate::vocabulary;
 
 vocabulary!(
@@ -207,6 +210,39 @@ pub fn describe_window(window: SignedDuration) -> String {
     }
 }
 
+vocabulary!(
+    /// In what capacity an amendment was made: by the note's author, or by a
+    /// supervisor of the case's team (shown as such).
+    AmendedAs {
+        Author => "author", "Author";
+        Supervisor => "supervisor", "Supervisor";
+    }
+);
+
+/// May `actor` amend a note written by `author` on a case owned by `owner`
+/// in `team`, and in what capacity? SPEC C1: "Only the note's author amends
+/// it (or a supervisor, with a reason, shown as such); colleagues add notes
+/// of their own." Every amendment needs a reason, so the supervisor's is
+/// asked for like anyone's. `None` for everyone else, including those who
+/// cannot work on the case at all.
+pub fn amend_capacity(
+    actor: &Actor,
+    author: &UserId,
+    owner: &UserId,
+    team: &TeamId,
+) -> Option<AmendedAs> {
+    if !actor.can_write_case(owner, team) {
+        return None;
+    }
+    if &actor.id == author {
+        Some(AmendedAs::Author)
+    } else if actor.role == Role::Supervisor && actor.team.as_ref() == Some(team) {
+        Some(AmendedAs::Supervisor)
+    } else {
+        None
+    }
+}
+
 /// The text as it reads now: the original with each amendment applied in
 /// order. The original and every amendment stay available alongside.
 pub fn current_sections<'a>(
@@ -334,6 +370,69 @@ mod tests {
                 .for_field("sections")
                 .is_some()
         );
+    }
+
+    fn uid(n: u8) -> UserId {
+        UserId::from_parts(1, [n; 10])
+    }
+    fn tid(n: u8) -> TeamId {
+        TeamId::from_parts(1, [n; 10])
+    }
+    fn actor(n: u8, role: Role, team: u8) -> Actor {
+        Actor {
+            id: uid(n),
+            role,
+            team: Some(tid(team)),
+        }
+    }
+
+    #[test]
+    fn the_author_amends_their_own_note() {
+        let ann = actor(1, Role::Practitioner, 1);
+        assert_eq!(
+            amend_capacity(&ann, &uid(1), &uid(1), &tid(1)),
+            Some(AmendedAs::Author)
+        );
+        // Also on a colleague's case in the team, where the note is theirs.
+        assert_eq!(
+            amend_capacity(&ann, &uid(1), &uid(2), &tid(1)),
+            Some(AmendedAs::Author)
+        );
+    }
+
+    #[test]
+    fn a_colleague_cannot_amend_anothers_note() {
+        let bob = actor(2, Role::Practitioner, 1);
+        assert_eq!(amend_capacity(&bob, &uid(1), &uid(1), &tid(1)), None);
+        // Not even on a case they own.
+        assert_eq!(amend_capacity(&bob, &uid(1), &uid(2), &tid(1)), None);
+    }
+
+    #[test]
+    fn a_supervisor_of_the_cases_team_amends_as_supervisor() {
+        let sam = actor(3, Role::Supervisor, 1);
+        assert_eq!(
+            amend_capacity(&sam, &uid(1), &uid(1), &tid(1)),
+            Some(AmendedAs::Supervisor)
+        );
+        // Their own note is theirs to amend as its author.
+        assert_eq!(
+            amend_capacity(&sam, &uid(3), &uid(1), &tid(1)),
+            Some(AmendedAs::Author)
+        );
+    }
+
+    #[test]
+    fn a_supervisor_of_another_team_or_without_access_cannot_amend() {
+        let other = actor(4, Role::Supervisor, 2);
+        assert_eq!(amend_capacity(&other, &uid(1), &uid(1), &tid(1)), None);
+        // An author who can no longer reach the case (moved team) cannot either.
+        let moved = actor(1, Role::Practitioner, 2);
+        assert_eq!(amend_capacity(&moved, &uid(1), &uid(2), &tid(1)), None);
+        for role in [Role::Admin, Role::Auditor] {
+            let a = actor(1, role, 1);
+            assert_eq!(amend_capacity(&a, &uid(1), &uid(1), &tid(1)), None);
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod journal;
 use async_trait::async_trait;
 use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange};
 use caseload_domain::ids::*;
-use caseload_domain::notes::NoteKind;
+use caseload_domain::notes::{AmendedAs, NoteKind};
 use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
 use caseload_domain::users::Role;
 use caseload_store::decode::{self, from_micros, micros};
@@ -104,6 +104,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         16,
         "notification inbox",
         include_str!("../migrations/0016_notification_inbox.sql"),
+    ),
+    (
+        17,
+        "amendments and cancellations",
+        include_str!("../migrations/0017_amendments_and_cancellations.sql"),
     ),
 ];
 
@@ -570,7 +575,7 @@ fn note_row(r: &SqliteRow) -> Result<Note> {
 }
 
 const AMENDMENT_SELECT: &str = "SELECT a.id, a.note_id, a.author_id, u.name AS author_name, a.recorded_at, a.reason, \
-    a.sections FROM note_amendments a JOIN users u ON u.id = a.author_id";
+    a.sections, a.amended_as FROM note_amendments a JOIN users u ON u.id = a.author_id";
 
 fn amendment_row(r: &SqliteRow) -> Result<Amendment> {
     Ok(Amendment {
@@ -581,6 +586,7 @@ fn amendment_row(r: &SqliteRow) -> Result<Amendment> {
         recorded_at: ts(r, "recorded_at")?,
         reason: s(r, "reason")?,
         sections: decode::sections(&s(r, "sections")?)?,
+        amended_as: decode::vocab(&s(r, "amended_as")?, AmendedAs::parse, "amended as")?,
     })
 }
 
@@ -630,7 +636,7 @@ fn obstacle_row(r: &SqliteRow) -> Result<Obstacle> {
 }
 
 const TASK_SELECT: &str = "SELECT t.id, t.case_id, t.title, t.due_date, t.assignee_id, u.name AS assignee_name, \
-    t.status, t.created_by, t.created_at, t.completed_at FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id";
+    t.status, t.created_by, t.created_at, t.completed_at, t.cancellation_reason FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id";
 
 fn task_row(r: &SqliteRow) -> Result<Task> {
     Ok(Task {
@@ -644,6 +650,7 @@ fn task_row(r: &SqliteRow) -> Result<Task> {
         created_by: UserId::from_trusted(s(r, "created_by")?),
         created_at: ts(r, "created_at")?,
         completed_at: opt_ts(r, "completed_at")?,
+        cancellation_reason: opt_s(r, "cancellation_reason")?,
     })
 }
 
@@ -1622,13 +1629,18 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn add_amendment(&self, new: &NewAmendment, ctx: &WriteCtx) -> Result<Amendment> {
+    async fn add_amendment_as(
+        &self,
+        new: &NewAmendment,
+        capacity: AmendedAs,
+        ctx: &WriteCtx,
+    ) -> Result<Amendment> {
         let id = new_id(AmendmentId::from_parts, ctx.at);
         let mut tx = self.begin().await?;
         let case = parent_case(&mut tx, "notes", new.note_id.as_str(), "note").await?;
         sqlx::query(
-            "INSERT INTO note_amendments (id, note_id, seq, author_id, recorded_at, reason, sections) \
-             VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM note_amendments WHERE note_id = ?), ?, ?, ?, ?)",
+            "INSERT INTO note_amendments (id, note_id, seq, author_id, recorded_at, reason, sections, amended_as) \
+             VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM note_amendments WHERE note_id = ?), ?, ?, ?, ?, ?)",
         )
         .bind(id.as_str())
         .bind(new.note_id.as_str())
@@ -1637,11 +1649,12 @@ impl Store for SqliteStore {
         .bind(micros(ctx.at))
         .bind(&new.reason)
         .bind(decode::sections_json(&new.sections))
+        .bind(capacity.as_str())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         let names: Vec<&str> = new.sections.iter().map(|s| s.name.as_str()).collect();
-        let data = json!({"note_id": new.note_id, "sections": names});
+        let data = json!({"note_id": new.note_id, "sections": names, "amended_as": capacity});
         event(
             &mut tx,
             &case,
@@ -1908,22 +1921,25 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn set_task_status(
+    async fn change_task_status(
         &self,
         id: &TaskId,
         from: TaskStatus,
         to: TaskStatus,
+        reason: Option<&str>,
         ctx: &WriteCtx,
     ) -> Result<Task> {
         let mut tx = self.begin().await?;
         let case = parent_case(&mut tx, "tasks", id.as_str(), "task").await?;
         let finished = matches!(to, TaskStatus::Done | TaskStatus::Cancelled);
         let done = sqlx::query(
-            "UPDATE tasks SET status = ?, completed_at = ?, completed_by = ? WHERE id = ? AND status = ?",
+            "UPDATE tasks SET status = ?, completed_at = ?, completed_by = ?, cancellation_reason = ? \
+             WHERE id = ? AND status = ?",
         )
         .bind(to.as_str())
         .bind(finished.then_some(micros(ctx.at)))
         .bind(finished.then(|| ctx.actor.to_string()))
+        .bind(reason.filter(|_| to == TaskStatus::Cancelled))
         .bind(id.as_str())
         .bind(from.as_str())
         .execute(&mut *tx)
@@ -1934,7 +1950,10 @@ impl Store for SqliteStore {
                 "the task is no longer {from}: reload it and try again"
             )));
         }
-        let data = json!({"from": from, "to": to});
+        let mut data = json!({"from": from, "to": to});
+        if let Some(reason) = reason {
+            data["reason"] = json!(reason);
+        }
         event(
             &mut tx,
             &case,

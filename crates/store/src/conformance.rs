@@ -67,6 +67,8 @@ macro_rules! conformance_scenarios {
             notifications_filter_by_kind_and_case_with_their_case_named,
             only_your_own_notifications_are_acknowledged_in_bulk,
             the_session_carries_the_unread_notification_count,
+            a_supervisors_amendment_is_kept_as_such,
+            a_cancelled_task_keeps_its_reason_on_the_timeline,
         }
     };
 }
@@ -2842,4 +2844,110 @@ pub async fn the_session_carries_the_unread_notification_count(store: &dyn Store
         mark_before, mark_after,
         "acknowledging moves no case: a kept caseload still stands"
     );
+pub async fn a_supervisors_amendment_is_kept_as_such(store: &dyn Store) {
+    use caseload_domain::notes::AmendedAs;
+    let f = Fixture::new(store).await;
+    let n = store
+        .add_note(&note(&f.case, 5, "Client owes £1,200"), &ctx(&f.ann, 6))
+        .await
+        .unwrap();
+    let by_author = store
+        .add_amendment(
+            &NewAmendment {
+                note_id: n.id.clone(),
+                reason: "Wrong figure".into(),
+                sections: sections(&[("situation", "Client owes £2,100")]),
+            },
+            &ctx(&f.ann, 10),
+        )
+        .await
+        .unwrap();
+    let by_supervisor = store
+        .add_amendment_as(
+            &NewAmendment {
+                note_id: n.id.clone(),
+                reason: "File review: figure checked against the statement".into(),
+                sections: sections(&[("situation", "Client owes £2,150")]),
+            },
+            AmendedAs::Supervisor,
+            &ctx(&f.sue, 12),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_author.amended_as, AmendedAs::Author);
+    assert_eq!(by_supervisor.amended_as, AmendedAs::Supervisor);
+    assert_eq!(by_supervisor.author_name, "Sue Supervisor");
+    let back = store.get_note(&n.id).await.unwrap();
+    assert_eq!(back.amendments, [by_author, by_supervisor.clone()]);
+    assert_eq!(store.list_notes(&f.case.id).await.unwrap()[0], back);
+    let entry = store
+        .timeline(&f.case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.subject_id == by_supervisor.id.as_str())
+        .expect("the supervisor's amendment is on the timeline");
+    assert_eq!(entry.kind, EventKind::NoteAmended);
+    assert_eq!(entry.data["amended_as"], "supervisor");
+}
+
+pub async fn a_cancelled_task_keeps_its_reason_on_the_timeline(store: &dyn Store) {
+    let f = Fixture::new(store).await;
+    let t = store
+        .add_task(
+            &NewTask {
+                case_id: f.case.id.clone(),
+                title: "Book interpreter".into(),
+                due_date: Some("2026-03-09".parse().unwrap()),
+                assignee_id: None,
+            },
+            &ctx(&f.ann, 5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(t.cancellation_reason, None);
+    let cancelled = store
+        .change_task_status(
+            &t.id,
+            TaskStatus::Open,
+            TaskStatus::Cancelled,
+            Some("Client now speaks with a family member present"),
+            &ctx(&f.ann, 8),
+        )
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, TaskStatus::Cancelled);
+    assert_eq!(
+        cancelled.cancellation_reason.as_deref(),
+        Some("Client now speaks with a family member present")
+    );
+    assert_eq!(store.get_task(&t.id).await.unwrap(), cancelled);
+    let reopened = store
+        .change_task_status(
+            &t.id,
+            TaskStatus::Cancelled,
+            TaskStatus::Open,
+            None,
+            &ctx(&f.ann, 9),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reopened.cancellation_reason, None, "cleared on reopening");
+    assert_eq!(store.list_tasks(&f.case.id).await.unwrap(), [reopened]);
+    let changes: Vec<serde_json::Value> = store
+        .timeline(&f.case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == EventKind::TaskStatusChanged)
+        .map(|e| e.data)
+        .collect();
+    assert_eq!(changes.len(), 2);
+    assert_eq!(changes[0]["to"], "cancelled");
+    assert_eq!(
+        changes[0]["reason"],
+        "Client now speaks with a family member present"
+    );
+    assert_eq!(changes[1]["to"], "open");
+    assert!(changes[1].get("reason").is_none());
 }

@@ -17,6 +17,7 @@ pub mod records;
 use async_trait::async_trait;
 use caseload_domain::cases::StatusChange;
 use caseload_domain::ids::*;
+use caseload_domain::notes::AmendedAs;
 use caseload_domain::records::TaskStatus;
 use jiff::Timestamp;
 
@@ -182,7 +183,18 @@ pub trait Store: Send + Sync + 'static {
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note>;
     async fn get_note(&self, id: &NoteId) -> Result<Note>;
     async fn list_notes(&self, case: &CaseId) -> Result<Vec<Note>>;
-    async fn add_amendment(&self, new: &NewAmendment, ctx: &WriteCtx) -> Result<Amendment>;
+    /// An amendment by the note's author.
+    async fn add_amendment(&self, new: &NewAmendment, ctx: &WriteCtx) -> Result<Amendment> {
+        self.add_amendment_as(new, AmendedAs::Author, ctx).await
+    }
+    /// An amendment made in `capacity` (who may amend is the domain's rule,
+    /// `caseload_domain::notes::amend_capacity`, checked by the caller).
+    async fn add_amendment_as(
+        &self,
+        new: &NewAmendment,
+        capacity: AmendedAs,
+        ctx: &WriteCtx,
+    ) -> Result<Amendment>;
 
     // Required outcomes.
     async fn add_outcome(&self, new: &NewOutcome, ctx: &WriteCtx) -> Result<Outcome>;
@@ -212,6 +224,19 @@ pub trait Store: Send + Sync + 'static {
         id: &TaskId,
         from: TaskStatus,
         to: TaskStatus,
+        ctx: &WriteCtx,
+    ) -> Result<Task> {
+        self.change_task_status(id, from, to, None, ctx).await
+    }
+    /// `set_task_status` with the reason given for the change, kept on its
+    /// timeline entry (and, for a cancellation, on the task while it stays
+    /// cancelled). Whether a reason is required is the caller's rule.
+    async fn change_task_status(
+        &self,
+        id: &TaskId,
+        from: TaskStatus,
+        to: TaskStatus,
+        reason: Option<&str>,
         ctx: &WriteCtx,
     ) -> Result<Task>;
 

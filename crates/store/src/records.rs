@@ -4,7 +4,7 @@
 use caseload_domain::Actor;
 use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
 use caseload_domain::ids::*;
-use caseload_domain::notes::{NoteKind, Section};
+use caseload_domain::notes::{AmendedAs, NoteKind, Section};
 use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
 use caseload_domain::text::Email;
 use caseload_domain::users::Role;
@@ -341,6 +341,9 @@ pub struct Amendment {
     pub reason: String,
     /// The sections this amendment replaces, with their new text.
     pub sections: Vec<Section>,
+    /// `author`, or `supervisor` when a supervisor of the case's team made
+    /// it (SPEC C1: shown as such).
+    pub amended_as: AmendedAs,
 }
 
 #[derive(Debug, Clone)]
@@ -445,6 +448,8 @@ pub struct Task {
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub completed_at: Option<Timestamp>,
+    /// Why it was cancelled, while it stays cancelled.
+    pub cancellation_reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]

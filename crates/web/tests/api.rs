@@ -230,7 +230,7 @@ async fn amendments_keep_the_original_readable_in_order() {
     let second = app
         .post(
             &path,
-            &app.bob.1,
+            &app.ann.1,
             json!({"reason": "Result added", "sections": {"result": "Plan agreed"}}),
         )
         .await;
@@ -2327,4 +2327,175 @@ async fn bulk_acknowledgement_touches_only_the_callers_own_notifications() {
     app.call(Method::POST, ack, None, Some(json!({"all": true})))
         .await
         .assert_problem(401);
+}
+
+// ---- Only the author amends a note; cancelling a task says why (issue 13) ----
+
+#[tokio::test]
+async fn a_colleague_cannot_amend_anothers_note_and_the_attempt_is_logged() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await.id();
+    let refused = app
+        .post(
+            &format!("/api/v1/notes/{note}/amendments"),
+            &app.bob.1,
+            json!({"reason": "I think it was more", "sections": {"situation": "Owes £2,100"}}),
+        )
+        .await;
+    refused.assert_problem(403);
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("only the note's author (Ann Adviser) or a supervisor")
+            && detail.contains("add a note of your own"),
+        "{detail}"
+    );
+    assert_eq!(app.count("note_amendments").await, 0);
+    let logged = app
+        .store
+        .list_audit(20)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "note.amend.denied")
+        .expect("the refused attempt is audited");
+    assert_eq!(logged.actor_id.as_ref(), Some(&app.bob.0.id));
+    assert_eq!(logged.object_id.as_deref(), Some(note.as_str()));
+    // Bob may still read it, and add a note of his own.
+    let read = app.get(&format!("/api/v1/notes/{note}"), &app.bob.1).await;
+    assert_eq!(read.status, StatusCode::OK);
+    let own = app
+        .note(&app.bob.1, &case, 1, "Spoke to the landlord")
+        .await;
+    assert_eq!(own.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_author_amends_their_own_note_as_its_author() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await.id();
+    let ok = app
+        .post(
+            &format!("/api/v1/notes/{note}/amendments"),
+            &app.ann.1,
+            json!({"reason": "Wrong figure", "sections": {"situation": "Owes £2,100"}}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(ok.body["amended_as"], "author");
+    assert_eq!(ok.body["author_name"], "Ann Adviser");
+}
+
+#[tokio::test]
+async fn a_supervisor_amends_with_a_reason_and_the_amendment_says_so() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await.id();
+    let path = format!("/api/v1/notes/{note}/amendments");
+    let no_reason = app
+        .post(
+            &path,
+            &app.sue.1,
+            json!({"reason": "", "sections": {"situation": "Owes £2,150"}}),
+        )
+        .await;
+    no_reason.assert_problem(422);
+    assert!(no_reason.field_error("reason").is_some());
+    let ok = app
+        .post(
+            &path,
+            &app.sue.1,
+            json!({"reason": "File review: checked against the statement", "sections": {"situation": "Owes £2,150"}}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(ok.body["amended_as"], "supervisor");
+    assert_eq!(ok.body["author_name"], "Sue Supervisor");
+    let timeline = app
+        .get(&format!("/api/v1/cases/{case}/timeline"), &app.ann.1)
+        .await;
+    let amended = timeline
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "note_amended")
+        .expect("on the timeline");
+    assert_eq!(amended["data"]["amended_as"], "supervisor");
+    assert_eq!(amended["actor_name"], "Sue Supervisor");
+}
+
+#[tokio::test]
+async fn cancelling_a_task_needs_a_reason_which_the_timeline_shows() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let task = app
+        .post(
+            &format!("/api/v1/cases/{case}/tasks"),
+            &app.ann.1,
+            json!({"title": "Book interpreter", "due_date": "2026-03-09"}),
+        )
+        .await
+        .id();
+    let path = format!("/api/v1/cases/{case}/tasks/{task}/status");
+    for body in [
+        json!({"status": "cancelled"}),
+        json!({"status": "cancelled", "reason": "   "}),
+    ] {
+        let refused = app.post(&path, &app.ann.1, body).await;
+        refused.assert_problem(422);
+        assert!(
+            refused
+                .field_error("reason")
+                .is_some_and(|m| m.contains("required when cancelling")),
+            "{}",
+            refused.body
+        );
+    }
+    let too_long = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"status": "cancelled", "reason": "x".repeat(2_001)}),
+        )
+        .await;
+    too_long.assert_problem(422);
+    assert!(too_long.field_error("reason").is_some());
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{case}/tasks"), &app.ann.1)
+            .await
+            .body[0]["status"],
+        "open",
+        "nothing changed"
+    );
+    let ok = app
+        .post(
+            &path,
+            &app.ann.1,
+            json!({"status": "cancelled", "reason": "Family member now interprets"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.body["status"], "cancelled");
+    assert_eq!(
+        ok.body["cancellation_reason"],
+        "Family member now interprets"
+    );
+    let timeline = app
+        .get(&format!("/api/v1/cases/{case}/timeline"), &app.ann.1)
+        .await;
+    let change = timeline
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "task_status_changed")
+        .expect("on the timeline");
+    assert_eq!(change["data"]["to"], "cancelled");
+    assert_eq!(change["data"]["reason"], "Family member now interprets");
+    // Done and reopen need no reason.
+    let reopened = app.post(&path, &app.ann.1, json!({"status": "open"})).await;
+    assert_eq!(reopened.status, StatusCode::OK);
+    assert_eq!(reopened.body["cancellation_reason"], Value::Null);
 }

@@ -1805,3 +1805,416 @@ async fn acknowledging_without_the_forms_token_or_from_another_site_is_refused()
         "nothing acknowledged"
     );
 }
+
+// ---- The case page reads from now backwards (issue 13) ----------------------
+
+/// Where `needle` first appears in `html` (panics if it does not).
+fn at(html: &str, needle: &str) -> usize {
+    html.find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not on the page"))
+}
+
+/// The text of the page's `role="status"` region.
+fn status_of(html: &str) -> String {
+    let start = at(html, "role=\"status\"");
+    let end = start + html[start..].find("</div>").unwrap();
+    html[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn a_colleague_sees_no_amend_link_and_is_offered_a_note_of_their_own() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await.id();
+    let amend = format!("/notes/{note}/amend");
+
+    let ann = sign_in(&app, "ann@example.org").await;
+    assert!(
+        ann.get(&format!("/cases/{case}"))
+            .await
+            .html()
+            .contains(&amend)
+    );
+
+    let bob = sign_in(&app, "bob@example.org").await;
+    let html = bob.get(&format!("/cases/{case}")).await.html().to_owned();
+    assert!(!html.contains(&amend), "no Amend link for a colleague");
+    assert!(
+        html.contains("Only Ann Adviser or a supervisor can amend this note")
+            && html.contains(&format!(
+                "href=\"/cases/{case}/notes/new\">Add your own note"
+            ))
+    );
+    let visit = bob.get(&amend).await;
+    assert_eq!(visit.status, StatusCode::FORBIDDEN);
+    assert!(
+        visit.html().contains("This note cannot be amended by you")
+            && visit
+                .html()
+                .contains("Only the note&#39;s author (Ann Adviser) or a supervisor")
+            && visit.html().contains("Owes £1,200"),
+        "{}",
+        visit.html()
+    );
+    let csrf = csrf_of(bob.get(&format!("/cases/{case}")).await.html());
+    let post = post_form(
+        &app,
+        &amend,
+        Some(&bob.cookie),
+        &[
+            ("csrf", &csrf),
+            ("reason", "I think it was more"),
+            ("section_situation", "Owes £2,100"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(post.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("note_amendments").await, 0);
+    let refusals = app
+        .store
+        .list_audit(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "note.amend.denied")
+        .count();
+    assert_eq!(refusals, 2, "the visit and the post are both logged");
+}
+
+#[tokio::test]
+async fn a_supervisor_amends_a_colleagues_note_and_it_is_shown_as_such() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await.id();
+    let sue = sign_in(&app, "sue@example.org").await;
+    let html = sue.get(&format!("/cases/{case}")).await.html().to_owned();
+    assert!(html.contains("Amend this note as supervisor"));
+    let page = format!("/notes/{note}/amend");
+    let form = sue.get(&page).await;
+    assert!(form.html().contains("as a supervisor of the case's team"));
+    let saved = sue
+        .submit(
+            &page,
+            &page,
+            &[
+                ("reason", "File review: checked the statement"),
+                ("section_situation", "Owes £2,150"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let html = sue.get(saved.location()).await.html().to_owned();
+    assert!(
+        html.contains("Amended by Sue Supervisor (supervisor)"),
+        "{html}"
+    );
+    assert!(
+        status_of(&html)
+            .contains("Amendment saved (as supervisor): phone call note of Mon 2 Mar 2026, 08:55.")
+    );
+}
+
+#[tokio::test]
+async fn cancelling_a_task_asks_why_and_the_history_shows_the_reason() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let task = app
+        .post(
+            &format!("/api/v1/cases/{case}/tasks"),
+            &app.ann.1,
+            json!({"title": "Book interpreter", "due_date": "2026-03-09"}),
+        )
+        .await
+        .id();
+    let b = sign_in(&app, "ann@example.org").await;
+    let html = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    let cancel = format!("/cases/{case}/tasks/{task}/cancel");
+    assert!(html.contains(&format!("href=\"{cancel}\"")));
+    assert!(
+        !html.contains("value=\"cancelled\""),
+        "Cancel no longer acts on one click"
+    );
+    let form = b.get(&cancel).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.html().contains("Why it is cancelled") && form.html().contains("Book interpreter")
+    );
+    let action = format!("/cases/{case}/tasks/{task}/status");
+    let no_reason = b
+        .submit(
+            &cancel,
+            &action,
+            &[("status", "cancelled"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_reason
+            .html()
+            .contains("Why it is cancelled is required when cancelling")
+    );
+    let ok = b
+        .submit(
+            &cancel,
+            &action,
+            &[
+                ("status", "cancelled"),
+                ("reason", "Family member now interprets"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(ok.location().contains("saved=task_cancelled"));
+    let html = b.get(ok.location()).await.html().to_owned();
+    assert!(
+        status_of(&html)
+            .contains("Task cancelled: Book interpreter. Reason: Family member now interprets")
+    );
+    assert!(
+        html.contains(
+            "Task &#34;Book interpreter&#34; cancelled. Reason: Family member now interprets"
+        ),
+        "{html}"
+    );
+    // A cancelled task goes back to the case rather than asking again.
+    assert_eq!(b.get(&cancel).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_history_reads_newest_first_by_default_and_can_be_filtered_and_printed() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    app.advance(10);
+    app.note(&app.ann.1, &case, 1, "First call").await;
+    app.advance(10);
+    app.post(
+        &format!("/api/v1/cases/{case}/tasks"),
+        &app.ann.1,
+        json!({"title": "Send the budget sheet"}),
+    )
+    .await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let newest = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    let history = &newest[at(&newest, "id=\"timeline\"")..];
+    assert!(at(history, "Task added: Send the budget sheet") < at(history, "First call"));
+    assert!(at(history, "First call") < at(history, "Case recorded as open"));
+    assert!(history.contains("Showing all 3 entries, newest first."));
+    assert!(history.contains("value=\"newest\" checked"));
+    assert!(
+        history.contains("?order=oldest&amp;print=1"),
+        "a print link, oldest first"
+    );
+
+    let oldest = b
+        .get(&format!("/cases/{case}?order=oldest"))
+        .await
+        .html()
+        .to_owned();
+    let history = &oldest[at(&oldest, "id=\"timeline\"")..];
+    assert!(at(history, "Case recorded as open") < at(history, "First call"));
+    assert!(at(history, "First call") < at(history, "Task added: Send the budget sheet"));
+    assert!(history.contains("Showing all 3 entries, oldest first."));
+
+    let tasks = b
+        .get(&format!("/cases/{case}?kind=tasks&kind=status"))
+        .await
+        .html()
+        .to_owned();
+    let history = &tasks[at(&tasks, "id=\"timeline\"")..];
+    assert!(
+        history.contains("Showing status changes and tasks only, newest first: 2 of 3 entries.")
+    );
+    assert!(!history.contains("First call"));
+    assert!(history.contains("value=\"tasks\" checked"));
+
+    let print = b
+        .get(&format!("/cases/{case}?order=oldest&print=1&kind=tasks"))
+        .await
+        .html()
+        .to_owned();
+    let history = &print[at(&print, "id=\"timeline\"")..];
+    assert!(history.contains("Print version: the whole history, oldest first"));
+    assert!(at(history, "Case recorded as open") < at(history, "First call"));
+    // Unknown values are ignored, never shown back.
+    let odd = b
+        .get(&format!("/cases/{case}?kind=%3Cb%3E&order=sideways"))
+        .await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert!(
+        odd.html().contains("Showing all 3 entries, newest first.") && !odd.html().contains("<b>")
+    );
+}
+
+#[tokio::test]
+async fn tasks_are_listed_open_first_by_due_date_undated_last() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let mut ids = Vec::new();
+    for (title, due) in [
+        ("Undated", None),
+        ("Later", Some("2026-04-01")),
+        ("Sooner", Some("2026-03-05")),
+        ("Finished", Some("2026-03-03")),
+    ] {
+        let task = app
+            .post(
+                &format!("/api/v1/cases/{case}/tasks"),
+                &app.ann.1,
+                json!({"title": title, "due_date": due}),
+            )
+            .await;
+        ids.push(task.id());
+    }
+    app.post(
+        &format!("/api/v1/cases/{case}/tasks/{}/status", ids[3]),
+        &app.ann.1,
+        json!({"status": "done"}),
+    )
+    .await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let html = b.get(&format!("/cases/{case}")).await.html().to_owned();
+    let tasks = &html[at(&html, "id=\"tasks\"")..at(&html, "id=\"outcomes\"")];
+    let order: Vec<usize> = ["Sooner", "Later", "Undated", "Finished"]
+        .iter()
+        .map(|t| at(tasks, &format!("item-title\">{t}<")))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "{tasks}");
+}
+
+#[tokio::test]
+async fn each_save_on_the_case_page_says_what_was_saved() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = format!("/cases/{case}/notes/new");
+    let note = b
+        .submit(
+            &page,
+            &page,
+            &[
+                ("kind", "phone"),
+                ("template", "star"),
+                ("occurred_at", "2026-03-02T08:55"),
+                ("section_situation", "Client rang about the notice"),
+            ],
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::SEE_OTHER, "{}", note.html());
+    assert!(
+        note.location()
+            .starts_with(&format!("/cases/{case}?saved=note&item=not_"))
+    );
+    let html = b.get(note.location()).await.html().to_owned();
+    assert!(
+        status_of(&html).contains("Note saved: phone call, Mon 2 Mar 2026, 08:55."),
+        "{}",
+        status_of(&html)
+    );
+
+    let tasks = format!("/cases/{case}/tasks/new");
+    let task = b
+        .submit(
+            &tasks,
+            &tasks,
+            &[("title", "Call the landlord"), ("due_date", "2026-03-06")],
+        )
+        .await;
+    let html = b.get(task.location()).await.html().to_owned();
+    let said = status_of(&html);
+    assert!(said.contains("Task added: Call the landlord, due ") && said.contains("6 Mar 2026."));
+
+    let outcomes = format!("/cases/{case}/outcomes/new");
+    let outcome = b
+        .submit(&outcomes, &outcomes, &[("description", "Tenancy kept")])
+        .await;
+    let html = b.get(outcome.location()).await.html().to_owned();
+    assert!(status_of(&html).contains("Outcome added: Tenancy kept."));
+
+    let status = format!("/cases/{case}/status");
+    let held = b
+        .submit(
+            &status,
+            &status,
+            &[
+                ("status", "on_hold"),
+                ("reason", "Waiting for the landlord"),
+            ],
+        )
+        .await;
+    assert_eq!(held.status, StatusCode::SEE_OTHER, "{}", held.html());
+    let html = b.get(held.location()).await.html().to_owned();
+    assert!(
+        status_of(&html).contains("Status changed to On hold."),
+        "{}",
+        status_of(&html)
+    );
+
+    // Nothing from the URL is shown back: only the page's own words.
+    let forged = b
+        .get(&format!("/cases/{case}?saved=%3Cscript%3E&item=%3Cb%3E"))
+        .await
+        .html()
+        .to_owned();
+    assert!(!status_of(&forged).contains("<p") && !forged.contains("<script>"));
+    let unknown = b
+        .get(&format!("/cases/{case}?saved=note&item=not_gone"))
+        .await;
+    assert!(status_of(unknown.html()).contains("Saved."));
+}
+
+#[tokio::test]
+async fn a_calculator_result_is_added_to_a_case_in_one_step() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    app.client_and_case(&app.bob.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let page = "/deadlines/calculator?rule=homelessness_review&trigger_date=2026-06-01&calendar=england-and-wales";
+    let result = b.get(page).await;
+    let html = result.html();
+    assert!(html.contains("Add this deadline to a case"));
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{case}\">Dana Client — Rent arrears</option>"
+        )),
+        "my active cases are offered"
+    );
+    assert_eq!(
+        html.matches("Dana Client — Rent arrears").count(),
+        1,
+        "not a colleague's"
+    );
+    let fields = [
+        ("rule", "homelessness_review"),
+        ("trigger_date", "2026-06-01"),
+        ("calendar", "england-and-wales"),
+        ("pause_from", ""),
+        ("pause_to", ""),
+    ];
+    let mut none = fields.to_vec();
+    none.push(("case_id", ""));
+    let refused = b.submit(page, "/deadlines/calculator/add", &none).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html().contains("Case must be chosen") && refused.html().contains("21 Jun 2026")
+    );
+    assert_eq!(app.count("deadlines").await, 0);
+    let mut chosen = fields.to_vec();
+    chosen.push(("case_id", &case));
+    let added = b.submit(page, "/deadlines/calculator/add", &chosen).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html());
+    assert!(
+        added
+            .location()
+            .starts_with(&format!("/cases/{case}?saved=deadline"))
+    );
+    let html = b.get(added.location()).await.html().to_owned();
+    assert!(
+        status_of(&html).contains("Deadline added: ") && status_of(&html).contains("21 Jun 2026."),
+        "{}",
+        status_of(&html)
+    );
+    assert_eq!(app.count("deadlines").await, 1);
+}

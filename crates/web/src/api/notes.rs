@@ -8,7 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseload_domain::ids::NoteId;
-use caseload_domain::notes::{NoteKind, STAR, Template, check_timing, parse_sections};
+use caseload_domain::notes::{
+    AmendedAs, NoteKind, STAR, Template, amend_capacity, check_timing, parse_sections,
+};
 use caseload_domain::text::{FieldErrors, limits, prose};
 use caseload_store::{Amendment, Case, NewAmendment, NewNote, Note};
 use jiff::Timestamp;
@@ -276,21 +278,81 @@ pub fn parse_amendment(
     })
 }
 
+/// In what capacity `user` may amend `note` on `case`: the domain's rule
+/// (SPEC C1), for the API and the pages alike.
+pub fn capacity_to_amend(
+    user: &caseload_store::User,
+    note: &Note,
+    case: &Case,
+) -> Option<AmendedAs> {
+    amend_capacity(
+        &user.actor(),
+        &note.author_id,
+        &case.owner_id,
+        &case.team_id,
+    )
+}
+
+/// Why someone who can read a note may not amend it, in words they can act on.
+pub fn amend_refusal(note: &Note) -> String {
+    format!(
+        "only the note's author ({}) or a supervisor of the case's team may amend this note; add a note of your own to the case instead",
+        note.author_name
+    )
+}
+
+/// Log and audit an attempt to amend a note by someone who may read it but
+/// not amend it (`note.amend.denied`).
+pub async fn log_refused_amendment(
+    state: &AppState,
+    user: &caseload_store::User,
+    request_id: &str,
+    note: &Note,
+) -> Result<(), caseload_store::StoreError> {
+    tracing::warn!(
+        user = %user.id, role = %user.role, note = %note.id, author = %note.author_id,
+        request_id, "amendment refused: not the note's author or a supervisor of its team"
+    );
+    crate::access::audit(
+        state,
+        user,
+        request_id,
+        "note.amend.denied",
+        "note",
+        Some(note.id.as_str()),
+    )
+    .await
+}
+
 /// Handles `POST /api/v1/notes/{id}/amendments`: correct a note. The
-/// original and every earlier amendment stay readable.
+/// original and every earlier amendment stay readable. Only the note's
+/// author amends it, or a supervisor of the case's team (the amendment then
+/// says `amended_as: supervisor`); anyone else who can read the note gets a
+/// 403, and the attempt is logged and audited.
 #[utoipa::path(post, path = "/api/v1/notes/{id}/amendments", tag = "notes", params(("id" = String, Path)),
-    request_body = NewAmendmentBody, responses((status = 201, body = Amendment)))]
+    request_body = NewAmendmentBody, responses(
+        (status = 201, body = Amendment),
+        (status = 403, description = "Not the note's author nor a supervisor of the case's team: add a note of your own instead.",
+            body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such note, or not one the caller may read.",
+            body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing reason or an unknown or empty section, each named.",
+            body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn amend(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewAmendmentBody>,
 ) -> Result<(StatusCode, Json<Amendment>), ApiError> {
-    let (note, _) = visible_note(&state, &caller, &id).await?;
+    let (note, case) = visible_note(&state, &caller, &id).await?;
+    let Some(capacity) = capacity_to_amend(&caller.user, &note, &case) else {
+        log_refused_amendment(&state, &caller.user, &caller.request_id, &note).await?;
+        return Err(ApiError::Forbidden(amend_refusal(&note)));
+    };
     let new = parse_amendment(&note, &body.reason, &body.sections)?;
     let amendment = state
         .store
-        .add_amendment(&new, &caller.write_ctx(&state))
+        .add_amendment_as(&new, capacity, &caller.write_ctx(&state))
         .await?;
     Ok((StatusCode::CREATED, Json(amendment)))
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseload_domain::ids::{TaskId, UserId};
 use caseload_domain::records::TaskStatus;
-use caseload_domain::text::{FieldErrors, limits, single_line};
+use caseload_domain::text::{FieldErrors, limits, prose, single_line};
 use caseload_store::{Case, NewTask, StoreError, Task};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -31,6 +31,28 @@ pub struct NewTaskBody {
 pub struct TaskStatusBody {
     /// `done`, `cancelled`, or `open` to reopen.
     pub status: TaskStatus,
+    /// Why: required when cancelling (up to 2,000 characters), optional
+    /// otherwise. Shown with the change on the case's timeline.
+    pub reason: Option<String>,
+}
+
+/// Check the reason given for a change of a task's status: a cancellation
+/// must say why (AG14 PC17: the record shows why an action was dropped).
+/// Shared with the pages.
+pub fn parse_task_reason(
+    to: TaskStatus,
+    reason: Option<&str>,
+) -> Result<Option<String>, FieldErrors> {
+    match reason.filter(|r| !r.trim().is_empty()) {
+        Some(r) => prose("reason", r, limits::REASON)
+            .map(Some)
+            .map_err(|e| FieldErrors(vec![e])),
+        None if to == TaskStatus::Cancelled => Err(FieldErrors::single(
+            "reason",
+            "is required when cancelling a task: say why it is no longer needed",
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Check a new task; the assignee must be able to work on the case.
@@ -121,10 +143,13 @@ pub async fn list(
 }
 
 /// Handles `POST /api/v1/cases/{id}/tasks/{task_id}/status`: complete,
-/// cancel or reopen a task.
+/// cancel or reopen a task. Cancelling needs a `reason`, which the case's
+/// timeline shows with the change.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/tasks/{task_id}/status", tag = "tasks",
     params(("id" = String, Path), ("task_id" = String, Path)),
-    request_body = TaskStatusBody, responses((status = 200, body = Task), (status = 409, body = crate::problem::Problem)))]
+    request_body = TaskStatusBody, responses((status = 200, body = Task), (status = 409, body = crate::problem::Problem),
+        (status = 422, description = "Cancelling without a `reason`, or a reason too long; the field is named.",
+            body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn change_status(
     State(state): State<AppState>,
     caller: Caller,
@@ -137,6 +162,7 @@ pub async fn change_status(
     if task.case_id != case.id {
         return Err(ApiError::not_found("task"));
     }
+    let reason = parse_task_reason(body.status, body.reason.as_deref())?;
     if task.status == body.status {
         return Err(ApiError::Conflict(format!(
             "the task is already {}",
@@ -145,10 +171,11 @@ pub async fn change_status(
     }
     let task = state
         .store
-        .set_task_status(
+        .change_task_status(
             &task_id,
             task.status,
             body.status,
+            reason.as_deref(),
             &caller.write_ctx(&state),
         )
         .await?;

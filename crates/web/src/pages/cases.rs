@@ -5,19 +5,20 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
 use caseload_domain::ids::{ObstacleId, OutcomeId, TaskId, UserId};
 use caseload_domain::notes::{STAR, Template as NoteTemplate};
 use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
 use caseload_domain::text::{FieldErrors, limits, prose, single_line};
-use caseload_store::{Case, NewCase, NewObstacle, NewProgress, Note, StoreError};
+use caseload_store::{Case, NewCase, NewObstacle, NewProgress, Note, StoreError, Task, User};
 use jiff::civil::Date;
 
 use super::format::{day, when};
 use super::{
-    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_other,
+    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, saved_from,
+    see_other, see_saved,
 };
 use crate::AppState;
 use crate::api::cases::{StatusChangeBody, parse_status_change};
@@ -25,6 +26,10 @@ use crate::api::cases::{StatusChangeBody, parse_status_change};
 /// A note as shown: current text, with the original and every amendment.
 pub struct NoteView {
     pub id: String,
+    pub case_id: String,
+    /// Whether the person looking may amend it, and how: `author`,
+    /// `supervisor`, or empty (read-only: they may add a note of their own).
+    pub amend: &'static str,
     pub kind: &'static str,
     pub author: String,
     pub occurred: String,
@@ -43,8 +48,21 @@ pub struct AmendmentView {
     pub recorded: String,
     pub reason: String,
     pub sections: Vec<(String, String)>,
+    /// Made by a supervisor of the case's team, not the note's author.
+    pub by_supervisor: bool,
 }
 
+/// A note as `user` sees it on `case`: with "Amend" only if the domain's
+/// rule lets them (SPEC C1).
+pub fn note_view_for(note: &Note, case: &Case, user: &User, state: &AppState) -> NoteView {
+    let mut view = note_view(note, state);
+    view.amend = crate::api::notes::capacity_to_amend(user, note, case)
+        .map(|c| c.as_str())
+        .unwrap_or("");
+    view
+}
+
+/// A note as shown read-only (no "Amend").
 pub fn note_view(note: &Note, state: &AppState) -> NoteView {
     let template = NoteTemplate::find(&note.template).unwrap_or(&STAR);
     let labelled = |sections: &[caseload_domain::notes::Section]| -> Vec<(String, String)> {
@@ -55,6 +73,8 @@ pub fn note_view(note: &Note, state: &AppState) -> NoteView {
     };
     NoteView {
         id: note.id.to_string(),
+        case_id: note.case_id.to_string(),
+        amend: "",
         kind: note.kind.label(),
         author: note.author_name.clone(),
         occurred: when(note.occurred_at, &state.tz),
@@ -74,6 +94,7 @@ pub fn note_view(note: &Note, state: &AppState) -> NoteView {
                 recorded: when(a.recorded_at, &state.tz),
                 reason: a.reason.clone(),
                 sections: labelled(&a.sections),
+                by_supervisor: a.amended_as == caseload_domain::notes::AmendedAs::Supervisor,
             })
             .collect(),
     }
@@ -146,6 +167,144 @@ pub struct TaskView {
     pub assignee: String,
     pub status: &'static str,
     pub open: bool,
+    pub cancellation_reason: String,
+}
+
+/// Tasks as the case page lists them: open before done or cancelled; each
+/// by due date, undated last; then in the order they were added.
+pub fn order_tasks(tasks: &mut [Task]) {
+    tasks.sort_by(|a, b| {
+        let key = |t: &Task| {
+            (
+                t.status != TaskStatus::Open,
+                t.due_date.is_none(),
+                t.due_date,
+                t.created_at,
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.id.as_str().cmp(b.id.as_str()))
+    });
+}
+
+/// The kinds of entry the case history can be narrowed to (`?kind=`), each
+/// with the timeline's kinds of event it covers.
+pub const HISTORY_KINDS: &[(&str, &str, &[EventKind])] = &[
+    ("notes", "Notes", &[EventKind::NoteAdded]),
+    ("amendments", "Amendments", &[EventKind::NoteAmended]),
+    (
+        "status",
+        "Status changes",
+        &[EventKind::CaseCreated, EventKind::StatusChanged],
+    ),
+    ("priority", "Priority", &[EventKind::PriorityChanged]),
+    (
+        "tasks",
+        "Tasks",
+        &[EventKind::TaskAdded, EventKind::TaskStatusChanged],
+    ),
+    ("deadlines", "Deadlines", &[EventKind::DeadlineAdded]),
+    (
+        "outcomes",
+        "Outcomes",
+        &[EventKind::OutcomeAdded, EventKind::OutcomeProgress],
+    ),
+    (
+        "obstacles",
+        "Obstacles",
+        &[EventKind::ObstacleRaised, EventKind::ObstacleResolved],
+    ),
+];
+
+/// What a case page's forms say they saved (`?saved=`), for [`saved_from`].
+pub const SAVED: &[&str] = &[
+    "note",
+    "amendment",
+    "task",
+    "task_done",
+    "task_cancelled",
+    "task_reopened",
+    "outcome",
+    "progress",
+    "obstacle",
+    "resolved",
+    "deadline",
+    "status",
+    "assessment",
+    "priority",
+];
+
+/// How the case history is shown, from the page's query: newest first on
+/// screen unless `order=oldest`; `print=1` is the whole record oldest first
+/// (a printed record reads in the order things happened; the page's order
+/// is its DOM order, never reversed by CSS); `kind=` (repeatable) narrows
+/// it to some kinds of entry. Unknown values are ignored, and the page says
+/// what it shows.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryView {
+    pub oldest_first: bool,
+    pub print: bool,
+    pub kinds: Vec<&'static str>,
+    pub saved: Option<(&'static str, String)>,
+}
+
+impl HistoryView {
+    pub fn from_query(query: &[(String, String)]) -> HistoryView {
+        let value = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let print = value("print") == Some("1");
+        let kinds = if print {
+            Vec::new()
+        } else {
+            HISTORY_KINDS
+                .iter()
+                .map(|(code, _, _)| *code)
+                .filter(|code| query.iter().any(|(k, v)| k == "kind" && v == code))
+                .collect()
+        };
+        HistoryView {
+            oldest_first: print || value("order") == Some("oldest"),
+            print,
+            kinds,
+            saved: saved_from(query, SAVED),
+        }
+    }
+
+    fn shows(&self, kind: EventKind) -> bool {
+        self.kinds.is_empty()
+            || HISTORY_KINDS
+                .iter()
+                .any(|(code, _, kinds)| self.kinds.contains(code) && kinds.contains(&kind))
+    }
+
+    /// "Notes and tasks, newest first" — what the page shows, in words.
+    fn describe(&self, shown: usize, total: usize) -> String {
+        let order = if self.oldest_first {
+            "oldest first"
+        } else {
+            "newest first"
+        };
+        if self.kinds.is_empty() {
+            let entries = if total == 1 { "entry" } else { "entries" };
+            return format!("Showing all {total} {entries}, {order}.");
+        }
+        let names: Vec<String> = HISTORY_KINDS
+            .iter()
+            .filter(|(code, _, _)| self.kinds.contains(code))
+            .map(|(_, label, _)| label.to_lowercase())
+            .collect();
+        let names = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        let entries = if total == 1 { "entry" } else { "entries" };
+        format!("Showing {names} only, {order}: {shown} of {total} {entries}.")
+    }
 }
 
 pub struct DeadlineView {
@@ -180,6 +339,13 @@ pub struct PriorityView {
     pub bands: Vec<(String, String)>,
 }
 
+/// One choice of the history's filter: code, label, chosen.
+pub struct KindChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub chosen: bool,
+}
+
 pub struct TimelineView {
     pub kind: &'static str,
     pub kind_code: &'static str,
@@ -206,6 +372,13 @@ pub struct CasePage {
     pub timeline: Vec<TimelineView>,
     pub errors: FormErrors,
     pub outcome_statuses: Vec<(&'static str, &'static str)>,
+    /// What the form that led here saved, in words (empty if none).
+    pub saved: String,
+    pub oldest_first: bool,
+    pub print: bool,
+    pub kinds: Vec<KindChoice>,
+    /// What the history shows, in words.
+    pub shown: String,
 }
 
 async fn case_page(
@@ -213,6 +386,7 @@ async fn case_page(
     viewer: &Viewer,
     case: &Case,
     errors: FormErrors,
+    view: &HistoryView,
 ) -> Result<CasePage, PageError> {
     let store = &state.store;
     let today = state.today();
@@ -223,7 +397,7 @@ async fn case_page(
     let (
         outcomes,
         obstacles,
-        tasks,
+        mut tasks,
         notes,
         events,
         deadlines,
@@ -243,6 +417,7 @@ async fn case_page(
         async { Ok(store.priority_history(&case.id).await?) },
         viewer.audit(state, "case.read", "case", Some(case.id.as_str())),
     )?;
+    order_tasks(&mut tasks);
     let notes: HashMap<String, Note> = notes.into_iter().map(|n| (n.id.to_string(), n)).collect();
     let mut priority = PriorityView::default();
     if let Ok((version, policy)) =
@@ -310,8 +485,15 @@ async fn case_page(
     let status_label = |s: &str| CaseStatus::parse(s).map(|s| s.label());
     let task_label = |s: &str| TaskStatus::parse(s).map(|s| s.label());
 
-    let timeline = events
-        .iter()
+    let total = events.len();
+    let mut shown: Vec<&caseload_store::TimelineEntry> =
+        events.iter().filter(|e| view.shows(e.kind)).collect();
+    if !view.oldest_first {
+        shown.reverse();
+    }
+    let shown_words = view.describe(shown.len(), total);
+    let timeline = shown
+        .into_iter()
         .map(|e| {
             let d = &e.data;
             let text = match e.kind {
@@ -335,13 +517,27 @@ async fn case_page(
                 }
                 EventKind::NoteAdded => String::new(),
                 EventKind::NoteAmended => {
-                    let reason = notes
-                        .values()
-                        .flat_map(|n| n.amendments.iter())
-                        .find(|a| a.id.as_str() == e.subject_id)
-                        .map(|a| a.reason.clone())
-                        .unwrap_or_default();
-                    format!("Note amended. Reason: {reason}")
+                    let found = notes.values().find_map(|n| {
+                        n.amendments
+                            .iter()
+                            .find(|a| a.id.as_str() == e.subject_id)
+                            .map(|a| (n, a))
+                    });
+                    match found {
+                        Some((n, a)) => format!(
+                            "{} note of {} amended by {}{}. Reason: {}",
+                            n.kind.label(),
+                            when(n.occurred_at, &state.tz),
+                            a.author_name,
+                            if a.amended_as == caseload_domain::notes::AmendedAs::Supervisor {
+                                " (supervisor)"
+                            } else {
+                                ""
+                            },
+                            a.reason
+                        ),
+                        None => "Note amended.".into(),
+                    }
                 }
                 EventKind::OutcomeAdded => match outcome_by_id.get(&e.subject_id) {
                     Some(o) => format!(
@@ -419,10 +615,18 @@ async fn case_page(
                         .get(&e.subject_id)
                         .map(|t| t.title.clone())
                         .unwrap_or_default();
-                    format!(
-                        "Task \"{title}\" marked {}.",
-                        label(d, "to", task_label).to_lowercase()
-                    )
+                    let mut t = match d["to"].as_str() {
+                        Some("cancelled") => format!("Task \"{title}\" cancelled."),
+                        Some("open") => format!("Task \"{title}\" reopened."),
+                        _ => format!(
+                            "Task \"{title}\" marked {}.",
+                            label(d, "to", task_label).to_lowercase()
+                        ),
+                    };
+                    if let Some(r) = d["reason"].as_str() {
+                        t.push_str(&format!(" Reason: {r}"));
+                    }
+                    t
                 }
             };
             TimelineView {
@@ -433,12 +637,32 @@ async fn case_page(
                 actor: e.actor_name.clone(),
                 text,
                 note: (e.kind == EventKind::NoteAdded)
-                    .then(|| notes.get(&e.subject_id).map(|n| note_view(n, state)))
+                    .then(|| {
+                        notes
+                            .get(&e.subject_id)
+                            .map(|n| note_view_for(n, case, &viewer.user, state))
+                    })
                     .flatten(),
             }
         })
         .collect();
 
+    let saved = match &view.saved {
+        Some((what, item)) => {
+            let found = SavedRecords {
+                case,
+                notes: &notes,
+                tasks: &tasks,
+                outcomes: &outcomes,
+                obstacles: &obstacles,
+                deadlines: &deadlines,
+                band: &priority.band_name,
+                state,
+            };
+            found.describe(what, item)
+        }
+        None => String::new(),
+    };
     Ok(CasePage {
         chrome: viewer.chrome("caseload"),
         case: header(case, state),
@@ -491,6 +715,7 @@ async fn case_page(
                     .unwrap_or_else(|| "Unassigned".into()),
                 status: t.status.label(),
                 open: t.status == TaskStatus::Open,
+                cancellation_reason: t.cancellation_reason.clone().unwrap_or_default(),
             })
             .collect(),
         deadlines: deadlines
@@ -531,17 +756,127 @@ async fn case_page(
             .iter()
             .map(|s| (s.as_str(), s.label()))
             .collect(),
+        saved,
+        oldest_first: view.oldest_first,
+        print: view.print,
+        kinds: HISTORY_KINDS
+            .iter()
+            .map(|(code, label, _)| KindChoice {
+                code,
+                label,
+                chosen: view.kinds.contains(code),
+            })
+            .collect(),
+        shown: shown_words,
     })
 }
 
-/// Handles `GET /cases/{id}`.
+/// The case's records, to say what a form just saved in words (the
+/// confirmation after POST/redirect/GET).
+struct SavedRecords<'a> {
+    case: &'a Case,
+    notes: &'a HashMap<String, Note>,
+    tasks: &'a [Task],
+    outcomes: &'a [caseload_store::Outcome],
+    obstacles: &'a [caseload_store::Obstacle],
+    deadlines: &'a [caseload_store::Deadline],
+    band: &'a str,
+    state: &'a AppState,
+}
+
+impl SavedRecords<'_> {
+    fn describe(&self, what: &str, item: &str) -> String {
+        let tz = &self.state.tz;
+        let task = || self.tasks.iter().find(|t| t.id.as_str() == item);
+        let outcome = || self.outcomes.iter().find(|o| o.id.as_str() == item);
+        let obstacle = || self.obstacles.iter().find(|o| o.id.as_str() == item);
+        let found = match what {
+            "note" => self.notes.get(item).map(|n| {
+                format!(
+                    "Note saved: {}, {}.",
+                    n.kind.label().to_lowercase(),
+                    when(n.occurred_at, tz)
+                )
+            }),
+            "amendment" => self.notes.values().find_map(|n| {
+                let a = n.amendments.iter().find(|a| a.id.as_str() == item)?;
+                Some(format!(
+                    "Amendment saved{}: {} note of {}.",
+                    if a.amended_as == caseload_domain::notes::AmendedAs::Supervisor {
+                        " (as supervisor)"
+                    } else {
+                        ""
+                    },
+                    n.kind.label().to_lowercase(),
+                    when(n.occurred_at, tz)
+                ))
+            }),
+            "task" => task().map(|t| {
+                format!(
+                    "Task added: {}{}.",
+                    t.title,
+                    t.due_date
+                        .map(|d| format!(", due {}", day(d)))
+                        .unwrap_or_default()
+                )
+            }),
+            "task_done" => task().map(|t| format!("Task marked done: {}.", t.title)),
+            "task_cancelled" => task().map(|t| {
+                format!(
+                    "Task cancelled: {}. Reason: {}",
+                    t.title,
+                    t.cancellation_reason.as_deref().unwrap_or("")
+                )
+            }),
+            "task_reopened" => task().map(|t| format!("Task reopened: {}.", t.title)),
+            "outcome" => outcome().map(|o| format!("Outcome added: {}.", o.description)),
+            "progress" => outcome().map(|o| {
+                format!(
+                    "Progress saved on \"{}\": now {}.",
+                    o.description,
+                    o.status.label().to_lowercase()
+                )
+            }),
+            "obstacle" => obstacle().map(|o| {
+                format!(
+                    "Obstacle recorded ({}): {}.",
+                    o.category.label(),
+                    o.description
+                )
+            }),
+            "resolved" => obstacle().map(|o| {
+                format!(
+                    "Obstacle marked resolved ({}): {}.",
+                    o.category.label(),
+                    o.description
+                )
+            }),
+            "deadline" => self
+                .deadlines
+                .iter()
+                .find(|d| d.id.as_str() == item)
+                .map(|d| format!("Deadline added: {}, due {}.", d.title, day(d.due_date))),
+            "status" => Some(format!("Status changed to {}.", self.case.status.label())),
+            "assessment" => Some(format!("Priority assessed: {}.", self.band)),
+            "priority" => Some(format!("Priority band changed to {}.", self.band)),
+            _ => None,
+        };
+        found.unwrap_or_else(|| "Saved.".to_owned())
+    }
+}
+
+/// Handles `GET /cases/{id}`: the case, its history newest first unless
+/// `?order=oldest` (or `?print=1`), narrowed by `?kind=`; after a form,
+/// `?saved=` says what was saved.
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let case = viewer.case(&state, &id).await?;
-    render(&case_page(&state, &viewer, &case, FormErrors::default()).await?)
+    let view = HistoryView::from_query(&query);
+    render(&case_page(&state, &viewer, &case, FormErrors::default(), &view).await?)
 }
 
 /// Re-show the case page with a problem from one of its small forms.
@@ -564,7 +899,7 @@ async fn case_with_error(
 ) -> Result<Response, PageError> {
     let mut errors = FormErrors::default();
     errors.push(field, message);
-    render_invalid(&case_page(state, viewer, case, errors).await?)
+    render_invalid(&case_page(state, viewer, case, errors, &HistoryView::default()).await?)
 }
 
 // ---- New case -------------------------------------------------------------
@@ -839,7 +1174,12 @@ pub async fn change_status(
         .store
         .change_case_status(&case.id, &change, &viewer.write_ctx(&state))
         .await?;
-    Ok(see_other(&format!("/cases/{}", case.id)))
+    Ok(see_saved(
+        &format!("/cases/{}", case.id),
+        "status",
+        None,
+        "",
+    ))
 }
 
 // ---- Outcomes, obstacles, tasks ---------------------------------------------
@@ -952,11 +1292,16 @@ pub async fn add_outcome(
             );
         }
     };
-    state
+    let outcome = state
         .store
         .add_outcome(&new, &viewer.write_ctx(&state))
         .await?;
-    Ok(see_other(&format!("/cases/{}#outcomes", case.id)))
+    Ok(see_saved(
+        &format!("/cases/{}", case.id),
+        "outcome",
+        Some(outcome.id.as_str()),
+        "outcomes",
+    ))
 }
 
 /// Handles `POST /cases/{id}/outcomes/{outcome_id}/progress`.
@@ -998,14 +1343,19 @@ pub async fn outcome_progress(
         .store
         .add_outcome_progress(
             &NewProgress {
-                outcome_id,
+                outcome_id: outcome_id.clone(),
                 status,
                 text,
             },
             &viewer.write_ctx(&state),
         )
         .await?;
-    Ok(see_other(&format!("/cases/{}#outcomes", case.id)))
+    Ok(see_saved(
+        &format!("/cases/{}", case.id),
+        "progress",
+        Some(outcome_id.as_str()),
+        "outcomes",
+    ))
 }
 
 /// Handles `GET /cases/{id}/obstacles/new`.
@@ -1059,7 +1409,7 @@ pub async fn add_obstacle(
             .await?,
         );
     };
-    state
+    let obstacle = state
         .store
         .add_obstacle(
             &NewObstacle {
@@ -1070,7 +1420,12 @@ pub async fn add_obstacle(
             &viewer.write_ctx(&state),
         )
         .await?;
-    Ok(see_other(&format!("/cases/{}#obstacles", case.id)))
+    Ok(see_saved(
+        &format!("/cases/{}", case.id),
+        "obstacle",
+        Some(obstacle.id.as_str()),
+        "obstacles",
+    ))
 }
 
 /// Handles `POST /cases/{id}/obstacles/{obstacle_id}/resolve`.
@@ -1103,9 +1458,13 @@ pub async fn resolve_obstacle(
         .resolve_obstacle(&obstacle_id, &resolution, &viewer.write_ctx(&state))
         .await
     {
-        Ok(_) | Err(StoreError::Conflict(_)) => {
-            Ok(see_other(&format!("/cases/{}#obstacles", case.id)))
-        }
+        Ok(_) => Ok(see_saved(
+            &format!("/cases/{}", case.id),
+            "resolved",
+            Some(obstacle_id.as_str()),
+            "obstacles",
+        )),
+        Err(StoreError::Conflict(_)) => Ok(see_other(&format!("/cases/{}#obstacles", case.id))),
         Err(e) => Err(e.into()),
     }
 }
@@ -1161,11 +1520,16 @@ pub async fn add_task(
             });
         }
     };
-    state
+    let task = state
         .store
         .add_task(&new, &viewer.write_ctx(&state))
         .await?;
-    Ok(see_other(&format!("/cases/{}#tasks", case.id)))
+    Ok(see_saved(
+        &format!("/cases/{}", case.id),
+        "task",
+        Some(task.id.as_str()),
+        "tasks",
+    ))
 }
 
 async fn invalid_task(
@@ -1215,18 +1579,107 @@ pub async fn task_status(
         )
         .await;
     };
-    if to != task.status {
-        match state
-            .store
-            .set_task_status(&task_id, task.status, to, &viewer.write_ctx(&state))
-            .await
-        {
-            // Someone else changed it meanwhile: show the page as it now is.
-            Ok(_) | Err(StoreError::Conflict(_)) => {}
-            Err(e) => return Err(e.into()),
+    let reason = match crate::api::tasks::parse_task_reason(to, fields.opt("reason")) {
+        Ok(r) => r,
+        Err(errors) => {
+            return render_invalid(&cancel_form(
+                &state,
+                &viewer,
+                &case,
+                &task,
+                fields.get("reason"),
+                FormErrors::labelled(&errors, &[("reason", "Why it is cancelled")]),
+            ));
         }
+    };
+    if to == task.status {
+        return Ok(see_other(&format!("/cases/{}#tasks", case.id)));
     }
-    Ok(see_other(&format!("/cases/{}#tasks", case.id)))
+    match state
+        .store
+        .change_task_status(
+            &task_id,
+            task.status,
+            to,
+            reason.as_deref(),
+            &viewer.write_ctx(&state),
+        )
+        .await
+    {
+        Ok(_) => {
+            let saved = match to {
+                TaskStatus::Done => "task_done",
+                TaskStatus::Cancelled => "task_cancelled",
+                TaskStatus::Open => "task_reopened",
+            };
+            Ok(see_saved(
+                &format!("/cases/{}", case.id),
+                saved,
+                Some(task_id.as_str()),
+                "tasks",
+            ))
+        }
+        // Someone else changed it meanwhile: show the page as it now is.
+        Err(StoreError::Conflict(_)) => Ok(see_other(&format!("/cases/{}#tasks", case.id))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "task_cancel.html")]
+pub struct CancelForm {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub errors: FormErrors,
+    pub task_id: String,
+    pub title: String,
+    pub due: String,
+    pub reason: String,
+}
+
+fn cancel_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    task: &Task,
+    reason: &str,
+    errors: FormErrors,
+) -> CancelForm {
+    CancelForm {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        errors,
+        task_id: task.id.to_string(),
+        title: task.title.clone(),
+        due: task.due_date.map(day).unwrap_or_default(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// Handles `GET /cases/{id}/tasks/{task_id}/cancel`: ask why before a task
+/// is cancelled. A task that is no longer open goes back to the case.
+pub async fn cancel_task_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, task_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    let task_id = TaskId::parse(&task_id).ok_or(PageError::NotFound)?;
+    let task = state.store.get_task(&task_id).await?;
+    if task.case_id != case.id {
+        return Err(PageError::NotFound);
+    }
+    if task.status != TaskStatus::Open {
+        return Ok(see_other(&format!("/cases/{}#tasks", case.id)));
+    }
+    render(&cancel_form(
+        &state,
+        &viewer,
+        &case,
+        &task,
+        "",
+        FormErrors::default(),
+    ))
 }
 
 /// Used by the client page: a case list entry.
@@ -1299,9 +1752,49 @@ pub async fn add_deadline(
     Path(id): Path<String>,
     CsrfForm(viewer, fields): CsrfForm,
 ) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    match save_deadline(&state, &viewer, &case, &fields).await? {
+        Ok(deadline) => Ok(deadline_saved(&case, &deadline)),
+        Err(errors) => render_invalid(&deadline_form(
+            &state,
+            &viewer,
+            &case,
+            fields,
+            FormErrors::labelled(&errors, DEADLINE_LABELS),
+        )),
+    }
+}
+
+/// Back to the case, saying which deadline was added.
+pub fn deadline_saved(case: &Case, deadline: &caseload_store::Deadline) -> Response {
+    see_saved(
+        &format!("/cases/{}", case.id),
+        "deadline",
+        Some(deadline.id.as_str()),
+        "deadlines",
+    )
+}
+
+pub const DEADLINE_LABELS: &[(&str, &str)] = &[
+    ("rule", "Deadline rule"),
+    ("trigger_date", "Trigger date"),
+    ("due_date", "Due date"),
+    ("title", "Title"),
+    ("pause_from", "Clock stop start"),
+    ("pause_to", "Clock stop end"),
+    ("pauses", "Clock stop"),
+];
+
+/// Add a deadline to `case` from a form's fields (the case's own form, or
+/// the calculator's "add to a case"): the deadline, or what is wrong.
+pub async fn save_deadline(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    fields: &Fields,
+) -> Result<Result<caseload_store::Deadline, FieldErrors>, PageError> {
     use caseload_domain::calendars::Division;
     use caseload_domain::deadlines::Pause;
-    let case = viewer.case(&state, &id).await?;
     let mut errors = FieldErrors::new();
     let trigger = parse_date("trigger_date", fields.get("trigger_date"), &mut errors);
     let due = parse_date("due_date", fields.get("due_date"), &mut errors);
@@ -1318,15 +1811,6 @@ pub async fn add_deadline(
             Vec::new()
         }
     };
-    let labels = &[
-        ("rule", "Deadline rule"),
-        ("trigger_date", "Trigger date"),
-        ("due_date", "Due date"),
-        ("title", "Title"),
-        ("pause_from", "Clock stop start"),
-        ("pause_to", "Clock stop end"),
-        ("pauses", "Clock stop"),
-    ];
     if errors.is_empty() {
         let input = crate::api::deadlines::DeadlineInput {
             rule: fields.opt("rule"),
@@ -1336,23 +1820,58 @@ pub async fn add_deadline(
             title: fields.opt("title"),
             due_date: due,
         };
-        match crate::api::deadlines::parse_deadline(&state, &case, &input).await {
+        match crate::api::deadlines::parse_deadline(state, case, &input).await {
             Ok(new) => {
-                state
+                let deadline = state
                     .store
-                    .add_deadline(&new, &viewer.write_ctx(&state))
+                    .add_deadline(&new, &viewer.write_ctx(state))
                     .await?;
-                return Ok(see_other(&format!("/cases/{}#deadlines", case.id)));
+                return Ok(Ok(deadline));
             }
             Err(crate::api::deadlines::CalcError::Input(e)) => errors.0.extend(e.0),
             Err(crate::api::deadlines::CalcError::Store(e)) => return Err(e.into()),
         }
     }
-    render_invalid(&deadline_form(
-        &state,
-        &viewer,
-        &case,
-        fields,
-        FormErrors::labelled(&errors, labels),
-    ))
+    Ok(Err(errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_history_entry_can_be_chosen_in_the_filter() {
+        for kind in EventKind::ALL {
+            let groups = HISTORY_KINDS
+                .iter()
+                .filter(|(_, _, kinds)| kinds.contains(kind))
+                .count();
+            assert_eq!(groups, 1, "{kind} belongs to exactly one filter choice");
+        }
+    }
+
+    #[test]
+    fn the_history_is_newest_first_unless_asked_and_printing_is_oldest_first_and_whole() {
+        let q = |pairs: &[(&str, &str)]| {
+            let owned: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            HistoryView::from_query(&owned)
+        };
+        assert!(!q(&[]).oldest_first);
+        assert!(q(&[("order", "oldest")]).oldest_first);
+        assert!(!q(&[("order", "sideways")]).oldest_first);
+        let narrowed = q(&[("kind", "tasks"), ("kind", "nonsense"), ("kind", "notes")]);
+        assert_eq!(narrowed.kinds, ["notes", "tasks"]);
+        assert!(narrowed.shows(EventKind::TaskStatusChanged));
+        assert!(!narrowed.shows(EventKind::PriorityChanged));
+        let print = q(&[("print", "1"), ("kind", "tasks")]);
+        assert!(print.oldest_first && print.print && print.kinds.is_empty());
+        assert_eq!(
+            q(&[("saved", "<b>"), ("item", "x")]).saved,
+            None,
+            "only known words"
+        );
+    }
 }

@@ -90,6 +90,11 @@ pub fn router(state: AppState) -> Router {
             "/cases/{id}/tasks/{task_id}/status",
             post(cases::task_status),
         )
+        .route(
+            "/cases/{id}/tasks/{task_id}/cancel",
+            get(cases::cancel_task_page),
+        )
+        .route("/deadlines/calculator/add", post(deadlines::add_to_case))
         .route("/team", get(team::team))
         .route("/team/{user_id}", get(team::member))
         .route("/admin/users", get(admin::users))
@@ -426,6 +431,41 @@ pub fn render_invalid<T: Template>(t: &T) -> Result<Response, PageError> {
 /// After a successful form: see the result (POST/redirect/GET).
 pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
+}
+
+/// After a successful form, back to `path` with a confirmation of what was
+/// saved (`?saved=<what>&item=<id>`, then `#anchor`). The page shown words
+/// the confirmation itself from its own records (see [`saved_from`]), so no
+/// text from the URL is ever shown back.
+pub fn see_saved(path: &str, what: &str, item: Option<&str>, anchor: &str) -> Response {
+    let mut target = format!("{path}?saved={what}");
+    if let Some(item) = item.filter(|i| i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')) {
+        target.push_str("&item=");
+        target.push_str(item);
+    }
+    if !anchor.is_empty() {
+        target.push('#');
+        target.push_str(anchor);
+    }
+    see_other(&target)
+}
+
+/// What a form just saved, from the query of the page it redirected to:
+/// one of the page's `known` words (anything else is ignored) and the id of
+/// the record, for the page to look up and describe in a `role="status"`
+/// region.
+pub fn saved_from(
+    query: &[(String, String)],
+    known: &[&'static str],
+) -> Option<(&'static str, String)> {
+    let value = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let what = known.iter().find(|k| Some(**k) == value("saved"))?;
+    Some((what, value("item").unwrap_or("").to_owned()))
 }
 
 pub const SESSION_COOKIE: &str = "caseload_session";

@@ -16,9 +16,14 @@ use super::cases::{Header, NoteView, header, note_view};
 use super::format::{local_input, parse_local};
 use super::{
     Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_other,
+    see_saved,
 };
 use crate::AppState;
-use crate::api::notes::{NoteAccess, NoteInput, parse_amendment, parse_new_note, visible_note_for};
+use crate::api::notes::{
+    NoteAccess, NoteInput, amend_refusal, capacity_to_amend, log_refused_amendment,
+    parse_amendment, parse_new_note, visible_note_for,
+};
+use caseload_domain::notes::AmendedAs;
 
 pub struct SectionField {
     pub name: &'static str,
@@ -195,7 +200,12 @@ pub async fn create(
         }
     };
     match state.store.add_note(&new, &viewer.write_ctx(&state)).await {
-        Ok(note) => Ok(see_other(&format!("/cases/{}#note-{}", case.id, note.id))),
+        Ok(note) => Ok(see_saved(
+            &format!("/cases/{}", case.id),
+            "note",
+            Some(note.id.as_str()),
+            &format!("note-{}", note.id),
+        )),
         // The same form sent twice: the first one was saved.
         Err(StoreError::Conflict(_)) => Ok(see_other(&format!("/cases/{}", case.id))),
         Err(e) => Err(e.into()),
@@ -211,6 +221,41 @@ pub struct AmendForm {
     pub errors: FormErrors,
     pub reason: String,
     pub sections: Vec<SectionField>,
+    /// Amending another's note as a supervisor of the case's team.
+    pub as_supervisor: bool,
+}
+
+/// The note read-only, for someone who may read it but not amend it.
+#[derive(Template)]
+#[template(path = "amend_refused.html")]
+pub struct AmendRefused {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub note: NoteView,
+    pub message: String,
+}
+
+/// Log the refused attempt and show the note read-only with the way on:
+/// add a note of one's own (403).
+async fn refuse_amendment(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &caseload_store::Case,
+    note: &caseload_store::Note,
+) -> Result<Response, PageError> {
+    log_refused_amendment(state, &viewer.user, &viewer.request_id, note).await?;
+    let mut message = amend_refusal(note);
+    if let Some(first) = message.get(..1) {
+        message = format!("{}{}.", first.to_uppercase(), &message[1..]);
+    }
+    let mut response = render(&AmendRefused {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        note: note_view(note, state),
+        message,
+    })?;
+    *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
+    Ok(response)
 }
 
 fn amend_form(
@@ -220,6 +265,7 @@ fn amend_form(
     note: &caseload_store::Note,
     fields: Option<&Fields>,
     errors: FormErrors,
+    capacity: AmendedAs,
 ) -> AmendForm {
     let template = NoteTemplate::find(&note.template).unwrap_or(&STAR);
     AmendForm {
@@ -247,6 +293,7 @@ fn amend_form(
                 },
             })
             .collect(),
+        as_supervisor: capacity == AmendedAs::Supervisor,
     }
 }
 
@@ -270,6 +317,9 @@ pub async fn amend_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let (note, case) = reachable_note(&state, &viewer, &id).await?;
+    let Some(capacity) = capacity_to_amend(&viewer.user, &note, &case) else {
+        return refuse_amendment(&state, &viewer, &case, &note).await;
+    };
     render(&amend_form(
         &state,
         &viewer,
@@ -277,6 +327,7 @@ pub async fn amend_page(
         &note,
         None,
         FormErrors::default(),
+        capacity,
     ))
 }
 
@@ -288,6 +339,9 @@ pub async fn amend(
     CsrfForm(viewer, fields): CsrfForm,
 ) -> Result<Response, PageError> {
     let (note, case) = reachable_note(&state, &viewer, &id).await?;
+    let Some(capacity) = capacity_to_amend(&viewer.user, &note, &case) else {
+        return refuse_amendment(&state, &viewer, &case, &note).await;
+    };
     let template = NoteTemplate::find(&note.template).unwrap_or(&STAR);
     let changed: BTreeMap<String, String> = template
         .sections
@@ -318,11 +372,16 @@ pub async fn amend(
     };
     match result {
         Ok(new) => {
-            state
+            let amendment = state
                 .store
-                .add_amendment(&new, &viewer.write_ctx(&state))
+                .add_amendment_as(&new, capacity, &viewer.write_ctx(&state))
                 .await?;
-            Ok(see_other(&format!("/cases/{}#note-{}", case.id, note.id)))
+            Ok(see_saved(
+                &format!("/cases/{}", case.id),
+                "amendment",
+                Some(amendment.id.as_str()),
+                &format!("note-{}", note.id),
+            ))
         }
         Err(errors) => {
             let owned = labels(template);
@@ -339,6 +398,7 @@ pub async fn amend(
                 &note,
                 Some(&fields),
                 errors,
+                capacity,
             ))
         }
     }

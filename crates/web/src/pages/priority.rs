@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::cases::{Header, header};
 use super::{
-    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_other,
+    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_saved,
 };
 use crate::AppState;
 use crate::api::priority::{assess_case, check_override, chosen_policy};
@@ -211,7 +211,14 @@ pub async fn assess(
         )
         .await
         {
-            Ok(_) => return Ok(see_other(&format!("/cases/{}#priority", case.id))),
+            Ok(_) => {
+                return Ok(see_saved(
+                    &format!("/cases/{}", case.id),
+                    "assessment",
+                    None,
+                    "priority",
+                ));
+            }
             Err(ApiError::Validation(e)) => errors.0.extend(e.0),
             Err(e) => return Err(page_error(e, &viewer)),
         }
@@ -249,7 +256,12 @@ pub async fn override_band(
                 .store
                 .override_priority(&new, &viewer.write_ctx(&state))
                 .await?;
-            Ok(see_other(&format!("/cases/{}#priority", case.id)))
+            Ok(see_saved(
+                &format!("/cases/{}", case.id),
+                "priority",
+                None,
+                "priority",
+            ))
         }
         Err(ApiError::Validation(e)) => {
             let message =
