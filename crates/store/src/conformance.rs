@@ -2844,6 +2844,8 @@ pub async fn the_session_carries_the_unread_notification_count(store: &dyn Store
         mark_before, mark_after,
         "acknowledging moves no case: a kept caseload still stands"
     );
+}
+
 pub async fn a_supervisors_amendment_is_kept_as_such(store: &dyn Store) {
     use caseload_domain::notes::AmendedAs;
     let f = Fixture::new(store).await;
