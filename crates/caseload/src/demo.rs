@@ -389,6 +389,8 @@ async fn generate(store: &dyn Store) -> anyhow::Result<()> {
                     email: None,
                     address: Some(format!("{} {}", 1 + rng.below(120), rng.pick(STREETS))),
                     team_id: teams[team_index].id.clone(),
+                    contact: Default::default(),
+                    access_needs: Default::default(),
                 },
                 &ctx(owner, opened),
             )

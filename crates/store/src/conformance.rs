@@ -198,6 +198,8 @@ pub fn new_client(name: &str, team: &Team) -> NewClient {
         email: None,
         address: Some("1 High Street".into()),
         team_id: team.id.clone(),
+        contact: Default::default(),
+        access_needs: Default::default(),
     }
 }
 
