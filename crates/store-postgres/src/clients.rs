@@ -36,14 +36,20 @@ pub(crate) async fn write_keys(conn: &mut Conn, id: &str, name: &str) -> Result<
 /// a bulk load, or a rename made past the store.
 pub(crate) async fn key_unkeyed(conn: &mut Conn) -> Result<usize> {
     let mut done = 0;
+    let mut after = String::new();
     loop {
-        let rows = sqlx::query("SELECT id, name FROM clients WHERE sort_key IS NULL LIMIT 500")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_err)?;
-        if rows.is_empty() {
+        // A range over the partial index `clients_unkeyed_idx`, never a scan.
+        let rows = sqlx::query(
+            "SELECT id, name FROM clients WHERE sort_key IS NULL AND id > $1 ORDER BY id LIMIT 500",
+        )
+        .bind(&after)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_err)?;
+        let Some(last) = rows.last() else {
             return Ok(done);
-        }
+        };
+        after = s(last, "id")?;
         for r in &rows {
             write_keys(conn, &s(r, "id")?, &s(r, "name")?).await?;
         }

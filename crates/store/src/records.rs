@@ -260,20 +260,22 @@ impl ClientEdit {
         set(&mut c.phone, &self.phone);
         set(&mut c.email, &self.email);
         set(&mut c.address, &self.address);
-        set(&mut c.contact.phone, &self.contact_phone);
-        set(&mut c.contact.text, &self.contact_text);
-        set(&mut c.contact.email, &self.contact_email);
-        set(&mut c.contact.letter, &self.contact_letter);
-        set(&mut c.contact.in_person, &self.contact_in_person);
-        set(&mut c.contact.times, &self.contact_times);
-        set(&mut c.contact.safe_address, &self.safe_address);
-        set(&mut c.access_needs.interpreter, &self.interpreter);
-        set(
-            &mut c.access_needs.interpreter_language,
-            &self.interpreter_language,
-        );
-        set(&mut c.access_needs.adjustments, &self.adjustments);
+        self.apply_needs(&mut c.contact, &mut c.access_needs);
         c
+    }
+
+    /// Apply only the contact preferences and access needs of this edit.
+    pub fn apply_needs(&self, contact: &mut ContactPreferences, access: &mut AccessNeeds) {
+        set(&mut contact.phone, &self.contact_phone);
+        set(&mut contact.text, &self.contact_text);
+        set(&mut contact.email, &self.contact_email);
+        set(&mut contact.letter, &self.contact_letter);
+        set(&mut contact.in_person, &self.contact_in_person);
+        set(&mut contact.times, &self.contact_times);
+        set(&mut contact.safe_address, &self.safe_address);
+        set(&mut access.interpreter, &self.interpreter);
+        set(&mut access.interpreter_language, &self.interpreter_language);
+        set(&mut access.adjustments, &self.adjustments);
     }
 }
 
