@@ -166,17 +166,36 @@ mod tests {
     fn a_name_is_found_by_each_of_its_words() {
         assert_eq!(search_words("Łukasz Nowak"), ["lukasz", "nowak"]);
         assert_eq!(search_words("Siobhán O'Hara"), ["siobhan", "ohara"]);
-        assert_eq!(search_words("Anna-Maria  Smith-Smith"), ["anna", "maria", "smith"]);
+        assert_eq!(
+            search_words("Anna-Maria  Smith-Smith"),
+            ["anna", "maria", "smith"]
+        );
         assert!(search_words("  -- ").is_empty());
     }
 
     #[test]
     fn names_sort_with_their_plain_letters_and_accents_break_ties() {
-        let mut names = vec!["Zoë Adams", "Łukasz Nowak", "Zoe Adams", "Lucy Brown", "Mary Ng", "Śara Kaye", "Sam Ford"];
+        let mut names = vec![
+            "Zoë Adams",
+            "Łukasz Nowak",
+            "Zoe Adams",
+            "Lucy Brown",
+            "Mary Ng",
+            "Śara Kaye",
+            "Sam Ford",
+        ];
         names.sort_by_key(|n| sort_key(n));
         assert_eq!(
             names,
-            ["Lucy Brown", "Łukasz Nowak", "Mary Ng", "Sam Ford", "Śara Kaye", "Zoe Adams", "Zoë Adams"]
+            [
+                "Lucy Brown",
+                "Łukasz Nowak",
+                "Mary Ng",
+                "Sam Ford",
+                "Śara Kaye",
+                "Zoe Adams",
+                "Zoë Adams"
+            ]
         );
         // A name sorts before a longer name it begins.
         assert!(sort_key("Ann") < sort_key("Anna"));

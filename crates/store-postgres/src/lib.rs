@@ -340,7 +340,9 @@ fn client_row(r: &PgRow) -> Result<Client> {
             safe_address: opt_s(r, "safe_address")?,
         },
         access_needs: caseload_domain::clients::AccessNeeds {
-            interpreter: r.try_get::<bool, _>("interpreter").map_err(StoreError::other)?,
+            interpreter: r
+                .try_get::<bool, _>("interpreter")
+                .map_err(StoreError::other)?,
             interpreter_language: opt_s(r, "interpreter_language")?,
             adjustments: opt_s(r, "adjustments")?,
         },

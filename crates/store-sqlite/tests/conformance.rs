@@ -101,7 +101,11 @@ async fn the_database_refuses_to_rewrite_or_delete_a_clients_history() {
         ..Default::default()
     };
     store
-        .update_client(&f.client.id, &edit, &caseload_store::conformance::ctx(&f.ann, 3))
+        .update_client(
+            &f.client.id,
+            &edit,
+            &caseload_store::conformance::ctx(&f.ann, 3),
+        )
         .await
         .expect("edit");
     let update = sqlx::query("UPDATE client_changes SET new_value = 'forged' WHERE client_id = ?")

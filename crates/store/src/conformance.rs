@@ -2616,24 +2616,49 @@ pub async fn clients_are_found_by_any_word_of_their_folded_name_and_by_date_of_b
         .await
         .unwrap();
     // Words are searched folded (the web layer folds the query).
-    assert_eq!(found(store, &f.bob, &client_query(&["lukasz"], None)).await, ["Łukasz Nowak"]);
-    assert_eq!(found(store, &f.bob, &client_query(&["now"], None)).await, ["Łukasz Nowak"]);
-    assert_eq!(found(store, &f.bob, &client_query(&["zoe"], None)).await, ["Zoë Adams"]);
+    assert_eq!(
+        found(store, &f.bob, &client_query(&["lukasz"], None)).await,
+        ["Łukasz Nowak"]
+    );
+    assert_eq!(
+        found(store, &f.bob, &client_query(&["now"], None)).await,
+        ["Łukasz Nowak"]
+    );
+    assert_eq!(
+        found(store, &f.bob, &client_query(&["zoe"], None)).await,
+        ["Zoë Adams"]
+    );
     assert_eq!(
         found(store, &f.bob, &client_query(&["luk", "nowak"], None)).await,
         ["Łukasz Nowak"],
         "every word must match"
     );
-    assert!(found(store, &f.bob, &client_query(&["luk", "adams"], None)).await.is_empty());
-    assert!(found(store, &f.bob, &client_query(&["owak"], None)).await.is_empty(), "by prefix only");
+    assert!(
+        found(store, &f.bob, &client_query(&["luk", "adams"], None))
+            .await
+            .is_empty()
+    );
+    assert!(
+        found(store, &f.bob, &client_query(&["owak"], None))
+            .await
+            .is_empty(),
+        "by prefix only"
+    );
     // Another team's Lukas is not theirs to find.
-    assert_eq!(found(store, &f.cat, &client_query(&["luk"], None)).await, ["Lukas Other"]);
+    assert_eq!(
+        found(store, &f.cat, &client_query(&["luk"], None)).await,
+        ["Lukas Other"]
+    );
     // By date of birth, alone or with a name.
     assert_eq!(
         found(store, &f.bob, &client_query(&[], Some("1984-02-29"))).await,
         ["Łukasz Nowak"]
     );
-    assert!(found(store, &f.bob, &client_query(&["zoe"], Some("1984-02-29"))).await.is_empty());
+    assert!(
+        found(store, &f.bob, &client_query(&["zoe"], Some("1984-02-29")))
+            .await
+            .is_empty()
+    );
     // Each result carries the open cases the searcher may see.
     let dana = store
         .search_clients(&scope(&f.bob), &client_query(&["dana"], None))
@@ -2649,9 +2674,17 @@ pub async fn clients_sort_with_accented_letters_among_their_plain_letters_a_page
     store: &dyn Store,
 ) {
     let f = Fixture::new(store).await;
-    for (i, name) in ["Zoë Adams", "Zoe Adams", "Łukasz Nowak", "Lucy Brown", "Śara Kaye", "Sam Ford", "Mary Ng"]
-        .iter()
-        .enumerate()
+    for (i, name) in [
+        "Zoë Adams",
+        "Zoe Adams",
+        "Łukasz Nowak",
+        "Lucy Brown",
+        "Śara Kaye",
+        "Sam Ford",
+        "Mary Ng",
+    ]
+    .iter()
+    .enumerate()
     {
         store
             .create_client(&new_client(name, &f.team_a), &ctx(&f.ann, 2 + i as i64))
@@ -2715,7 +2748,13 @@ pub async fn editing_a_client_keeps_each_changed_field_old_and_new_in_their_hist
     let history = store.client_history(&f.client.id).await.unwrap();
     let changes: Vec<(&str, Option<&str>, Option<&str>)> = history
         .iter()
-        .map(|h| (h.field.as_str(), h.old_value.as_deref(), h.new_value.as_deref()))
+        .map(|h| {
+            (
+                h.field.as_str(),
+                h.old_value.as_deref(),
+                h.new_value.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         changes,
@@ -2725,12 +2764,20 @@ pub async fn editing_a_client_keeps_each_changed_field_old_and_new_in_their_hist
             ("contact.text", None, Some("yes")),
             ("contact.letter", None, Some("no")),
             ("contact.times", None, Some("Weekdays after 3pm")),
-            ("contact.safe_address", None, Some("Do not write to home address")),
+            (
+                "contact.safe_address",
+                None,
+                Some("Do not write to home address")
+            ),
             ("access_needs.interpreter", Some("no"), Some("yes")),
             ("access_needs.interpreter_language", None, Some("Polish")),
         ]
     );
-    assert!(history.iter().all(|h| h.actor_id == f.bob.id && h.actor_name == "Bob Adviser" && h.at == at(5)));
+    assert!(
+        history
+            .iter()
+            .all(|h| h.actor_id == f.bob.id && h.actor_name == "Bob Adviser" && h.at == at(5))
+    );
 
     // An edit that changes nothing writes nothing.
     store
@@ -2741,7 +2788,10 @@ pub async fn editing_a_client_keeps_each_changed_field_old_and_new_in_their_hist
 
     // The audit trail names the client, never the content.
     let audit = store.list_audit(100).await.unwrap();
-    let updates: Vec<_> = audit.iter().filter(|e| e.action == "client.update").collect();
+    let updates: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "client.update")
+        .collect();
     assert_eq!(updates.len(), 1);
     assert_eq!(updates[0].object_id.as_deref(), Some(f.client.id.as_str()));
     let err = store
@@ -2766,16 +2816,31 @@ pub async fn renaming_a_client_renames_their_cases_and_moves_the_caseload_mark(s
         .update_client(&f.client.id, &edit, &ctx(&f.ann, 5))
         .await
         .unwrap();
-    assert_eq!(store.get_case(&f.case.id).await.unwrap().client_name, "Dana Ólafsdóttir");
+    assert_eq!(
+        store.get_case(&f.case.id).await.unwrap().client_name,
+        "Dana Ólafsdóttir"
+    );
     let after = mark_for(store, "ann").await;
     assert_ne!(after, before);
     assert_eq!(
         after,
-        CaseloadMark::of(&store.caseload(&f.ann.id, jiff::civil::date(2026, 3, 10)).await.unwrap())
+        CaseloadMark::of(
+            &store
+                .caseload(&f.ann.id, jiff::civil::date(2026, 3, 10))
+                .await
+                .unwrap()
+        )
     );
     // Found by the new name, no longer by the old surname.
-    assert_eq!(found(store, &f.ann, &client_query(&["olafs"], None)).await, ["Dana Ólafsdóttir"]);
-    assert!(found(store, &f.ann, &client_query(&["client"], None)).await.is_empty());
+    assert_eq!(
+        found(store, &f.ann, &client_query(&["olafs"], None)).await,
+        ["Dana Ólafsdóttir"]
+    );
+    assert!(
+        found(store, &f.ann, &client_query(&["client"], None))
+            .await
+            .is_empty()
+    );
     let history = store.client_history(&f.client.id).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].old_value.as_deref(), Some("Dana Client"));
@@ -2792,8 +2857,15 @@ pub async fn a_client_renamed_in_the_database_is_found_by_the_new_name_once_keye
     )
     .await;
     // Not found by the old name: its keys were dropped with the rename…
-    assert!(found(store, &f.ann, &client_query(&["dana"], None)).await.is_empty());
+    assert!(
+        found(store, &f.ann, &client_query(&["dana"], None))
+            .await
+            .is_empty()
+    );
     // …and given again when the store next starts.
     store.migrate().await.unwrap();
-    assert_eq!(found(store, &f.ann, &client_query(&["lucja"], None)).await, ["Łucja Renamed"]);
+    assert_eq!(
+        found(store, &f.ann, &client_query(&["lucja"], None)).await,
+        ["Łucja Renamed"]
+    );
 }

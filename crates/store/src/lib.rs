@@ -162,15 +162,22 @@ pub trait Store: Send + Sync + 'static {
     /// `query.words` (folded) and, if given, born on `query.date_of_birth`:
     /// a page in name order (`sort_key`, then id), each with the open cases
     /// in `scope`.
-    async fn search_clients(&self, scope: &Scope, query: &ClientQuery)
-    -> Result<Vec<ClientListing>>;
+    async fn search_clients(
+        &self,
+        scope: &Scope,
+        query: &ClientQuery,
+    ) -> Result<Vec<ClientListing>>;
     /// Change a client's details: the row and its search keys, one
     /// `client_changes` row per changed field (old and new value) and a
     /// `client.update` audit event, in one transaction. A rename is copied
     /// to the client's cases by the database. Nothing is written when
     /// nothing changes.
-    async fn update_client(&self, id: &ClientId, edit: &ClientEdit, ctx: &WriteCtx)
-    -> Result<Client>;
+    async fn update_client(
+        &self,
+        id: &ClientId,
+        edit: &ClientEdit,
+        ctx: &WriteCtx,
+    ) -> Result<Client>;
     /// Every change to a client's details, oldest first.
     async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>>;
 

@@ -2,8 +2,8 @@
 //! shows them; inputs (`New…`) hold values already parsed by the domain.
 
 use caseload_domain::Actor;
-use caseload_domain::clients::{AccessNeeds, ContactPreferences};
 use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
+use caseload_domain::clients::{AccessNeeds, ContactPreferences};
 use caseload_domain::ids::*;
 use caseload_domain::notes::{NoteKind, Section};
 use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
@@ -304,12 +304,18 @@ pub fn client_fields(c: &Client) -> Vec<(&'static str, Option<String>)> {
             "access_needs.interpreter_language",
             c.access_needs.interpreter_language.clone(),
         ),
-        ("access_needs.adjustments", c.access_needs.adjustments.clone()),
+        (
+            "access_needs.adjustments",
+            c.access_needs.adjustments.clone(),
+        ),
     ]
 }
 
 /// The fields that differ between two versions of a client, old and new.
-pub fn client_diff(old: &Client, new: &Client) -> Vec<(&'static str, Option<String>, Option<String>)> {
+pub fn client_diff(
+    old: &Client,
+    new: &Client,
+) -> Vec<(&'static str, Option<String>, Option<String>)> {
     client_fields(old)
         .into_iter()
         .zip(client_fields(new))

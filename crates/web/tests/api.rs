@@ -2103,8 +2103,13 @@ async fn clients_are_found_by_name_ignoring_accents_and_case_and_by_date_of_birt
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(names(&r), ["Łukasz Nowak"], "{q}");
     }
-    assert_eq!(names(&app.get("/api/v1/clients?q=zoe", &app.bob.1).await), ["Zoë Adams"]);
-    let by_dob = app.get("/api/v1/clients?date_of_birth=1984-02-29", &app.bob.1).await;
+    assert_eq!(
+        names(&app.get("/api/v1/clients?q=zoe", &app.bob.1).await),
+        ["Zoë Adams"]
+    );
+    let by_dob = app
+        .get("/api/v1/clients?date_of_birth=1984-02-29", &app.bob.1)
+        .await;
     assert_eq!(by_dob.body["items"][0]["id"], lukasz.as_str());
     // The list is in name order, Ł among the Ls, each with open cases.
     let all = app.get("/api/v1/clients", &app.bob.1).await;
@@ -2115,7 +2120,10 @@ async fn clients_are_found_by_name_ignoring_accents_and_case_and_by_date_of_birt
     assert_eq!(names(&first), ["Dana Client", "Łukasz Nowak"]);
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
     let second = app
-        .get(&format!("/api/v1/clients?limit=2&cursor={cursor}"), &app.bob.1)
+        .get(
+            &format!("/api/v1/clients?limit=2&cursor={cursor}"),
+            &app.bob.1,
+        )
         .await;
     assert_eq!(names(&second), ["Zoë Adams"]);
     assert_eq!(second.body["next_cursor"], Value::Null);
@@ -2132,7 +2140,9 @@ async fn a_bad_client_search_is_a_422_naming_the_field() {
         ("q=%20--%20", "q"),
         ("q=a%07b", "q"),
     ] {
-        let r = app.get(&format!("/api/v1/clients?{query}"), &app.ann.1).await;
+        let r = app
+            .get(&format!("/api/v1/clients?{query}"), &app.ann.1)
+            .await;
         r.assert_problem(422);
         assert!(r.field_error(field).is_some(), "{query}: {}", r.body);
     }
@@ -2170,7 +2180,12 @@ async fn patching_a_client_changes_only_the_fields_sent_and_keeps_their_history(
     assert_eq!(c.body["client_name"], "Dana Łęcka");
     // null clears; absent leaves alone.
     let r = app
-        .call(Method::PATCH, &path, Some(&app.ann.1), Some(json!({"phone": null})))
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&app.ann.1),
+            Some(json!({"phone": null})),
+        )
         .await;
     assert_eq!(r.body["phone"], Value::Null);
     assert_eq!(r.body["name"], "Dana Łęcka");
@@ -2188,9 +2203,16 @@ async fn patching_a_client_changes_only_the_fields_sent_and_keeps_their_history(
     assert_eq!(last["new_value"], Value::Null);
     // Audited by name of the client, never the content.
     let audit = app.store.list_audit(100).await.unwrap();
-    let updates: Vec<_> = audit.iter().filter(|e| e.action == "client.update").collect();
+    let updates: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "client.update")
+        .collect();
     assert_eq!(updates.len(), 2);
-    assert!(updates.iter().all(|e| e.object_id.as_deref() == Some(client.as_str())));
+    assert!(
+        updates
+            .iter()
+            .all(|e| e.object_id.as_deref() == Some(client.as_str()))
+    );
 }
 
 #[tokio::test]
@@ -2203,7 +2225,10 @@ async fn a_bad_client_patch_is_a_422_naming_the_field_and_changes_nothing() {
         (json!({"name": "  "}), "name"),
         (json!({"email": "not-an-email"}), "email"),
         (json!({"date_of_birth": "2999-01-01"}), "date_of_birth"),
-        (json!({"access_needs": {"interpreter": true}}), "access_needs.interpreter_language"),
+        (
+            json!({"access_needs": {"interpreter": true}}),
+            "access_needs.interpreter_language",
+        ),
         (json!({"contact": {"times": "a\u{0}b"}}), "contact.times"),
     ] {
         let r = app
@@ -2213,10 +2238,19 @@ async fn a_bad_client_patch_is_a_422_naming_the_field_and_changes_nothing() {
         assert!(r.field_error(field).is_some(), "{body}: {}", r.body);
     }
     let unknown = app
-        .call(Method::PATCH, &path, Some(&app.ann.1), Some(json!({"colour": "red"})))
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&app.ann.1),
+            Some(json!({"colour": "red"})),
+        )
         .await;
     unknown.assert_problem(422);
-    assert!(unknown.body.to_string().contains("colour"), "{}", unknown.body);
+    assert!(
+        unknown.body.to_string().contains("colour"),
+        "{}",
+        unknown.body
+    );
     assert_eq!(app.count("client_changes").await, 0);
 }
 
@@ -2225,9 +2259,14 @@ async fn another_teams_client_cannot_be_edited_or_its_history_read_and_the_attem
     let app = TestApp::new().await;
     let (client, _) = app.client_and_case(&app.ann.1).await;
     let path = format!("/api/v1/clients/{client}");
-    app.call(Method::PATCH, &path, Some(&app.cat.1), Some(json!({"name": "Hijacked"})))
-        .await
-        .assert_problem(404);
+    app.call(
+        Method::PATCH,
+        &path,
+        Some(&app.cat.1),
+        Some(json!({"name": "Hijacked"})),
+    )
+    .await
+    .assert_problem(404);
     app.get(&format!("{path}/history"), &app.cat.1)
         .await
         .assert_problem(404);

@@ -588,7 +588,8 @@ async fn a_client_is_found_by_a_misspelt_accent_name_and_edited() {
         s.client.set_window_size(width, 900).await.unwrap();
         s.go("/clients").await;
         s.fill("#f-q", "lukasz").await;
-        s.click_then("form[role='search'] button", "table.stack").await;
+        s.click_then("form[role='search'] button", "table.stack")
+            .await;
         let html = s.html().await;
         assert!(html.contains("Łukasz Nowak"), "found without the accent");
         assert!(!html.contains("Zoë Adams"));
@@ -604,7 +605,8 @@ async fn a_client_is_found_by_a_misspelt_accent_name_and_edited() {
             .await;
         assert!(s.html().await.contains("Interpreter language is required"));
         s.check(&format!("client-edit-error-{tag}")).await;
-        s.fill("#f-access_needs-interpreter_language", "Polish").await;
+        s.fill("#f-access_needs-interpreter_language", "Polish")
+            .await;
         s.fill("#f-contact-times", &format!("Weekdays after 3pm ({tag})"))
             .await;
         s.click_then("form[action$='/edit'] button", "#history-title + table")

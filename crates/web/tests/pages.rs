@@ -1379,12 +1379,21 @@ async fn a_client_is_found_from_the_clients_page_by_a_name_typed_without_accents
         .iter()
         .map(|n| html.find(n).unwrap_or_else(|| panic!("{n} listed")))
         .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "in name order: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "in name order: {order:?}"
+    );
     assert!(html.contains(&format!("/cases/{case}")), "open cases shown");
     let found = b.get("/clients?q=lukasz").await;
     assert!(found.html().contains("Łukasz Nowak"));
-    assert!(found.html().contains("LS1 4AB"), "the postcode tells them apart");
-    assert!(!found.html().contains("2 Mill Lane"), "not the whole address");
+    assert!(
+        found.html().contains("LS1 4AB"),
+        "the postcode tells them apart"
+    );
+    assert!(
+        !found.html().contains("2 Mill Lane"),
+        "not the whole address"
+    );
     assert!(!found.html().contains("Zoë Adams"));
     let by_dob = b.get("/clients?q=&date_of_birth=1984-02-29").await;
     assert!(by_dob.html().contains("Łukasz Nowak"));

@@ -312,14 +312,14 @@ pub fn parse_client_query(
 ) -> Result<ClientQuery, FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut words = Vec::new();
-    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
-        if let Some(q) = errors.take(single_line("q", q, limits::NAME)) {
-            words = search_words(&q);
-            if words.is_empty() {
-                errors.push("q", "must contain a letter or a digit");
-            } else if words.len() > 8 {
-                errors.push("q", "must be at most 8 words");
-            }
+    if let Some(q) = q.filter(|q| !q.trim().is_empty())
+        && let Some(q) = errors.take(single_line("q", q, limits::NAME))
+    {
+        words = search_words(&q);
+        if words.is_empty() {
+            errors.push("q", "must contain a letter or a digit");
+        } else if words.len() > 8 {
+            errors.push("q", "must be at most 8 words");
         }
     }
     let date_of_birth = match date_of_birth.map(str::trim).filter(|d| !d.is_empty()) {
@@ -335,10 +335,9 @@ pub fn parse_client_query(
     }
     let after = match cursor.filter(|c| !c.is_empty()) {
         None => None,
-        Some(c) => errors.take(
-            ClientId::parse(c)
-                .ok_or_else(|| FieldError::new("cursor", "must be the next_cursor of a previous page")),
-        ),
+        Some(c) => errors.take(ClientId::parse(c).ok_or_else(|| {
+            FieldError::new("cursor", "must be the next_cursor of a previous page")
+        })),
     };
     errors.into_result()?;
     Ok(ClientQuery {
@@ -433,7 +432,12 @@ pub async fn history(
     let client = visible_client(&state, &caller, &id).await?;
     let items = state.store.client_history(&client.id).await?;
     caller
-        .audit(&state, "client.history.read", "client", Some(client.id.as_str()))
+        .audit(
+            &state,
+            "client.history.read",
+            "client",
+            Some(client.id.as_str()),
+        )
         .await?;
     Ok(Json(ClientHistory { items }))
 }

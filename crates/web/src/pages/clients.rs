@@ -391,7 +391,10 @@ pub async fn new_page(viewer: Viewer) -> Result<Response, PageError> {
     })
 }
 
-fn form_date(fields: &Fields, errors: &mut caseload_domain::FieldErrors) -> Option<jiff::civil::Date> {
+fn form_date(
+    fields: &Fields,
+    errors: &mut caseload_domain::FieldErrors,
+) -> Option<jiff::civil::Date> {
     match fields.opt("date_of_birth") {
         None => None,
         Some(v) => match v.trim().parse::<jiff::civil::Date>() {
@@ -503,7 +506,12 @@ fn client_fields(c: &Client) -> Fields {
             ("contact.safe_address", s(&c.contact.safe_address)),
             (
                 "access_needs.interpreter",
-                if c.access_needs.interpreter { "yes" } else { "" }.into(),
+                if c.access_needs.interpreter {
+                    "yes"
+                } else {
+                    ""
+                }
+                .into(),
             ),
             (
                 "access_needs.interpreter_language",
