@@ -769,6 +769,8 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/api/v1/clients"),
         ("get", "/api/v1/clients"),
         ("get", "/api/v1/clients/{id}"),
+        ("patch", "/api/v1/clients/{id}"),
+        ("get", "/api/v1/clients/{id}/history"),
         ("post", "/api/v1/cases"),
         ("get", "/api/v1/cases"),
         ("get", "/api/v1/cases/{id}"),

@@ -175,7 +175,12 @@ async fn start_chromedriver() -> Option<(tokio::process::Child, String)> {
 }
 
 async fn browser(webdriver: &str) -> Client {
-    let profile = std::env::temp_dir().join(format!("caseload-chromium-{}", std::process::id()));
+    // One profile per browser: tests in this binary run at the same time,
+    // and two Chromiums cannot share a profile.
+    static BROWSERS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = BROWSERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let profile =
+        std::env::temp_dir().join(format!("caseload-chromium-{}-{n}", std::process::id()));
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
