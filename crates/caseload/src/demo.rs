@@ -425,6 +425,10 @@ fn plan_case(
         email: None,
         address: Some(format!("{} {}", 1 + rng.below(120), rng.pick(STREETS))),
         team_id: teams[team].id.clone(),
+        // Contact preferences and access needs are left for practitioners
+        // to record: the demonstration shows them empty.
+        contact: Default::default(),
+        access_needs: Default::default(),
     };
 
     let area = script.area.as_str();

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod calendars;
 pub mod cases;
+pub mod clients;
 pub mod clock;
 pub mod dates;
 pub mod deadlines;

@@ -4,6 +4,8 @@
 //! SQLite relies on its single writer. Default commit settings: a commit is
 //! durable when acknowledged.
 
+mod clients;
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -94,6 +96,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         14,
         "case revision",
         include_str!("../migrations/0014_case_revision.sql"),
+    ),
+    (
+        15,
+        "client details",
+        include_str!("../migrations/0015_client_details.sql"),
     ),
     (
         16,
@@ -333,7 +340,27 @@ fn client_row(r: &PgRow) -> Result<Client> {
         team_id: TeamId::from_trusted(s(r, "team_id")?),
         created_by: UserId::from_trusted(s(r, "created_by")?),
         created_at: ts(r, "created_at")?,
+        contact: caseload_domain::clients::ContactPreferences {
+            phone: opt_bool(r, "contact_phone")?,
+            text: opt_bool(r, "contact_text")?,
+            email: opt_bool(r, "contact_email")?,
+            letter: opt_bool(r, "contact_letter")?,
+            in_person: opt_bool(r, "contact_in_person")?,
+            times: opt_s(r, "contact_times")?,
+            safe_address: opt_s(r, "safe_address")?,
+        },
+        access_needs: caseload_domain::clients::AccessNeeds {
+            interpreter: r
+                .try_get::<bool, _>("interpreter")
+                .map_err(StoreError::other)?,
+            interpreter_language: opt_s(r, "interpreter_language")?,
+            adjustments: opt_s(r, "adjustments")?,
+        },
     })
+}
+
+fn opt_bool(r: &PgRow, col: &str) -> Result<Option<bool>> {
+    r.try_get::<Option<bool>, _>(col).map_err(StoreError::other)
 }
 
 const CASE_SELECT: &str = "SELECT c.id, c.client_id, c.client_name, c.title, c.service_area, c.owner_id, \
@@ -946,7 +973,13 @@ impl Store for PgStore {
         let migrator = sqlx::migrate::Migrator::new(Embedded)
             .await
             .map_err(StoreError::other)?;
-        migrator.run(&self.writer).await.map_err(StoreError::other)
+        migrator
+            .run(&self.writer)
+            .await
+            .map_err(StoreError::other)?;
+        let mut tx = self.begin().await?;
+        clients::key_unkeyed(&mut tx).await?;
+        tx.commit().await.map_err(db_err)
     }
 
     #[instrument(skip_all)]
@@ -1245,11 +1278,15 @@ impl Store for PgStore {
             team_id: new.team_id.clone(),
             created_by: ctx.actor.clone(),
             created_at: ctx.at,
+            contact: new.contact.clone(),
+            access_needs: new.access_needs.clone(),
         };
         let mut tx = self.begin().await?;
         sqlx::query(
-            "INSERT INTO clients (id, name, date_of_birth, phone, email, address, team_id, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO clients (id, name, date_of_birth, phone, email, address, team_id, created_by, created_at, \
+             contact_phone, contact_text, contact_email, contact_letter, contact_in_person, contact_times, \
+             safe_address, interpreter, interpreter_language, adjustments) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         )
         .bind(client.id.as_str())
         .bind(&client.name)
@@ -1260,9 +1297,20 @@ impl Store for PgStore {
         .bind(client.team_id.as_str())
         .bind(client.created_by.as_str())
         .bind(pg_ts(ctx.at))
+        .bind(client.contact.phone)
+        .bind(client.contact.text)
+        .bind(client.contact.email)
+        .bind(client.contact.letter)
+        .bind(client.contact.in_person)
+        .bind(&client.contact.times)
+        .bind(&client.contact.safe_address)
+        .bind(client.access_needs.interpreter)
+        .bind(&client.access_needs.interpreter_language)
+        .bind(&client.access_needs.adjustments)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        clients::write_keys(&mut tx, client.id.as_str(), &client.name).await?;
         audit(&mut tx, ctx, "client.create", "client", client.id.as_str()).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(client)
@@ -1289,6 +1337,30 @@ impl Store for PgStore {
             .push_bind(i64::from(page.limit));
         let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
         rows.iter().map(client_row).collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn search_clients(
+        &self,
+        scope: &Scope,
+        query: &ClientQuery,
+    ) -> Result<Vec<ClientListing>> {
+        clients::search(self, scope, query).await
+    }
+
+    #[instrument(skip_all)]
+    async fn update_client(
+        &self,
+        id: &ClientId,
+        edit: &ClientEdit,
+        ctx: &WriteCtx,
+    ) -> Result<Client> {
+        clients::update(self, id, edit, ctx).await
+    }
+
+    #[instrument(skip_all)]
+    async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>> {
+        clients::history(self, id).await
     }
 
     #[instrument(skip_all)]
@@ -2522,6 +2594,10 @@ impl Store for PgStore {
                 });
                 q.build().execute(&mut *tx).await.map_err(db_err)?;
             }
+        }
+        // Loaded clients come without search keys (migration 0015).
+        if batches.iter().any(|b| b.table == "clients") {
+            clients::key_unkeyed(&mut tx).await?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(())

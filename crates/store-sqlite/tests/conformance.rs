@@ -93,6 +93,37 @@ async fn the_database_refuses_to_rewrite_or_delete_notes() {
 }
 
 #[tokio::test]
+async fn the_database_refuses_to_rewrite_or_delete_a_clients_history() {
+    let store = fresh().await.expect("store");
+    let f = caseload_store::conformance::Fixture::new(&store).await;
+    let edit = caseload_store::ClientEdit {
+        phone: Some(Some("07700 900999".into())),
+        ..Default::default()
+    };
+    store
+        .update_client(
+            &f.client.id,
+            &edit,
+            &caseload_store::conformance::ctx(&f.ann, 3),
+        )
+        .await
+        .expect("edit");
+    let update = sqlx::query("UPDATE client_changes SET new_value = 'forged' WHERE client_id = ?")
+        .bind(f.client.id.as_str())
+        .execute(store.pool())
+        .await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM client_changes WHERE client_id = ?")
+        .bind(f.client.id.as_str())
+        .execute(store.pool())
+        .await;
+    assert!(delete.is_err());
+    let history = store.client_history(&f.client.id).await.expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].new_value.as_deref(), Some("07700 900999"));
+}
+
+#[tokio::test]
 async fn the_database_is_durable_by_configuration() {
     let store = fresh().await.expect("store");
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")

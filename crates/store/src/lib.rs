@@ -159,6 +159,28 @@ pub trait Store: Send + Sync + 'static {
     async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client>;
     async fn get_client(&self, id: &ClientId) -> Result<Client>;
     async fn list_clients(&self, scope: &Scope, page: &Page) -> Result<Vec<Client>>;
+    /// Clients within `scope` whose name has a word beginning with each of
+    /// `query.words` (folded) and, if given, born on `query.date_of_birth`:
+    /// a page in name order (`sort_key`, then id), each with the open cases
+    /// in `scope`.
+    async fn search_clients(
+        &self,
+        scope: &Scope,
+        query: &ClientQuery,
+    ) -> Result<Vec<ClientListing>>;
+    /// Change a client's details: the row and its search keys, one
+    /// `client_changes` row per changed field (old and new value) and a
+    /// `client.update` audit event, in one transaction. A rename is copied
+    /// to the client's cases by the database. Nothing is written when
+    /// nothing changes.
+    async fn update_client(
+        &self,
+        id: &ClientId,
+        edit: &ClientEdit,
+        ctx: &WriteCtx,
+    ) -> Result<Client>;
+    /// Every change to a client's details, oldest first.
+    async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>>;
 
     // Cases.
     async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case>;

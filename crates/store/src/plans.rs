@@ -18,6 +18,8 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 /// are small and read whole by design.)
 pub const LARGE_TABLES: &[&str] = &[
     "clients",
+    "client_words",
+    "client_changes",
     "cases",
     "case_status_changes",
     "notes",

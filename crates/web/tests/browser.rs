@@ -975,3 +975,100 @@ async fn a_task_is_cancelled_with_a_reason_and_a_colleague_cannot_amend_anothers
         assert_eq!(checked, 5);
     }
 }
+
+/// Issue 13: a client is found by a name typed without its accents and
+/// their details edited, at desktop and phone widths.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_is_found_by_a_misspelt_accent_name_and_edited() {
+    let Some((_driver, webdriver)) = start_chromedriver().await else {
+        return;
+    };
+    let axe = std::fs::read_to_string(workspace().join("node_modules/axe-core/axe.min.js")).ok();
+    if axe.is_none() {
+        skip("node_modules/axe-core is missing (run npm ci); accessibility checks need it");
+    }
+    let app = TestApp::new().await;
+    let user = app
+        .store
+        .find_user_by_email("ann@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .set_password(&user.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
+        .await
+        .unwrap();
+    app.client_and_case(&app.ann.1).await;
+    let lukasz = app
+        .post(
+            "/api/v1/clients",
+            &app.ann.1,
+            json!({"name": "Łukasz Nowak", "date_of_birth": "1984-02-29", "address": "2 Mill Lane, Leeds, LS1 4AB"}),
+        )
+        .await
+        .id();
+    app.post("/api/v1/clients", &app.ann.1, json!({"name": "Zoë Adams"}))
+        .await;
+    let addr = serve(caseload_web::router(app.state.clone())).await;
+    let client = browser(&webdriver).await;
+    let mut s = Session {
+        client,
+        base: format!("http://127.0.0.1:{}", addr.port()),
+        axe,
+        checked: Vec::new(),
+    };
+    s.go("/sign-in").await;
+    s.fill("#f-email", "ann@example.org").await;
+    s.fill("#f-password", PASSWORD).await;
+    s.click_then("form[action='/sign-in'] button", "form[action='/sign-out']")
+        .await;
+
+    for (width, tag) in [(1366u32, "1366"), (390, "390")] {
+        s.client.set_window_size(width, 900).await.unwrap();
+        s.go("/clients").await;
+        s.fill("#f-q", "lukasz").await;
+        s.click_then("form[role='search'] button", "table.stack")
+            .await;
+        let html = s.html().await;
+        assert!(html.contains("Łukasz Nowak"), "found without the accent");
+        assert!(!html.contains("Zoë Adams"));
+        s.check(&format!("clients-found-{tag}")).await;
+
+        s.click_then(&format!("a[href='/clients/{lukasz}']"), "a[href$='/edit']")
+            .await;
+        s.click_then("a[href$='/edit']", "#f-contact-text").await;
+        s.check(&format!("client-edit-{tag}")).await;
+        // An interpreter without a language is refused, by its field.
+        s.click("#f-access_needs-interpreter").await;
+        s.click_then("form[action$='/edit'] button", ".error-summary")
+            .await;
+        assert!(s.html().await.contains("Interpreter language is required"));
+        s.check(&format!("client-edit-error-{tag}")).await;
+        s.fill("#f-access_needs-interpreter_language", "Polish")
+            .await;
+        s.fill("#f-contact-times", &format!("Weekdays after 3pm ({tag})"))
+            .await;
+        s.click_then("form[action$='/edit'] button", "#history-title + table")
+            .await;
+        assert_eq!(s.path().await, format!("/clients/{lukasz}"));
+        let html = s.html().await;
+        assert!(html.contains(&format!("Weekdays after 3pm ({tag})")));
+        assert!(html.contains("Needed: Polish"));
+        s.check(&format!("client-history-{tag}")).await;
+        // Leave the checkbox as the next width expects to find it.
+        if width == 1366 {
+            app.call(
+                axum::http::Method::PATCH,
+                &format!("/api/v1/clients/{lukasz}"),
+                Some(&app.ann.1),
+                Some(json!({"access_needs": {"interpreter": false, "interpreter_language": null}})),
+            )
+            .await;
+        }
+    }
+    let checked = s.checked.len();
+    s.client.close().await.unwrap();
+    if s.axe.is_some() {
+        assert_eq!(checked, 8, "every page was checked at both widths");
+    }
+}

@@ -25,7 +25,7 @@ use crate::problem::{FieldProblem, Problem};
     ),
     paths(
         meta::health, meta::me,
-        clients::create, clients::list, clients::show,
+        clients::create, clients::list, clients::show, clients::update, clients::history,
         cases::create, cases::list, cases::show, cases::change_status, cases::timeline,
         notes::create, notes::list, notes::show, notes::no_edits, notes::amend,
         outcomes::create, outcomes::list, outcomes::progress,

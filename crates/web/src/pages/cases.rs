@@ -113,6 +113,8 @@ pub struct Header {
     pub opened: String,
     pub closed: String,
     pub closure: String,
+    /// How to reach the client: set by the case page only.
+    pub reach: Option<super::clients::ClientReach>,
 }
 
 pub fn header(case: &Case, state: &AppState) -> Header {
@@ -138,6 +140,7 @@ pub fn header(case: &Case, state: &AppState) -> Header {
             (Some(r), Some(s)) => format!("{}: {s}", r.label()),
             _ => String::new(),
         },
+        reach: None,
     }
 }
 
@@ -663,9 +666,11 @@ async fn case_page(
         }
         None => String::new(),
     };
+    let mut case_header = header(case, state);
+    case_header.reach = super::clients::reach(state, &case.client_id).await?;
     Ok(CasePage {
         chrome: viewer.chrome("caseload"),
-        case: header(case, state),
+        case: case_header,
         outcomes: outcomes
             .iter()
             .map(|o| OutcomeView {

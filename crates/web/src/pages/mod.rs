@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/new", get(clients::new_page).post(clients::create))
         .route("/clients/{id}", get(clients::show))
         .route(
+            "/clients/{id}/edit",
+            get(clients::edit_page).post(clients::update),
+        )
+        .route(
             "/clients/{id}/cases/new",
             get(cases::new_page).post(cases::create),
         )
