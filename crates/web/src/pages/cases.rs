@@ -407,6 +407,7 @@ async fn case_page(
         (timescales_version, readings),
         assessment,
         history,
+        client,
         (),
     ) = tokio::try_join!(
         async { Ok::<_, PageError>(store.list_outcomes(&case.id).await?) },
@@ -418,6 +419,7 @@ async fn case_page(
         async { Ok(crate::timescales::for_case(state, case).await?) },
         async { Ok(store.latest_assessment(&case.id).await?) },
         async { Ok(store.priority_history(&case.id).await?) },
+        async { Ok(store.get_client(&case.client_id).await?) },
         viewer.audit(state, "case.read", "case", Some(case.id.as_str())),
     )?;
     order_tasks(&mut tasks);
@@ -667,7 +669,7 @@ async fn case_page(
         None => String::new(),
     };
     let mut case_header = header(case, state);
-    case_header.reach = super::clients::reach(state, &case.client_id).await?;
+    case_header.reach = Some(super::clients::ClientReach::of(&client));
     Ok(CasePage {
         chrome: viewer.chrome("caseload"),
         case: case_header,

@@ -225,11 +225,6 @@ impl ClientReach {
 
 /// The "How to reach" block of a case's client (the case page has already
 /// checked the viewer may see the case, and so its client).
-pub async fn reach(state: &AppState, client: &ClientId) -> Result<Option<ClientReach>, PageError> {
-    let client = state.store.get_client(client).await?;
-    Ok(Some(ClientReach::of(&client)))
-}
-
 pub struct ChangeView {
     pub at: String,
     pub actor: String,
