@@ -696,6 +696,28 @@ async fn amaras_morning_her_queues_first_row_is_her_most_urgent_case() {
         first.contains("P1") && first.contains("High priority, no next action"),
         "the first row says why it is first: {first}"
     );
+    // The j/k hint shows, since the keys work here, and j reaches the first row.
+    let keys: Value = s
+        .client
+        .execute(
+            "const hint = document.querySelector('[data-keyboard-hint]');
+             document.dispatchEvent(new KeyboardEvent('keydown', {key: 'j', bubbles: true}));
+             const first = document.activeElement.getAttribute('href');
+             document.dispatchEvent(new KeyboardEvent('keydown', {key: 'j', bubbles: true}));
+             const second = document.activeElement.getAttribute('href');
+             return [!hint.hidden && hint.offsetHeight > 0, first, second];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        keys,
+        json!([
+            true,
+            format!("/cases/{}", rows[0]),
+            format!("/cases/{}", rows[1])
+        ])
+    );
     s.check("20-amaras-morning").await;
     // On a phone the first row still shows the band, client, next action and flags.
     s.client.set_window_size(390, 844).await.unwrap();
