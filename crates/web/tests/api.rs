@@ -2121,26 +2121,6 @@ async fn reassessment_due(app: &TestApp, case: &str) -> bool {
 
 /// Alerts about a case as re-evaluation sends them, a minute apart: each
 /// `(clock, state, supervisors too)`, its message "clock state".
-async fn alerts_about(app: &TestApp, case: &str, alerts: &[(&str, &str, bool)]) {
-    for (clock, state, supervisors) in alerts {
-        app.advance(1);
-        let alert = caseload_store::NewAlert {
-            case_id: caseload_domain::ids::CaseId::parse(case).unwrap(),
-            clock: (*clock).to_owned(),
-            state: (*state).to_owned(),
-            due: "2026-03-04".parse().unwrap(),
-            message: format!("{clock} {state}"),
-            supervisors: *supervisors,
-        };
-        let ctx = caseload_store::WriteCtx {
-            actor: app.ada.0.id.clone(),
-            at: app.clock_now(),
-            request_id: "test".into(),
-        };
-        assert_eq!(app.store.record_alerts(&[alert], &ctx).await.unwrap(), 1);
-    }
-}
-
 fn messages(body: &Value) -> Vec<String> {
     body.as_array()
         .unwrap()
@@ -2161,8 +2141,7 @@ async fn notifications_filter_by_kind_and_case_and_name_bad_filters() {
         )
         .await
         .id();
-    alerts_about(
-        &app,
+    app.alerts_about(
         &first,
         &[
             ("first_contact", "at_risk", false),
@@ -2170,7 +2149,8 @@ async fn notifications_filter_by_kind_and_case_and_name_bad_filters() {
         ],
     )
     .await;
-    alerts_about(&app, &second, &[("next_action", "breached", true)]).await;
+    app.alerts_about(&second, &[("next_action", "breached", true)])
+        .await;
 
     let all = app.get("/api/v1/notifications", &app.ann.1).await;
     assert_eq!(
@@ -2201,17 +2181,16 @@ async fn notifications_filter_by_kind_and_case_and_name_bad_filters() {
         .await;
     assert_eq!(both.body, json!([]));
 
-    for (query, field) in [
-        ("kind=urgent", "kind"),
-        ("case=not-a-case", "case"),
-        ("show=everything", "show"),
-    ] {
-        let r = app
-            .get(&format!("/api/v1/notifications?{query}"), &app.ann.1)
-            .await;
-        r.assert_problem(422);
-        assert!(r.field_error(field).is_some(), "{query}: {}", r.body);
-    }
+    app.assert_bad_queries(
+        "/api/v1/notifications",
+        &app.ann.1,
+        &[
+            ("kind=urgent", "kind"),
+            ("case=not-a-case", "case"),
+            ("show=everything", "show"),
+        ],
+    )
+    .await;
     app.get("/api/v1/notifications?colour=red", &app.ann.1)
         .await
         .assert_problem(422);
@@ -2241,8 +2220,7 @@ async fn notifications_filter_by_kind_and_case_and_name_bad_filters() {
 async fn bulk_acknowledgement_touches_only_the_callers_own_notifications() {
     let app = TestApp::new().await;
     let (_, case) = app.client_and_case(&app.ann.1).await;
-    alerts_about(
-        &app,
+    app.alerts_about(
         &case,
         &[
             ("first_contact", "at_risk", false),
@@ -2563,20 +2541,19 @@ async fn clients_are_found_by_name_ignoring_accents_and_case_and_by_date_of_birt
 #[tokio::test]
 async fn a_bad_client_search_is_a_422_naming_the_field() {
     let app = TestApp::new().await;
-    for (query, field) in [
-        ("date_of_birth=17-05-1990", "date_of_birth"),
-        ("limit=0", "limit"),
-        ("limit=500", "limit"),
-        ("cursor=cas_nonsense", "cursor"),
-        ("q=%20--%20", "q"),
-        ("q=a%07b", "q"),
-    ] {
-        let r = app
-            .get(&format!("/api/v1/clients?{query}"), &app.ann.1)
-            .await;
-        r.assert_problem(422);
-        assert!(r.field_error(field).is_some(), "{query}: {}", r.body);
-    }
+    app.assert_bad_queries(
+        "/api/v1/clients",
+        &app.ann.1,
+        &[
+            ("date_of_birth=17-05-1990", "date_of_birth"),
+            ("limit=0", "limit"),
+            ("limit=500", "limit"),
+            ("cursor=cas_nonsense", "cursor"),
+            ("q=%20--%20", "q"),
+            ("q=a%07b", "q"),
+        ],
+    )
+    .await;
     app.get("/api/v1/clients?colour=red", &app.ann.1)
         .await
         .assert_problem(422);

@@ -905,18 +905,17 @@ async fn a_supervisor_acknowledges_a_group_of_notifications_at_once() {
 /// goes to a case in one step, and a colleague reads a note they cannot amend.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_is_cancelled_with_a_reason_and_a_colleague_cannot_amend_anothers_note() {
-    let Some((_driver, webdriver)) = start_chromedriver().await else {
-        return;
-    };
-    let axe = std::fs::read_to_string(workspace().join("node_modules/axe-core/axe.min.js")).ok();
     let app = TestApp::new().await;
-    for email in ["ann@example.org", "bob@example.org"] {
-        let user = app.store.find_user_by_email(email).await.unwrap().unwrap();
-        app.store
-            .set_password(&user.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
-            .await
-            .unwrap();
-    }
+    let bob = app
+        .store
+        .find_user_by_email("bob@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .set_password(&bob.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
+        .await
+        .unwrap();
     let (_, case) = app.client_and_case(&app.ann.1).await;
     let task = app
         .post(
@@ -927,18 +926,9 @@ async fn a_task_is_cancelled_with_a_reason_and_a_colleague_cannot_amend_anothers
         .await
         .id();
     let note = app.note(&app.ann.1, &case, 5, "Owes £1,200").await.id();
-    let addr = serve(caseload_web::router(app.state.clone())).await;
-    let mut s = Session {
-        client: browser(&webdriver).await,
-        base: format!("http://127.0.0.1:{}", addr.port()),
-        axe,
-        checked: Vec::new(),
+    let Some((_driver, mut s)) = signed_in(&app, "ann@example.org").await else {
+        return;
     };
-    s.go("/sign-in").await;
-    s.fill("#f-email", "ann@example.org").await;
-    s.fill("#f-password", PASSWORD).await;
-    s.click_then("form[action='/sign-in'] button", "form[action='/sign-out']")
-        .await;
 
     s.go(&format!("/cases/{case}")).await;
     s.click_then(
@@ -1002,24 +992,7 @@ async fn a_task_is_cancelled_with_a_reason_and_a_colleague_cannot_amend_anothers
 /// their details edited, at desktop and phone widths.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_is_found_by_a_misspelt_accent_name_and_edited() {
-    let Some((_driver, webdriver)) = start_chromedriver().await else {
-        return;
-    };
-    let axe = std::fs::read_to_string(workspace().join("node_modules/axe-core/axe.min.js")).ok();
-    if axe.is_none() {
-        skip("node_modules/axe-core is missing (run npm ci); accessibility checks need it");
-    }
     let app = TestApp::new().await;
-    let user = app
-        .store
-        .find_user_by_email("ann@example.org")
-        .await
-        .unwrap()
-        .unwrap();
-    app.store
-        .set_password(&user.id, &caseload_web::passwords::hash(PASSWORD).unwrap())
-        .await
-        .unwrap();
     app.client_and_case(&app.ann.1).await;
     let lukasz = app
         .post(
@@ -1031,19 +1004,9 @@ async fn a_client_is_found_by_a_misspelt_accent_name_and_edited() {
         .id();
     app.post("/api/v1/clients", &app.ann.1, json!({"name": "Zoë Adams"}))
         .await;
-    let addr = serve(caseload_web::router(app.state.clone())).await;
-    let client = browser(&webdriver).await;
-    let mut s = Session {
-        client,
-        base: format!("http://127.0.0.1:{}", addr.port()),
-        axe,
-        checked: Vec::new(),
+    let Some((_driver, mut s)) = signed_in(&app, "ann@example.org").await else {
+        return;
     };
-    s.go("/sign-in").await;
-    s.fill("#f-email", "ann@example.org").await;
-    s.fill("#f-password", PASSWORD).await;
-    s.click_then("form[action='/sign-in'] button", "form[action='/sign-out']")
-        .await;
 
     for (width, tag) in [(1366u32, "1366"), (390, "390")] {
         s.client.set_window_size(width, 900).await.unwrap();

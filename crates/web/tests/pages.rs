@@ -1522,26 +1522,6 @@ async fn the_queue_page_shows_a_change_at_once() {
 
 /// Alerts about a case as re-evaluation sends them, a minute apart: each
 /// `(clock, state, supervisors too)`, its message "clock state".
-async fn alerts_about(app: &TestApp, case: &str, alerts: &[(&str, &str, bool)]) {
-    for (clock, state, supervisors) in alerts {
-        app.advance(1);
-        let alert = caseload_store::NewAlert {
-            case_id: caseload_domain::ids::CaseId::parse(case).unwrap(),
-            clock: (*clock).to_owned(),
-            state: (*state).to_owned(),
-            due: "2026-03-04".parse().unwrap(),
-            message: format!("{clock} {state}"),
-            supervisors: *supervisors,
-        };
-        let ctx = caseload_store::WriteCtx {
-            actor: app.ada.0.id.clone(),
-            at: app.clock_now(),
-            request_id: "test".into(),
-        };
-        assert_eq!(app.store.record_alerts(&[alert], &ctx).await.unwrap(), 1);
-    }
-}
-
 /// The value of the first input named `name` in a page.
 fn input_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
@@ -1563,8 +1543,7 @@ async fn ann_with_alerts(app: &TestApp) -> (String, String) {
         )
         .await
         .id();
-    alerts_about(
-        app,
+    app.alerts_about(
         &first,
         &[
             ("first_contact", "at_risk", false),
@@ -1573,7 +1552,8 @@ async fn ann_with_alerts(app: &TestApp) -> (String, String) {
         ],
     )
     .await;
-    alerts_about(app, &second, &[("review", "breached", false)]).await;
+    app.alerts_about(&second, &[("review", "breached", false)])
+        .await;
     (first, second)
 }
 

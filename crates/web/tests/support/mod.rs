@@ -289,4 +289,35 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// Alerts about a case, as re-evaluation sends them, a minute apart:
+    /// (clock, state, whether the team's supervisors hear too).
+    pub async fn alerts_about(&self, case: &str, alerts: &[(&str, &str, bool)]) {
+        for (clock, state, supervisors) in alerts {
+            self.advance(1);
+            let alert = caseload_store::NewAlert {
+                case_id: caseload_domain::ids::CaseId::parse(case).unwrap(),
+                clock: (*clock).to_owned(),
+                state: (*state).to_owned(),
+                due: "2026-03-04".parse().unwrap(),
+                message: format!("{clock} {state}"),
+                supervisors: *supervisors,
+            };
+            let ctx = caseload_store::WriteCtx {
+                actor: self.ada.0.id.clone(),
+                at: self.clock_now(),
+                request_id: "test".into(),
+            };
+            assert_eq!(self.store.record_alerts(&[alert], &ctx).await.unwrap(), 1);
+        }
+    }
+
+    /// Each query string on `path` is refused with a 422 naming its field.
+    pub async fn assert_bad_queries(&self, path: &str, token: &str, cases: &[(&str, &str)]) {
+        for (query, field) in cases {
+            let r = self.get(&format!("{path}?{query}"), token).await;
+            r.assert_problem(422);
+            assert!(r.field_error(field).is_some(), "{query}: {}", r.body);
+        }
+    }
 }
