@@ -195,7 +195,7 @@ fn alerts(
                     format!(
                         "{who}: {} {} (due {}). {}.",
                         r.clock.label(),
-                        r.state.describe().to_lowercase(),
+                        lower_first(&r.state.describe()),
                         short(due),
                         r.clock.action()
                     ),
@@ -212,13 +212,23 @@ fn alerts(
                         "{who}: deadline \"{}\" due {} — {}.",
                         d.title,
                         short(d.due),
-                        d.state.describe().to_lowercase()
+                        lower_first(&d.state.describe())
                     ),
                 );
             }
         }
     }
     alerts
+}
+
+/// "Breached since Tue 1 Dec 2026" → "breached since Tue 1 Dec 2026": only
+/// the first letter, so the day and month keep their capitals.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Re-evaluate priorities, then timescales, as the system account, in one

@@ -1863,6 +1863,14 @@ async fn timescales_go_at_risk_then_breach_and_each_alert_is_sent_once() {
     let sue = app.get("/api/v1/notifications", &app.sue.1).await;
     assert_eq!(sue.body.as_array().unwrap().len(), 1, "{}", sue.body);
     assert_eq!(sue.body[0]["kind"], "timescale_breached");
+    assert!(
+        sue.body[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("First contact breached since Tue 17 Mar 2026 (due Mon 16 Mar 2026)"),
+        "dates keep their capitals: {}",
+        sue.body
+    );
     let queue = app.get("/api/v1/caseload", &app.ann.1).await;
     let flags = queue.body[0]["flags"].to_string();
     assert!(
