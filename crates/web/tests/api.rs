@@ -1786,6 +1786,20 @@ async fn timescales_go_at_risk_then_breach_and_each_alert_is_sent_once() {
         "{}",
         bad.body
     );
+    // A margin as long as a window is refused, a share of it suggested.
+    let swallowing = app
+        .post(
+            "/api/v1/timescales",
+            &app.ada.1,
+            json!({"toml": toml.replace("{ percent = 20 }", "{ working_days = 2 }")}),
+        )
+        .await;
+    swallowing.assert_problem(422);
+    let said = swallowing.body.to_string();
+    assert!(
+        said.contains("band P1") && said.contains("margin = { percent = 25 }"),
+        "{said}"
+    );
     let saved = app
         .post("/api/v1/timescales", &app.ada.1, json!({"toml": toml}))
         .await;
