@@ -2714,3 +2714,47 @@ async fn another_teams_client_cannot_be_edited_or_its_history_read_and_the_attem
     // And the search does not find them.
     assert!(names(&app.get("/api/v1/clients?q=dana", &app.cat.1).await).is_empty());
 }
+
+#[tokio::test]
+async fn someone_who_moved_team_reads_a_client_they_recorded_but_cannot_edit_it() {
+    let app = TestApp::new().await;
+    let (client, _) = app.client_and_case(&app.ann.1).await;
+    // Ann moves to the other team.
+    app.store
+        .update_user(
+            &app.ann.0.id,
+            &caseload_store::UserChange {
+                team_id: Some(Some(app.south.id.clone())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let path = format!("/api/v1/clients/{client}");
+    let read = app.get(&path, &app.ann.1).await;
+    assert_eq!(
+        read.status,
+        StatusCode::OK,
+        "she recorded them: {}",
+        read.body
+    );
+    app.call(
+        Method::PATCH,
+        &path,
+        Some(&app.ann.1),
+        Some(json!({"contact": {"letter": true}})),
+    )
+    .await
+    .assert_problem(404);
+    let denied = app
+        .store
+        .list_audit(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action.ends_with(".denied"))
+        .count();
+    assert_eq!(denied, 1, "the attempt is logged");
+    let still = app.get(&path, &app.bob.1).await;
+    assert!(still.body["contact"]["letter"].is_null(), "{}", still.body);
+}

@@ -2243,6 +2243,68 @@ async fn a_client_is_found_from_the_clients_page_by_a_name_typed_without_accents
     assert!(bad.html().contains("Date of birth must be a date"));
 }
 
+/// Submit a page's own form with these (owned) values.
+async fn submit_owned(b: &Browser<'_>, page: &str, fields: &[(&str, String)]) -> Resp {
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.submit(page, page, &f).await
+}
+
+#[tokio::test]
+async fn a_save_over_someone_elses_change_to_a_client_is_caught_not_silently_undone() {
+    let app = TestApp::new().await;
+    let (client, _) = app.client_and_case(&app.ann.1).await;
+    let edit = format!("/clients/{client}/edit");
+    let ann = sign_in(&app, "ann@example.org").await;
+    let bob = sign_in(&app, "bob@example.org").await;
+    // Both open the form; Ann records that letters are not safe.
+    let anns_form = ann.get(&edit).await.html().to_owned();
+    let bobs_form = bob.get(&edit).await.html().to_owned();
+    let version = |html: &str| {
+        let marker = "name=\"version\" value=\"";
+        let start = html.find(marker).expect("the form carries its version") + marker.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    };
+    let fields = |v: String, letter: &'static str, phone: &'static str| {
+        vec![
+            ("version", v),
+            ("name", "Dana Client".to_owned()),
+            ("phone", phone.to_owned()),
+            ("contact.letter", letter.to_owned()),
+        ]
+    };
+    let saved = submit_owned(&ann, &edit, &fields(version(&anns_form), "no", "")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html());
+    // Bob, from the form he opened before, changes the phone number.
+    let caught = submit_owned(
+        &bob,
+        &edit,
+        &fields(version(&bobs_form), "", "07700 900123"),
+    )
+    .await;
+    assert_eq!(caught.status, StatusCode::CONFLICT, "{}", caught.html());
+    assert!(caught.html().contains("Someone else changed these details"));
+    assert!(
+        caught.html().contains("07700 900123"),
+        "what Bob typed is kept"
+    );
+    let stored = app
+        .get(&format!("/api/v1/clients/{client}"), &app.ann.1)
+        .await;
+    assert_eq!(
+        stored.body["contact"]["letter"], false,
+        "Ann's change stands"
+    );
+    assert!(stored.body["phone"].is_null(), "Bob's save waited");
+    // Having looked, Bob saves from the form as re-shown.
+    let again = submit_owned(
+        &bob,
+        &edit,
+        &fields(version(caught.html()), "no", "07700 900123"),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.html());
+}
+
 #[tokio::test]
 async fn a_clients_details_are_edited_with_errors_reshown_and_the_change_is_in_their_history() {
     let app = TestApp::new().await;

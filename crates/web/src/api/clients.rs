@@ -406,6 +406,9 @@ pub async fn update(
     ApiJson(patch): ApiJson<ClientPatch>,
 ) -> Result<Json<Client>, ApiError> {
     let client = visible_client(&state, &caller, &id).await?;
+    if !holds(&caller.user, &client) {
+        return Err(caller.denied(&state, "client", &id).await);
+    }
     let edit = parse_client_edit(&patch, &client, state.today())?;
     let client = state
         .store
@@ -440,6 +443,13 @@ pub async fn history(
         )
         .await?;
     Ok(Json(ClientHistory { items }))
+}
+
+/// Does this user's team hold this client's record? Only then may they
+/// change it: someone who recorded a client and has since moved team may
+/// still read it, but not edit it.
+pub fn holds(user: &caseload_store::User, client: &Client) -> bool {
+    user.team_id.as_ref() == Some(&client.team_id)
 }
 
 /// May this caller see this client? Their team's clients, and those they recorded.

@@ -10,7 +10,8 @@ use caseload_store::{CaseFilter, Client, Page, Scope};
 
 use super::format::{day, when};
 use super::{
-    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_other,
+    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_conflict,
+    render_invalid, see_other,
 };
 use crate::AppState;
 use crate::api::clients::{
@@ -29,6 +30,15 @@ pub async fn visible_client(
     let client = state.store.get_client(&client_id).await?;
     if viewer.user.team_id.as_ref() != Some(&client.team_id) && viewer.user.id != client.created_by
     {
+        return Err(viewer.denied(state, "client", id).await);
+    }
+    Ok(client)
+}
+
+/// A client whose record this viewer's team holds, to edit; or 404, logged.
+async fn editable_client(state: &AppState, viewer: &Viewer, id: &str) -> Result<Client, PageError> {
+    let client = visible_client(state, viewer, id).await?;
+    if !crate::api::clients::holds(&viewer.user, &client) {
         return Err(viewer.denied(state, "client", id).await);
     }
     Ok(client)
@@ -537,16 +547,21 @@ pub async fn edit_page(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let client = visible_client(&state, &viewer, &id).await?;
+    let client = editable_client(&state, &viewer, &id).await?;
     viewer
         .audit(&state, "client.read", "client", Some(client.id.as_str()))
         .await?;
-    render(&edit_form(
-        &viewer,
-        &client,
-        FormErrors::default(),
-        client_fields(&client),
-    ))
+    let mut fields = client_fields(&client);
+    fields.0.push(("version".into(), version_of(&client)));
+    render(&edit_form(&viewer, &client, FormErrors::default(), fields))
+}
+
+/// The client's details as they stand, in one value: the edit form carries
+/// it, so a save over someone else's change made meanwhile is caught
+/// instead of silently undoing it (these are safety details: a safe
+/// address, ways it is not safe to make contact).
+fn version_of(c: &Client) -> String {
+    crate::auth::token_hash(&serde_json::to_string(c).unwrap_or_default())
 }
 
 /// Handles `POST /clients/{id}/edit`: every field of the form is set; what
@@ -554,9 +569,24 @@ pub async fn edit_page(
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(viewer, fields): CsrfForm,
+    CsrfForm(viewer, mut fields): CsrfForm,
 ) -> Result<Response, PageError> {
-    let client = visible_client(&state, &viewer, &id).await?;
+    let client = editable_client(&state, &viewer, &id).await?;
+    let current = version_of(&client);
+    // (A post without the field, from a form older than it, is not checked.)
+    if fields.opt("version").is_some_and(|v| v != current) {
+        // Someone saved these details after this form was opened: show the
+        // form again with what this person typed, and save only when they
+        // have looked (the form now carries the newer version).
+        fields.0.retain(|(k, _)| k != "version");
+        fields.0.push(("version".into(), current));
+        let mut errors = FormErrors::default();
+        errors.push(
+            "version",
+            "Someone else changed these details while you had this form open. Check the client's history, then save again to keep what you typed.",
+        );
+        return render_conflict(&edit_form(&viewer, &client, errors, fields));
+    }
     let mut errors = caseload_domain::FieldErrors::new();
     let date_of_birth = form_date(&fields, &mut errors);
     let (contact, access_needs) = form_needs(&fields);

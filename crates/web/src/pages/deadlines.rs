@@ -160,6 +160,9 @@ async fn calculate_page(
         Some(d) => d,
         None => state.division_for(viewer.user.team_id.as_ref()).await?,
     };
+    // The form that adds the result to a case carries the calendar the
+    // result was counted on, so the case gets the date shown.
+    page.q.calendar = Some(division.as_str().to_owned());
     let from = date("pause_from", page.q.pause_from.as_deref(), &mut errors);
     let to = date("pause_to", page.q.pause_to.as_deref(), &mut errors);
     let pauses: Vec<Pause> = match (from, to) {

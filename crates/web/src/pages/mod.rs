@@ -432,6 +432,13 @@ pub fn render_invalid<T: Template>(t: &T) -> Result<Response, PageError> {
     Ok(r)
 }
 
+/// Render a form re-shown because the record changed since it was opened: 409.
+pub fn render_conflict<T: Template>(t: &T) -> Result<Response, PageError> {
+    let mut r = render(t)?;
+    *r.status_mut() = StatusCode::CONFLICT;
+    Ok(r)
+}
+
 /// After a successful form: see the result (POST/redirect/GET).
 pub fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
