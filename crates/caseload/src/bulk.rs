@@ -219,6 +219,7 @@ impl Tables {
                         "recorded_at",
                         "reason",
                         "sections",
+                        "amended_as",
                     ],
                 ),
                 t(
@@ -617,6 +618,7 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
                             text("Corrected a date the client gave"),
                             BulkValue::Json(json!([{"name": "result",
                                 "text": "Corrected: the appointment is on the Thursday, not the Tuesday."}])),
+                            text("author"),
                         ],
                     );
                     t.event(

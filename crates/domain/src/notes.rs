@@ -212,10 +212,13 @@ pub fn describe_window(window: SignedDuration) -> String {
 
 vocabulary!(
     /// In what capacity an amendment was made: by the note's author, or by a
-    /// supervisor of the case's team (shown as such).
+    /// supervisor of the case's team (shown as such). Amendments made before
+    /// Caseload recorded this (when any colleague with access could amend)
+    /// say so rather than claim a capacity nobody recorded.
     AmendedAs {
         Author => "author", "Author";
         Supervisor => "supervisor", "Supervisor";
+        Unrecorded => "unrecorded", "Not recorded (made before only authors and supervisors could amend)";
     }
 );
 

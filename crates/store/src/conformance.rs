@@ -2069,6 +2069,29 @@ pub async fn bulk_loading_writes_records_the_store_reads_back(store: &dyn Store)
                 Json(serde_json::json!([{"name": "situation", "text": "Called"}])),
             ]],
         },
+        // An amendment written past the store, as rows from before
+        // capacities were recorded: it does not claim one.
+        BulkRows {
+            table: "note_amendments",
+            columns: &[
+                "id",
+                "note_id",
+                "seq",
+                "author_id",
+                "recorded_at",
+                "reason",
+                "sections",
+            ],
+            rows: vec![vec![
+                text(AmendmentId::from_parts(4, [7; 10]).as_str()),
+                text(note_id.as_str()),
+                Int(Some(1)),
+                text(f.bob.id.as_str()),
+                Ts(Some(at(4))),
+                text("Corrected a date"),
+                Json(serde_json::json!([{"name": "situation", "text": "Called back"}])),
+            ]],
+        },
         BulkRows {
             table: "tasks",
             columns: &[
@@ -2097,6 +2120,11 @@ pub async fn bulk_loading_writes_records_the_store_reads_back(store: &dyn Store)
     let notes = store.list_notes(&case_id).await.unwrap();
     assert_eq!(notes[0].id, note_id);
     assert_eq!(notes[0].occurred_at, at(2));
+    assert_eq!(
+        notes[0].amendments[0].amended_as,
+        caseload_domain::notes::AmendedAs::Unrecorded,
+        "an amendment with no capacity recorded says so"
+    );
     let tasks = store.list_tasks(&case_id).await.unwrap();
     assert_eq!(tasks[0].due_date, "2026-03-20".parse().ok());
     // Only case-record tables, and rows as wide as their columns.
