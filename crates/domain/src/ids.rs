@@ -23,6 +23,22 @@ pub fn encode_body(millis: u64, random: [u8; 10]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// When an id was made: its 48-bit millisecond part, for any well-formed id
+/// of any kind (`cas_…`, `dln_…`). Ids are made with the time of the write
+/// that made the record.
+pub fn made_at_millis(id: &str) -> Option<u64> {
+    let body = id.rsplit_once('_')?.1;
+    if !valid_body(body) {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for b in body.bytes() {
+        let digit = ALPHABET.iter().position(|a| *a == b)?;
+        value = (value << 5) | digit as u128;
+    }
+    u64::try_from(value >> 80).ok()
+}
+
 fn valid_body(body: &str) -> bool {
     body.len() == 26 && body.bytes().all(|b| ALPHABET.contains(&b))
 }
@@ -101,6 +117,18 @@ id_type!(/// An API token (the id, never the secret).
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_tells_when_it_was_made() {
+        let millis = 1_772_409_600_123; // 2026-03-02T00:00:00.123Z
+        let id = DeadlineId::from_parts(millis, [0xff; 10]);
+        assert_eq!(made_at_millis(id.as_str()), Some(millis));
+        assert_eq!(
+            made_at_millis(CaseId::from_parts(0, [0; 10]).as_str()),
+            Some(0)
+        );
+        assert_eq!(made_at_millis("dln_not-an-id"), None);
+    }
 
     #[test]
     fn ids_round_trip_and_keep_their_kind() {

@@ -141,8 +141,15 @@ pub fn for_row(
             .deadlines
             .iter()
             .map(|d| {
+                // The window runs from when the deadline was set (its id
+                // says when), not from when the case was opened: a deadline
+                // set on a case months old is not at risk the day it is set.
+                let set = caseload_domain::ids::made_at_millis(&d.id)
+                    .and_then(|ms| i64::try_from(ms).ok())
+                    .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+                    .map_or(case.created_at, |t| t.max(case.created_at));
                 let window = calendar
-                    .working_days_between(day(case.created_at), d.due)
+                    .working_days_between(day(set), d.due)
                     .max(1)
                     .unsigned_abs();
                 DeadlineReading {

@@ -2758,3 +2758,38 @@ async fn someone_who_moved_team_reads_a_client_they_recorded_but_cannot_edit_it(
     let still = app.get(&path, &app.bob.1).await;
     assert!(still.body["contact"]["letter"].is_null(), "{}", still.body);
 }
+
+#[tokio::test]
+async fn a_deadline_set_on_an_old_case_is_not_at_risk_the_day_it_is_set() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    // Twenty weeks later (Monday 20 July 2026), a deadline four weeks off.
+    app.advance(140 * 24 * 60);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{case}/deadlines"),
+            &app.ann.1,
+            json!({"title": "Send the appeal", "due_date": "2026-08-17"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        first_deadline_state(&app, &case).await,
+        "on_track",
+        "a quarter of its own window, not of the case's"
+    );
+    // Its last quarter: five of twenty working days left (Mon 10 Aug).
+    app.advance(21 * 24 * 60);
+    assert_eq!(first_deadline_state(&app, &case).await, "at_risk");
+}
+
+/// The state of a case's first deadline, as the API reads it now.
+async fn first_deadline_state(app: &TestApp, case: &str) -> String {
+    let t = app
+        .get(&format!("/api/v1/cases/{case}/timescales"), &app.ann.1)
+        .await;
+    t.body["deadlines"][0]["state"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", t.body))
+        .to_owned()
+}
