@@ -2155,14 +2155,7 @@ fn messages(body: &Value) -> Vec<String> {
 async fn notifications_filter_by_kind_and_case_and_name_bad_filters() {
     let app = TestApp::new().await;
     let (client, first) = app.client_and_case(&app.ann.1).await;
-    let second = app
-        .post(
-            "/api/v1/cases",
-            &app.ann.1,
-            json!({"client_id": client, "title": "PIP appeal", "service_area": "benefits"}),
-        )
-        .await
-        .id();
+    let second = app.pip_appeal(&app.ann.1, &client).await;
     app.alerts_about(
         &first,
         &[

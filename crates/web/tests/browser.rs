@@ -629,38 +629,10 @@ async fn amaras_morning_her_queues_first_row_is_her_most_urgent_case() {
     let app = TestApp::new().await;
     // A caseload as a morning finds it: a routine case with an overdue
     // task, a P1 with no next action, a P2 and a case not yet assessed.
-    let mut cases = Vec::new();
-    for (band, title) in [
-        ("P4", "Routine: CV review"),
-        ("P1", "Urgent: eviction on Friday"),
-        ("P2", "High: benefit stopped"),
-        ("", "Not yet assessed"),
-    ] {
-        let (_, case) = app.client_and_case(&app.ann.1).await;
-        if !band.is_empty() {
-            app.post(
-                &format!("/api/v1/cases/{case}/priority-override"),
-                &app.ann.1,
-                json!({"band": band, "rationale": title}),
-            )
-            .await;
-        }
-        cases.push(case);
-    }
-    app.post(
-        &format!("/api/v1/cases/{}/tasks", cases[0]),
-        &app.ann.1,
-        json!({"title": "Send CV comments", "due_date": "2026-02-20"}),
-    )
-    .await;
-    let api = app.get("/api/v1/caseload", &app.ann.1).await;
-    let api_order: Vec<String> = api
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["case"]["id"].as_str().unwrap().to_owned())
-        .collect();
+    let cases = app
+        .cases_with_bands(&app.ann.1, &["P4", "P1", "P2", ""])
+        .await;
+    let api_order = app.queue_order(&app.ann.1).await;
     let Some((_driver, mut s)) = signed_in(&app, "ann@example.org").await else {
         return;
     };
@@ -824,14 +796,7 @@ async fn a_supervisor_acknowledges_a_group_of_notifications_at_once() {
     // Breaches on two of Ann's cases reach Sue, her supervisor: three
     // about "Rent arrears", one about "PIP appeal".
     let (client, arrears) = app.client_and_case(&app.ann.1).await;
-    let appeal = app
-        .post(
-            "/api/v1/cases",
-            &app.ann.1,
-            json!({"client_id": client, "title": "PIP appeal", "service_area": "benefits"}),
-        )
-        .await
-        .id();
+    let appeal = app.pip_appeal(&app.ann.1, &client).await;
     for (case, clock) in [
         (&arrears, "first_contact"),
         (&arrears, "next_action"),

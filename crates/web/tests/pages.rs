@@ -462,35 +462,10 @@ async fn my_caseload_page_shows_the_queues_order_by_default_the_same_as_the_api(
     let app = TestApp::new().await;
     // Five cases: bands set out of order, and the least urgent one with an
     // overdue task (which used to put it first on the page).
-    let mut cases = Vec::new();
-    for band in ["P4", "P1", "", "P3", "P2"] {
-        let (_, case) = app.client_and_case(&app.ann.1).await;
-        if !band.is_empty() {
-            let r = app
-                .post(
-                    &format!("/api/v1/cases/{case}/priority-override"),
-                    &app.ann.1,
-                    json!({"band": band, "rationale": "Set for the test"}),
-                )
-                .await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        }
-        cases.push(case);
-    }
-    app.post(
-        &format!("/api/v1/cases/{}/tasks", cases[0]),
-        &app.ann.1,
-        json!({"title": "Chase landlord", "due_date": "2026-02-20"}),
-    )
-    .await;
-    let api = app.get("/api/v1/caseload", &app.ann.1).await;
-    let api_order: Vec<String> = api
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["case"]["id"].as_str().unwrap().to_owned())
-        .collect();
+    let cases = app
+        .cases_with_bands(&app.ann.1, &["P4", "P1", "", "P3", "P2"])
+        .await;
+    let api_order = app.queue_order(&app.ann.1).await;
     assert_eq!(api_order.len(), 5);
     // The queue itself: P1, P2, then the unassessed case, P3, P4.
     let expected: Vec<String> = [1, 4, 2, 3, 0].iter().map(|i| cases[*i].clone()).collect();
@@ -1535,14 +1510,7 @@ fn input_value(html: &str, name: &str) -> String {
 /// Ann's "Rent arrears" with three alerts, then "PIP appeal" with one.
 async fn ann_with_alerts(app: &TestApp) -> (String, String) {
     let (client, first) = app.client_and_case(&app.ann.1).await;
-    let second = app
-        .post(
-            "/api/v1/cases",
-            &app.ann.1,
-            json!({"client_id": client, "title": "PIP appeal", "service_area": "benefits"}),
-        )
-        .await
-        .id();
+    let second = app.pip_appeal(&app.ann.1, &client).await;
     app.alerts_about(
         &first,
         &[

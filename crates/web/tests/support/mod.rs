@@ -320,4 +320,55 @@ impl TestApp {
             assert!(r.field_error(field).is_some(), "{query}: {}", r.body);
         }
     }
+
+    /// Cases for `who`, one a band (`""` for none, the rest set by
+    /// override), the first also with a task overdue since 20 Feb 2026.
+    pub async fn cases_with_bands(&self, who: &str, bands: &[&str]) -> Vec<String> {
+        let mut cases = Vec::new();
+        for band in bands {
+            let (_, case) = self.client_and_case(who).await;
+            if !band.is_empty() {
+                let r = self
+                    .post(
+                        &format!("/api/v1/cases/{case}/priority-override"),
+                        who,
+                        json!({"band": band, "rationale": "Set for the test"}),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            }
+            cases.push(case);
+        }
+        if let Some(first) = cases.first() {
+            self.post(
+                &format!("/api/v1/cases/{first}/tasks"),
+                who,
+                json!({"title": "Chase landlord", "due_date": "2026-02-20"}),
+            )
+            .await;
+        }
+        cases
+    }
+
+    /// The case ids of `who`'s queue, in the API's order.
+    pub async fn queue_order(&self, who: &str) -> Vec<String> {
+        let api = self.get("/api/v1/caseload", who).await;
+        api.body
+            .as_array()
+            .unwrap_or_else(|| panic!("{}", api.body))
+            .iter()
+            .map(|r| r["case"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// A second case ("PIP appeal", benefits) for a client of `who`'s.
+    pub async fn pip_appeal(&self, who: &str, client: &str) -> String {
+        self.post(
+            "/api/v1/cases",
+            who,
+            json!({"client_id": client, "title": "PIP appeal", "service_area": "benefits"}),
+        )
+        .await
+        .id()
+    }
 }
