@@ -149,10 +149,15 @@ pub fn router(state: AppState) -> Router {
 
 /// Each role's start page: where `/`, the logo and signing in lead.
 pub fn home(role: Role) -> &'static str {
+    start_page(role).0
+}
+
+/// Each role's start page and its name.
+fn start_page(role: Role) -> (&'static str, &'static str) {
     match role {
-        Role::Practitioner | Role::Supervisor => "/caseload",
-        Role::Admin => "/admin/users",
-        Role::Auditor => "/audit",
+        Role::Practitioner | Role::Supervisor => ("/caseload", "My caseload"),
+        Role::Admin => ("/admin/users", "Administration"),
+        Role::Auditor => ("/audit", "The audit trail"),
     }
 }
 
@@ -230,6 +235,8 @@ pub struct Chrome {
     pub auditor: bool,
     pub csrf: String,
     pub current: &'static str,
+    /// The role's start page and its name.
+    pub home: (&'static str, &'static str),
     /// Unacknowledged notifications, read with the session.
     pub unread: i64,
 }
@@ -256,6 +263,7 @@ impl Viewer {
             auditor: self.user.role == Role::Auditor,
             csrf: self.csrf.clone(),
             current,
+            home: start_page(self.user.role),
             unread: self.unread_notifications,
         }
     }
@@ -395,13 +403,7 @@ impl IntoResponse for PageError {
             ),
         };
         let chrome = remembered_chrome();
-        let home = match chrome.as_ref() {
-            Some(c) if c.works_cases => ("/caseload", "My caseload"),
-            Some(c) if c.admin => ("/admin/users", "Administration"),
-            Some(c) if c.auditor => ("/audit", "The audit trail"),
-            Some(_) => ("/", "The start page"),
-            None => ("/sign-in", "Sign in"),
-        };
+        let home = chrome.as_ref().map_or(("/sign-in", "Sign in"), |c| c.home);
         let page = ErrorPage {
             title,
             message,
