@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .nest("/api/v1", api::router(state.clone()))
         .merge(pages::router(state.clone()))
+        .route_layer(axum::middleware::from_fn(request_id::record_route))
         .fallback({
             let state = state.clone();
             move |request: axum::extract::Request| not_found(state.clone(), request)
