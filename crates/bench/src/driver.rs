@@ -1,7 +1,17 @@
 //! The load generator: keep-alive HTTP/1.1 connections over loopback, a
 //! fixed number of concurrent clients, and every request's latency kept.
 
-use super::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+use super::resources::CpuTimes;
+use super::{PASSWORD, WHO};
 
 /// `n` GETs of `path` after a tenth as many to warm up: latency, throughput
 /// and CPU time per request, printed and as JSON.

@@ -18,23 +18,17 @@ mod server;
 mod writes;
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
 
-use driver::*;
-use report::*;
-use resources::*;
-use server::*;
-use writes::*;
+use driver::{Conn, measure, sign_in};
+use report::table;
+use resources::peak_rss_mib;
+use server::{fifty_note_case, fresh_database, run, run_with_stdin, start_server};
+use writes::{append_notes, queue_after_notes, raw_inserts};
 
 #[derive(Debug, Parser)]
 #[command(

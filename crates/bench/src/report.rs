@@ -1,6 +1,6 @@
 //! The figures as a Markdown table.
 
-use super::*;
+use serde_json::Value;
 
 pub(crate) fn table(r: &Value) -> String {
     let mut out = format!(

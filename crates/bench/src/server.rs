@@ -1,7 +1,14 @@
 //! The Caseload under test: a fresh database, its commands run as an
 //! operator would, and the server started and waited for.
 
-use super::*;
+use std::path::Path;
+use std::process::Stdio;
+
+use anyhow::{Context, bail};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::WHO;
 
 pub(crate) async fn fresh_database(
     backend: &str,

@@ -1,7 +1,15 @@
 //! The write benchmarks: notes appended through the API (and the queue
 //! read after each), and the raw limit of a durable insert.
 
-use super::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use serde_json::json;
+
+use super::WHO;
+use super::driver::{Conn, Stats};
 
 pub(crate) fn note_body(i: usize) -> String {
     let occurred = jiff::Timestamp::now()

@@ -8,14 +8,13 @@
 mod areas;
 mod tables;
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use anyhow::Context;
 use caseload_domain::cases::ServiceArea;
 use caseload_domain::ids::*;
-use caseload_domain::priority::{Answer, CriterionKind, Policy, assess};
-use caseload_store::{BulkRows, BulkValue, PolicyVersion, Store};
+use caseload_domain::priority::{Policy, assess};
+use caseload_store::{BulkValue, PolicyVersion, Store};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 

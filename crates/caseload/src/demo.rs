@@ -23,29 +23,23 @@ mod scripts;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use caseload_domain::ManualClock;
-use caseload_domain::calendars::{Calendar, Division};
-use caseload_domain::cases::{CaseStatus, ClosureReason, ServiceArea, StatusChange};
-use caseload_domain::ids::{CaseId, NoteId, ObstacleId, OutcomeId, UserId};
-use caseload_domain::notes::{DEFAULT_LATE_WINDOW, NoteKind, Section, check_timing};
-use caseload_domain::priority::{Answer, CriterionKind, Facts, Policy, assess};
-use caseload_domain::records::{OutcomeStatus, TaskStatus};
+use caseload_domain::cases::ServiceArea;
+use caseload_domain::ids::UserId;
+use caseload_domain::priority::Policy;
 use caseload_domain::text::Email;
 use caseload_domain::timescales::Timescales;
 use caseload_domain::users::Role;
 use caseload_store::*;
 use caseload_web::{AppState, Settings};
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp, ToSpan};
+use jiff::Timestamp;
 
 use acts::{Live, apply};
-use histories::{Act, Days, Planned, plan_case};
-use scripts::{REVIEW_NEED, SCRIPTS, Script, Step};
+use histories::{Days, plan_case};
 
 /// SplitMix64: small, fast, and the same on every machine.
 pub(crate) struct Rng(pub(crate) u64);

@@ -3,7 +3,12 @@
 //! keep these so that a seed still gives the same data set), and the
 //! priority answers its cases are assessed with.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use caseload_domain::cases::ServiceArea;
+use caseload_domain::priority::{Answer, CriterionKind, Policy};
+
+use crate::demo::Rng;
 
 pub(super) struct Area {
     pub(super) area: ServiceArea,

@@ -1,7 +1,11 @@
 //! The rows of every table the synthetic service fills, batched for
 //! `Store::bulk_insert` a thousand cases at a time.
 
-use super::*;
+use caseload_domain::ids::*;
+use caseload_store::{BulkRows, BulkValue, Store};
+use jiff::Timestamp;
+
+use super::{text, ts};
 
 pub(super) struct Tables {
     pub(super) batches: Vec<BulkRows>,

@@ -1,7 +1,20 @@
 //! Writing one planned act of a demonstration case into the store, at its
 //! time, as the people in the demonstration would have done it.
 
-use super::*;
+use std::collections::HashMap;
+
+use anyhow::Context;
+
+use caseload_domain::cases::{CaseStatus, ClosureReason, StatusChange};
+use caseload_domain::ids::{CaseId, NoteId, ObstacleId, OutcomeId, UserId};
+use caseload_domain::notes::{DEFAULT_LATE_WINDOW, Section, check_timing};
+use caseload_domain::priority::{Facts, Policy, assess};
+use caseload_domain::records::TaskStatus;
+use caseload_store::*;
+use jiff::Timestamp;
+
+use super::ctx;
+use super::histories::{Act, Planned};
 
 /// A case as it is being written.
 #[derive(Default)]

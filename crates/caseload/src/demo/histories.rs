@@ -3,7 +3,23 @@
 //! calendar, and every act — notes, tasks, assessments, outcomes, holds —
 //! paced to the case's priority band and to how it is to stand today.
 
-use super::*;
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Context;
+use caseload_domain::calendars::{Calendar, Division};
+use caseload_domain::ids::UserId;
+use caseload_domain::notes::NoteKind;
+use caseload_domain::priority::{Answer, CriterionKind, Facts, Policy, assess};
+use caseload_domain::records::OutcomeStatus;
+use caseload_domain::timescales::Timescales;
+use caseload_store::*;
+use caseload_web::Settings;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+
+use super::scripts::{REVIEW_NEED, SCRIPTS, Script, Step};
+use super::{FIRST, LAST, LATE_REASONS, Rng, STREETS, TEAM_AREAS};
 
 /// Dates and times of the demonstration, counted back from today on the
 /// organisation's calendar and in its time zone (the server's defaults).

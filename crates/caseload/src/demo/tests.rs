@@ -2,6 +2,7 @@
 //! every case reads as its title's script.
 
 use super::histories::{answers, band_of};
+use super::scripts::{SCRIPTS, Script};
 use super::*;
 use caseload_web::api::priority::queue_of;
 
