@@ -624,3 +624,106 @@ fn timescales_are_checked_imported_as_versions_and_exported() {
     let first = stdout(&caseload(&db, &["timescales", "export", "--version", "1"]));
     assert_eq!(first, text, "earlier versions are kept");
 }
+
+/// `caseload` with only the given arguments and settings environment (none
+/// of the caller's `CASELOAD_*` settings leak in).
+fn caseload_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_caseload"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("CASELOAD_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .args(args)
+        .env("CASELOAD_LOG", "warn")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run caseload")
+}
+
+#[test]
+fn settings_come_from_the_file_then_the_environment_then_the_flags() {
+    let dir = std::env::temp_dir().join(format!("caseload-cli-settings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("caseload.toml");
+    let file_name = file.to_str().unwrap();
+    let (from_file, from_env, from_flag) = (
+        temp_db("settings-file"),
+        temp_db("settings-env"),
+        temp_db("settings-flag"),
+    );
+    std::fs::write(&file, format!("database_url = {from_file:?}\n")).unwrap();
+    let ready = |o: &Output| stderr(o).trim().to_owned();
+
+    let o = caseload_with(&["--config", file_name, "init"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        ready(&o),
+        format!("caseload: database {from_file} is ready")
+    );
+
+    let o = caseload_with(&["init"], &[("CASELOAD_CONFIG", file_name)]);
+    assert_eq!(
+        ready(&o),
+        format!("caseload: database {from_file} is ready")
+    );
+
+    let env = [("CASELOAD_DATABASE_URL", from_env.as_str())];
+    let o = caseload_with(&["--config", file_name, "init"], &env);
+    assert_eq!(ready(&o), format!("caseload: database {from_env} is ready"));
+
+    let o = caseload_with(
+        &["--config", file_name, "init", "--database", &from_flag],
+        &env,
+    );
+    assert_eq!(
+        ready(&o),
+        format!("caseload: database {from_flag} is ready")
+    );
+}
+
+#[test]
+fn an_unknown_key_or_a_bad_value_is_one_line_naming_the_key_and_where_it_was_given() {
+    let dir = std::env::temp_dir().join(format!("caseload-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("caseload.toml");
+    let file_name = file.to_str().unwrap();
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:0\"\nsession_idle_minuets = 5\n",
+    )
+    .unwrap();
+    let o = caseload_with(&["--config", file_name, "init"], &[]);
+    assert_one_line_error(&o, "unknown setting \"session_idle_minuets\"");
+    assert!(stderr(&o).contains(file_name), "{}", stderr(&o));
+
+    let o = caseload_with(&["--config", &format!("{file_name}.missing"), "init"], &[]);
+    assert_one_line_error(&o, "cannot read the settings file");
+
+    let o = caseload_with(
+        // Every command reads every setting: a bad one is found at once.
+        &["--database", &temp_db("bad-env"), "init"],
+        &[("CASELOAD_SESSION_IDLE_MINUTES", "soon")],
+    );
+    assert_one_line_error(
+        &o,
+        "CASELOAD_SESSION_IDLE_MINUTES in the environment: \"soon\" is not a whole number",
+    );
+}
+
+#[test]
+fn a_database_password_is_never_printed() {
+    let o = caseload_with(
+        &["init"],
+        &[(
+            "CASELOAD_DATABASE_URL",
+            "mysql://caseload:hunter2@db/caseload",
+        )],
+    );
+    assert_one_line_error(
+        &o,
+        "unsupported database URL \"mysql://caseload:***@db/caseload\"",
+    );
+    assert!(!stderr(&o).contains("hunter2"));
+}

@@ -16,6 +16,7 @@ pub mod reevaluation;
 pub mod reference;
 pub mod request_id;
 pub mod security;
+pub mod settings;
 pub mod timescales;
 
 use std::sync::Arc;
@@ -23,39 +24,7 @@ use std::sync::Arc;
 use axum::Router;
 use caseload_domain::Clock;
 use caseload_store::Store;
-use jiff::SignedDuration;
-
-/// Settings the web layer needs. Loaded by the binary from its flags and
-/// `CASELOAD_*` environment variables.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The largest request body accepted, in bytes.
-    pub body_limit: usize,
-    /// Mark the session cookie `Secure` (set when served over HTTPS).
-    pub secure_cookies: bool,
-    /// A session unused for this long ends.
-    pub session_idle: SignedDuration,
-    /// A session ends this long after sign-in, however busy.
-    pub session_absolute: SignedDuration,
-    /// The organisation's time zone, for showing and entering times.
-    pub time_zone: String,
-    /// How many caseload rows to keep in memory for practitioners' next
-    /// look at their queue (`caseloads`); 0 reads every queue afresh.
-    pub kept_caseload_rows: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            body_limit: 256 * 1024,
-            secure_cookies: false,
-            session_idle: SignedDuration::from_mins(30),
-            session_absolute: SignedDuration::from_hours(12),
-            time_zone: "Europe/London".into(),
-            kept_caseload_rows: caseloads::ROW_BUDGET,
-        }
-    }
-}
+pub use settings::{Secret, Settings};
 
 /// Everything a handler needs, cheap to clone.
 #[derive(Clone)]
@@ -129,6 +98,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .nest("/api/v1", api::router(state.clone()))
         .merge(pages::router(state.clone()))
+        .route_layer(axum::middleware::from_fn(request_id::record_route))
         .fallback({
             let state = state.clone();
             move |request: axum::extract::Request| not_found(state.clone(), request)

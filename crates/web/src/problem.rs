@@ -127,15 +127,14 @@ impl ApiError {
         }
     }
 
-    /// Log an unexpected failure and hide it behind a reference.
-    /// An internal error under a new random reference, to quote to support.
+    /// Log an unexpected failure and hide it behind a reference: the
+    /// request's id, which its `x-request-id` header and every log line of
+    /// the request (through the request span) also carry.
     pub fn unexpected(error: &dyn std::error::Error) -> Self {
-        let mut bytes = [0u8; 6];
-        let _ = getrandom::fill(&mut bytes);
-        let reference: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        ApiError::internal(error, &reference)
+        ApiError::internal(error, &crate::request_id::reference())
     }
 
+    /// Log an unexpected failure and hide it behind the given reference.
     pub fn internal(error: &dyn std::error::Error, reference: &str) -> Self {
         tracing::error!(reference, error = %error, source = ?error.source(), "internal error");
         ApiError::Internal {

@@ -1,15 +1,23 @@
-//! A request id for every request: returned in `x-request-id`, written to
-//! the audit trail, and given as the reference on 5xx problems, so a user's
-//! report can be matched to the log.
+//! A request id for every request: returned in `x-request-id`, carried by
+//! the request's tracing span (so every log line of the request names it),
+//! written to the audit trail, and given as the reference on 5xx problems and
+//! error pages, so a user's report can be matched to the log.
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument;
 
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
+
+tokio::task_local! {
+    /// The id of the request this task is answering, so an error raised deep
+    /// inside (a `From<StoreError>` has no request to hand) can quote it.
+    static CURRENT: String;
+}
 
 fn new_request_id() -> String {
     let mut bytes = [0u8; 12];
@@ -17,18 +25,45 @@ fn new_request_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Middleware: give the request an id and echo it on the response.
+/// The reference to give for a failure: the id of the request being
+/// answered, or (outside any request, e.g. a background re-evaluation) a
+/// fresh one.
+pub fn reference() -> String {
+    CURRENT
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| new_request_id())
+}
+
+/// Middleware: give the request an id, run the whole request inside a span
+/// carrying it (with the method, and the route once routing has matched
+/// one), and echo it on the response.
 pub async fn assign(mut request: Request, next: Next) -> Response {
     let id = new_request_id();
     request.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
-    let _enter = span.enter();
-    drop(_enter);
-    let mut response = next.run(request).await;
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        route = tracing::field::Empty,
+    );
+    let mut response = CURRENT
+        .scope(id.clone(), next.run(request))
+        .instrument(span)
+        .await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", v);
     }
     response
+}
+
+/// Route middleware: name the matched route (`/api/v1/cases/{id}`, not the
+/// path with its ids) on the request's span. Routing happens inside the span
+/// [`assign`] opened, so the route is only known here.
+pub async fn record_route(request: Request, next: Next) -> Response {
+    if let Some(route) = request.extensions().get::<MatchedPath>() {
+        tracing::Span::current().record("route", tracing::field::display(route.as_str()));
+    }
+    next.run(request).await
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestId {
@@ -38,6 +73,6 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
             .extensions
             .get::<RequestId>()
             .cloned()
-            .unwrap_or_else(|| RequestId(new_request_id())))
+            .unwrap_or_else(|| RequestId(reference())))
     }
 }

@@ -339,9 +339,7 @@ impl From<StoreError> for PageError {
             StoreError::NotFound(_) => PageError::NotFound,
             StoreError::Conflict(m) => PageError::Conflict(m),
             StoreError::Other(source) => {
-                let mut bytes = [0u8; 6];
-                let _ = getrandom::fill(&mut bytes);
-                let reference: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                let reference = crate::request_id::reference();
                 tracing::error!(reference, error = %source, "internal error (page)");
                 PageError::Internal { reference }
             }
@@ -421,8 +419,8 @@ impl IntoResponse for PageError {
 /// Render a template as a page.
 pub fn render<T: Template>(t: &T) -> Result<Response, PageError> {
     t.render().map(|h| Html(h).into_response()).map_err(|e| {
-        let reference = "template".to_owned();
-        tracing::error!(error = %e, "template failed to render");
+        let reference = crate::request_id::reference();
+        tracing::error!(reference, error = %e, "template failed to render");
         PageError::Internal { reference }
     })
 }
