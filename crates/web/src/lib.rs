@@ -127,7 +127,7 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
-        .nest("/api/v1", api::router(state.clone()))
+        .merge(api::router(state.clone()))
         .merge(pages::router(state.clone()))
         .fallback({
             let state = state.clone();

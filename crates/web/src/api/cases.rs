@@ -21,6 +21,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +54,7 @@ pub struct CaseListParams {
     pub service_area: Option<ServiceArea>,
     pub client: Option<String>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -292,4 +295,13 @@ pub async fn timeline(
         .audit(&state, "case.timeline.read", "case", Some(case.id.as_str()))
         .await?;
     Ok(Json(items))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(show))
+        .routes(routes!(change_status))
+        .routes(routes!(timeline))
 }

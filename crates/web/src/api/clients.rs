@@ -20,6 +20,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +58,7 @@ pub struct ListParams {
     /// `YYYY-MM-DD`.
     pub date_of_birth: Option<String>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -481,4 +484,12 @@ pub async fn show(
         .audit(&state, "client.read", "client", Some(client.id.as_str()))
         .await?;
     Ok(Json(client))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(show, update))
+        .routes(routes!(history))
 }

@@ -18,6 +18,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Every kind of notification, with the words the pages use for it.
 pub const KINDS: &[(&str, &str)] = &[
@@ -207,4 +209,12 @@ pub async fn acknowledge_many(
         .acknowledge_notifications(&caller.user.id, &which, state.clock.now())
         .await?;
     Ok(Json(Acknowledged { acknowledged }))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(notifications))
+        .routes(routes!(acknowledge))
+        .routes(routes!(acknowledge_many))
 }
