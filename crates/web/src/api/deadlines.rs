@@ -160,6 +160,7 @@ pub struct NewDeadlineBody {
     #[serde(default)]
     pub pauses: Vec<PauseBody>,
     /// For a deadline set by hand (optional with a rule: defaults to the rule's name).
+    #[schema(schema_with = crate::api::text::optional_line::<{ limits::TITLE }>)]
     pub title: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
     pub due_date: Option<Date>,

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod outcomes;
 pub mod priority;
 pub mod tasks;
+pub mod text;
 pub mod timescales;
 
 use axum::Router;

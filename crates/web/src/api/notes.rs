@@ -29,6 +29,7 @@ use utoipa_axum::routes;
 pub struct NewNoteBody {
     pub kind: NoteKind,
     /// When the contact happened: RFC 3339 with an offset, e.g. `2026-03-02T14:30:00Z`.
+    #[schema(format = DateTime)]
     pub occurred_at: String,
     /// `star` (the default) or `soap`.
     pub template: Option<String>,
@@ -42,6 +43,7 @@ pub struct NewNoteBody {
 #[serde(deny_unknown_fields)]
 pub struct NewAmendmentBody {
     /// Why the note is being corrected.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::REASON }>)]
     pub reason: String,
     /// The sections being corrected, with their new text.
     pub sections: BTreeMap<String, String>,

@@ -74,14 +74,18 @@ pub fn filter(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationParams {
     /// Only this kind: `high_priority`, `timescale_at_risk`,
     /// `timescale_breached`, `deadline_at_risk` or `deadline_breached`.
+    #[param(nullable = false)]
     pub kind: Option<String>,
     /// Only those about this case (an id).
+    #[param(nullable = false)]
     pub case: Option<String>,
     /// `unread` (the default: only those not yet acknowledged) or `all`.
+    #[param(nullable = false)]
     pub show: Option<String>,
 }
 

@@ -21,6 +21,7 @@ use utoipa_axum::routes;
 #[serde(deny_unknown_fields)]
 pub struct NewObstacleBody {
     pub category: ObstacleCategory,
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub description: String,
 }
 
@@ -28,6 +29,7 @@ pub struct NewObstacleBody {
 #[serde(deny_unknown_fields)]
 pub struct ResolveBody {
     /// How the obstacle was overcome.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub resolution: String,
 }
 

@@ -22,6 +22,7 @@ use utoipa_axum::routes;
 #[serde(deny_unknown_fields)]
 pub struct NewOutcomeBody {
     /// What the case must achieve, e.g. "Tenancy sustained".
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub description: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub target_date: Option<Date>,
@@ -33,6 +34,7 @@ pub struct ProgressBody {
     /// The outcome's status after this entry.
     pub status: OutcomeStatus,
     /// What has happened toward the outcome.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub text: String,
 }
 

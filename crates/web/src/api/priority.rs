@@ -389,6 +389,7 @@ pub struct OverrideBody {
     /// The band to set, e.g. `P2`.
     pub band: String,
     /// Why, in words: required.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::REASON }>)]
     pub rationale: String,
 }
 

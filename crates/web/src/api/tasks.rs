@@ -21,6 +21,7 @@ use utoipa_axum::routes;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTaskBody {
+    #[schema(schema_with = crate::api::text::line::<{ limits::TITLE }>)]
     pub title: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub due_date: Option<Date>,
@@ -35,6 +36,7 @@ pub struct TaskStatusBody {
     pub status: TaskStatus,
     /// Why: required when cancelling (up to 2,000 characters), optional
     /// otherwise. Shown with the change on the case's timeline.
+    #[schema(schema_with = crate::api::text::optional_prose::<{ limits::REASON }>)]
     pub reason: Option<String>,
 }
 

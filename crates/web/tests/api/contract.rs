@@ -335,3 +335,41 @@ async fn the_response_checker_catches_a_body_that_drifts_from_the_document() {
         "an incomplete problem"
     );
 }
+
+#[tokio::test]
+async fn text_the_document_allows_is_accepted_and_text_it_forbids_is_refused() {
+    let app = TestApp::new().await;
+    document(&app).await;
+    let long = |n: usize| "x".repeat(n);
+    let blank_but_long = "\u{85}".repeat(50);
+    let cases = [
+        json!({"name": "Zoë O'Hara"}),
+        json!({"name": ""}),
+        json!({"name": " \u{a0}\u{3000}"}),
+        json!({"name": "Ann\u{7}"}),
+        json!({"name": "Ann\nAdams"}),
+        json!({"name": long(200)}),
+        json!({"name": long(201)}),
+        json!({"name": "Ann", "phone": blank_but_long}),
+        json!({"name": "Ann", "phone": long(41)}),
+        json!({"name": "Ann", "email": "ann@example.org"}),
+        json!({"name": "Ann", "email": "  "}),
+        json!({"name": "Ann", "email": "ann@example"}),
+        json!({"name": "Ann", "email": "ann@.example.org"}),
+        json!({"name": "Ann", "access_needs": {"adjustments": "Step-free\naccess"}}),
+        json!({"name": "Ann", "access_needs": {"adjustments": "Bell\u{7}"}}),
+        json!({"name": "Ann", "contact": [null, null]}),
+    ];
+    for body in cases {
+        let allowed = contract::request_allowed("post", "/api/v1/clients", &body);
+        let r = app.post("/api/v1/clients", &app.ann.1, body.clone()).await;
+        assert_eq!(
+            r.status == StatusCode::CREATED,
+            allowed,
+            "{body}: the document {} it, the server answered {}: {}",
+            if allowed { "allows" } else { "forbids" },
+            r.status,
+            r.body
+        );
+    }
+}

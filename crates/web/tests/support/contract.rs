@@ -157,3 +157,21 @@ fn validate(key: Key, schema: &Value, body: &Value, request: &str) {
         errors.join("\n  ")
     );
 }
+
+/// Does the document's request body schema for `method template` accept `body`?
+pub fn request_allowed(method: &str, template: &str, body: &Value) -> bool {
+    let document = document().expect("the document is loaded");
+    let schema = &document["paths"][template][method]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    assert!(schema.is_object(), "{method} {template} takes no JSON body");
+    let root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "components": document["components"],
+        "allOf": [schema],
+    });
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap()
+        .is_valid(body)
+}
