@@ -79,13 +79,16 @@ pub fn filter(
 pub struct NotificationParams {
     /// Only this kind: `high_priority`, `timescale_at_risk`,
     /// `timescale_breached`, `deadline_at_risk` or `deadline_breached`.
-    #[param(nullable = false)]
+    #[param(
+        nullable = false,
+        pattern = "^(|high_priority|timescale_at_risk|timescale_breached|deadline_at_risk|deadline_breached)$"
+    )]
     pub kind: Option<String>,
     /// Only those about this case (an id).
     #[param(nullable = false)]
     pub case: Option<String>,
     /// `unread` (the default: only those not yet acknowledged) or `all`.
-    #[param(nullable = false)]
+    #[param(nullable = false, pattern = "^(unread|all)$")]
     pub show: Option<String>,
 }
 
@@ -134,6 +137,7 @@ pub async fn acknowledge(
 pub struct AcknowledgeBody {
     /// These notifications (at most 1000). Ids that are not yours, or
     /// already acknowledged, are left alone and not counted.
+    #[schema(max_items = 1000)]
     pub ids: Option<Vec<String>>,
     /// Every unacknowledged notification of yours that matches `kind` and `case`.
     pub all: Option<bool>,

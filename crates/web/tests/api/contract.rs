@@ -373,3 +373,33 @@ async fn text_the_document_allows_is_accepted_and_text_it_forbids_is_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn notification_filters_are_documented_as_checked() {
+    let app = TestApp::new().await;
+    let doc = document(&app).await;
+    let params = doc["paths"]["/api/v1/notifications"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let pattern = |name: &str| {
+        params.iter().find(|p| p["name"] == name).unwrap()["schema"]["pattern"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    for (kind, _) in caseload_web::api::notifications::KINDS {
+        assert!(pattern("kind").contains(&format!("|{kind}")), "{kind}");
+        let r = app
+            .get(&format!("/api/v1/notifications?kind={kind}"), &app.ann.1)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(pattern("show"), "^(unread|all)$");
+    app.assert_bad_queries(
+        "/api/v1/notifications",
+        &app.ann.1,
+        &[("kind=urgent", "kind"), ("show=some", "show")],
+    )
+    .await;
+}
