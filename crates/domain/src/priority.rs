@@ -29,6 +29,7 @@ pub const DEFAULT_PACKS: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     /// `P1`, `P2`… Earlier bands in the file are more urgent. How fast each
@@ -40,6 +41,7 @@ pub struct Band {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     pub id: String,
@@ -48,6 +50,7 @@ pub struct ChoiceOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NumberBand {
     pub from: i64,
@@ -57,6 +60,7 @@ pub struct NumberBand {
 
 /// What kind of answer a criterion takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CriterionKind {
     /// Points when the answer is yes.
@@ -80,6 +84,7 @@ pub enum CriterionKind {
 // No deny_unknown_fields here: serde cannot combine it with `flatten`; the
 // flattened kind refuses unknown fields itself (a test checks).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Criterion {
     pub id: String,
     /// The question as the practitioner sees it.
@@ -90,6 +95,7 @@ pub struct Criterion {
 
 /// When a hard rule fires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged, deny_unknown_fields)]
 pub enum Condition {
     /// A yes/no criterion answered yes.
@@ -104,6 +110,7 @@ pub enum Condition {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HardRule {
     /// e.g. `S1`.

@@ -57,12 +57,33 @@ where
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    // serde reads a struct from an array too, field by field in order; the
+    // API's bodies are objects, as documented.
+    if !value.is_object() {
+        return Err(ApiError::Validation(caseload_domain::FieldErrors::single(
+            "body",
+            "must be a JSON object",
+        )));
+    }
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "body".to_owned() } else { path };
         let message = clean_serde_message(&e.into_inner().to_string());
         ApiError::Validation(caseload_domain::FieldErrors::single(&field, message))
     })
+}
+
+/// A nested object field, refused when sent as an array (which serde would
+/// otherwise read field by field in order): `#[serde(deserialize_with)]`.
+pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    use serde::Deserialize;
+    use serde::de::Error;
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(D::Error::custom)
 }
 
 /// serde says "… at line 1 column 42"; the field name says more.

@@ -96,7 +96,7 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
-        .nest("/api/v1", api::router(state.clone()))
+        .merge(api::router(state.clone()))
         .merge(pages::router(state.clone()))
         .route_layer(axum::middleware::from_fn(request_id::record_route))
         .fallback({

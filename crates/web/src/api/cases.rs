@@ -21,11 +21,30 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// A new case starts as a referral or open (`null` or absent: open).
+fn new_case_status() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([
+                    CaseStatus::Referral.as_str(),
+                    CaseStatus::Open.as_str(),
+                ])),
+        )
+        .into()
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCaseBody {
     pub client_id: String,
+    #[schema(schema_with = crate::api::text::line::<{ limits::TITLE }>)]
     pub title: String,
     pub service_area: ServiceArea,
     /// Default `medium`.
@@ -33,6 +52,7 @@ pub struct NewCaseBody {
     /// Who will own the case: you (the default) or someone in your team.
     pub owner_id: Option<String>,
     /// `referral` or `open` (the default).
+    #[schema(schema_with = new_case_status)]
     pub status: Option<CaseStatus>,
 }
 
@@ -44,15 +64,22 @@ pub struct CaseList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CaseListParams {
     /// Only cases owned by this user.
+    #[param(nullable = false)]
     pub owner: Option<String>,
+    #[param(nullable = false)]
     pub status: Option<CaseStatus>,
+    #[param(nullable = false)]
     pub service_area: Option<ServiceArea>,
+    #[param(nullable = false)]
     pub client: Option<String>,
     /// 1–200, default 50.
+    #[param(nullable = false, minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    #[param(nullable = false)]
     pub cursor: Option<String>,
 }
 
@@ -61,10 +88,12 @@ pub struct CaseListParams {
 pub struct StatusChangeBody {
     pub status: CaseStatus,
     /// Why: required to put a case on hold or reopen it.
+    #[schema(schema_with = crate::api::text::optional_prose::<{ limits::REASON }>)]
     pub reason: Option<String>,
     /// Required when closing.
     pub closure_reason: Option<ClosureReason>,
     /// Required when closing: what was done and where the client stands.
+    #[schema(schema_with = crate::api::text::optional_prose::<{ limits::SUMMARY }>)]
     pub closure_summary: Option<String>,
 }
 
@@ -292,4 +321,13 @@ pub async fn timeline(
         .audit(&state, "case.timeline.read", "case", Some(case.id.as_str()))
         .await?;
     Ok(Json(items))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(show))
+        .routes(routes!(change_status))
+        .routes(routes!(timeline))
 }

@@ -20,22 +20,30 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClientBody {
     /// The client's name as they wish it written.
+    #[schema(schema_with = crate::api::text::line::<{ limits::NAME }>)]
     pub name: String,
     #[schema(value_type = Option<String>, format = Date, example = "1990-05-17")]
     pub date_of_birth: Option<Date>,
+    #[schema(schema_with = crate::api::text::optional_line::<40>)]
     pub phone: Option<String>,
+    #[schema(schema_with = crate::api::text::optional_email)]
     pub email: Option<String>,
+    #[schema(schema_with = crate::api::text::optional_line::<{ limits::SHORT }>)]
     pub address: Option<String>,
     /// How and when it is safe to contact them (optional).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    #[schema(inline)]
     pub contact: ContactPatch,
     /// What they need to take part (optional).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    #[schema(inline)]
     pub access_needs: AccessNeedsPatch,
 }
 
@@ -48,16 +56,21 @@ pub struct ClientList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Words of the name, each matched to the start of a word of the name,
     /// ignoring case and accents ("lukasz now" finds "Łukasz Nowak").
+    #[param(nullable = false)]
     pub q: Option<String>,
     /// `YYYY-MM-DD`.
+    #[param(nullable = false)]
     pub date_of_birth: Option<String>,
     /// 1–200, default 50.
+    #[param(nullable = false, minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[param(nullable = false)]
     pub cursor: Option<String>,
 }
 
@@ -76,23 +89,25 @@ where
 #[serde(deny_unknown_fields)]
 pub struct ClientPatch {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::line::<{ limits::NAME }>)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = Date, example = "1990-05-17")]
     pub date_of_birth: Option<Option<Date>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::optional_line::<40>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::optional_email)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::optional_line::<{ limits::SHORT }>)]
     pub address: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    #[schema(inline)]
     pub contact: ContactPatch,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    #[schema(inline)]
     pub access_needs: AccessNeedsPatch,
 }
 
@@ -118,11 +133,11 @@ pub struct ContactPatch {
     pub in_person: Option<Option<bool>>,
     /// When it is safe, e.g. "weekdays after 3pm".
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::optional_line::<{ limits::SHORT }>)]
     pub times: Option<Option<String>>,
     /// A safe address, or e.g. "do not write to home address".
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::optional_line::<{ limits::SHORT }>)]
     pub safe_address: Option<Option<String>>,
 }
 
@@ -133,11 +148,11 @@ pub struct AccessNeedsPatch {
     pub interpreter: Option<bool>,
     /// Required when `interpreter` is true.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::optional_line::<80>)]
     pub interpreter_language: Option<Option<String>>,
     /// Disability or other adjustments.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::text::optional_prose::<{ limits::REASON }>)]
     pub adjustments: Option<Option<String>>,
 }
 
@@ -481,4 +496,12 @@ pub async fn show(
         .audit(&state, "client.read", "client", Some(client.id.as_str()))
         .await?;
     Ok(Json(client))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(show, update))
+        .routes(routes!(history))
 }

@@ -17,6 +17,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -158,6 +160,7 @@ pub struct NewDeadlineBody {
     #[serde(default)]
     pub pauses: Vec<PauseBody>,
     /// For a deadline set by hand (optional with a rule: defaults to the rule's name).
+    #[schema(schema_with = crate::api::text::optional_line::<{ limits::TITLE }>)]
     pub title: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
     pub due_date: Option<Date>,
@@ -292,4 +295,12 @@ pub async fn list(
         .audit(&state, "deadline.list", "case", Some(case.id.as_str()))
         .await?;
     Ok(Json(deadlines))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(calculate_handler))
+        .routes(routes!(rules))
+        .routes(routes!(create, list))
 }

@@ -9,6 +9,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::ApiError;
 use caseload_store::User;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
@@ -33,4 +35,11 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 #[utoipa::path(get, path = "/api/v1/me", tag = "service", responses((status = 200, body = User)))]
 pub async fn me(caller: Caller) -> Json<User> {
     Json(caller.user)
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(me))
 }

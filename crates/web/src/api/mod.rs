@@ -15,97 +15,81 @@ pub mod openapi;
 pub mod outcomes;
 pub mod priority;
 pub mod tasks;
+pub mod text;
 pub mod timescales;
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use caseload_store::{Case, Page, Scope, WriteCtx};
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::ApiError;
+use crate::request_id::RequestId;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
+/// The API's routes and its document, registered together: each module
+/// hands over its handlers with their `#[utoipa::path]` entries (utoipa-axum's
+/// `routes!`), so a route cannot be served undocumented or documented unserved.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(meta::router())
+        .merge(clients::router())
+        .merge(cases::router())
+        .merge(notes::router())
+        .merge(outcomes::router())
+        .merge(obstacles::router())
+        .merge(tasks::router())
+        .merge(deadlines::router())
+        .merge(priority::router())
+        .merge(notifications::router())
+        .merge(timescales::router())
+        .merge(openapi::router())
+}
+
+/// The API under `/api/v1`, ready to merge into the application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/health", get(meta::health))
-        .route("/openapi.json", get(openapi::document))
-        .route("/me", get(meta::me))
-        .route("/clients", post(clients::create).get(clients::list))
-        .route("/clients/{id}", get(clients::show).patch(clients::update))
-        .route("/clients/{id}/history", get(clients::history))
-        .route("/cases", post(cases::create).get(cases::list))
-        .route("/cases/{id}", get(cases::show))
-        .route("/cases/{id}/status", post(cases::change_status))
-        .route("/cases/{id}/timeline", get(cases::timeline))
-        .route("/cases/{id}/notes", post(notes::create).get(notes::list))
-        .route(
-            "/notes/{id}",
-            get(notes::show)
-                .put(notes::no_edits)
-                .patch(notes::no_edits)
-                .delete(notes::no_edits),
-        )
-        .route("/notes/{id}/amendments", post(notes::amend))
-        .route(
-            "/cases/{id}/outcomes",
-            post(outcomes::create).get(outcomes::list),
-        )
-        .route(
-            "/cases/{id}/outcomes/{outcome_id}/progress",
-            post(outcomes::progress),
-        )
-        .route(
-            "/cases/{id}/obstacles",
-            post(obstacles::create).get(obstacles::list),
-        )
-        .route(
-            "/cases/{id}/obstacles/{obstacle_id}/resolve",
-            post(obstacles::resolve),
-        )
-        .route("/cases/{id}/tasks", post(tasks::create).get(tasks::list))
-        .route(
-            "/cases/{id}/tasks/{task_id}/status",
-            post(tasks::change_status),
-        )
-        .route("/deadlines/calculate", post(deadlines::calculate_handler))
-        .route(
-            "/policies",
-            get(priority::list_policies).post(priority::create_policy),
-        )
-        .route("/policies/{id}", get(priority::policy_versions))
-        .route("/cases/{id}/assessments", post(priority::create_assessment))
-        .route(
-            "/cases/{id}/priority-override",
-            post(priority::override_priority),
-        )
-        .route("/cases/{id}/priority-history", get(priority::history))
-        .route("/caseload", get(priority::caseload))
-        .route("/notifications", get(notifications::notifications))
-        .route(
-            "/notifications/{id}/acknowledge",
-            post(notifications::acknowledge),
-        )
-        .route(
-            "/notifications/acknowledge",
-            post(notifications::acknowledge_many),
-        )
-        .route(
-            "/cases/{id}/deadlines",
-            post(deadlines::create).get(deadlines::list),
-        )
-        .route("/deadline-rules", get(deadlines::rules))
-        .route(
-            "/timescales",
-            get(timescales::versions).post(timescales::import),
-        )
-        .route("/cases/{id}/timescales", get(timescales::for_case))
+    let (router, _) = routes().split_for_parts();
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authenticate_before_method,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.settings.body_limit,
         ))
         .with_state(state)
+}
+
+/// Middleware: a method a known path does not take is a 405 only for a
+/// caller who may use the API at all; without a valid token it is a 401,
+/// as for the methods the path does take (RFC 9110: a client that may not
+/// see the resource learns nothing of its methods).
+async fn authenticate_before_method(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut probe = Request::new(());
+    *probe.headers_mut() = request.headers().clone();
+    if let Some(id) = request.extensions().get::<RequestId>() {
+        probe.extensions_mut().insert(id.clone());
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let (mut parts, ()) = probe.into_parts();
+    match Caller::from_request_parts(&mut parts, &state).await {
+        Ok(_) => response,
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
 /// Query strings, strictly: unknown parameters and bad values are a 422.

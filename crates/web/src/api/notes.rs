@@ -21,12 +21,15 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNoteBody {
     pub kind: NoteKind,
     /// When the contact happened: RFC 3339 with an offset, e.g. `2026-03-02T14:30:00Z`.
+    #[schema(format = DateTime)]
     pub occurred_at: String,
     /// `star` (the default) or `soap`.
     pub template: Option<String>,
@@ -40,6 +43,7 @@ pub struct NewNoteBody {
 #[serde(deny_unknown_fields)]
 pub struct NewAmendmentBody {
     /// Why the note is being corrected.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::REASON }>)]
     pub reason: String,
     /// The sections being corrected, with their new text.
     pub sections: BTreeMap<String, String>,
@@ -244,11 +248,12 @@ pub async fn show(
     Ok(Json(note))
 }
 
-/// Handles `PUT`, `PATCH` and `DELETE` on `/api/v1/notes/{id}`: never allowed.
+/// Handles `PUT`, `PATCH` and `DELETE` on `/api/v1/notes/{id}`: never
+/// allowed, and said so only to a caller with a valid token (401 first).
 #[utoipa::path(method(put, patch, delete), path = "/api/v1/notes/{id}", tag = "notes", params(("id" = String, Path)),
     responses((status = 405, description = "Notes are never edited or deleted in place; add an amendment.",
         body = crate::problem::Problem, content_type = "application/problem+json")))]
-pub async fn no_edits() -> ApiError {
+pub async fn no_edits(_caller: Caller) -> ApiError {
     ApiError::MethodNotAllowed {
         allow: "GET".into(),
     }
@@ -355,4 +360,12 @@ pub async fn amend(
         .add_amendment_as(&new, capacity, &caller.write_ctx(&state))
         .await?;
     Ok((StatusCode::CREATED, Json(amendment)))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(show, no_edits))
+        .routes(routes!(amend))
 }

@@ -18,6 +18,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Every kind of notification, with the words the pages use for it.
 pub const KINDS: &[(&str, &str)] = &[
@@ -72,14 +74,21 @@ pub fn filter(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationParams {
     /// Only this kind: `high_priority`, `timescale_at_risk`,
     /// `timescale_breached`, `deadline_at_risk` or `deadline_breached`.
+    #[param(
+        nullable = false,
+        pattern = "^(|high_priority|timescale_at_risk|timescale_breached|deadline_at_risk|deadline_breached)$"
+    )]
     pub kind: Option<String>,
     /// Only those about this case (an id).
+    #[param(nullable = false)]
     pub case: Option<String>,
     /// `unread` (the default: only those not yet acknowledged) or `all`.
+    #[param(nullable = false, pattern = "^(unread|all)$")]
     pub show: Option<String>,
 }
 
@@ -128,6 +137,7 @@ pub async fn acknowledge(
 pub struct AcknowledgeBody {
     /// These notifications (at most 1000). Ids that are not yours, or
     /// already acknowledged, are left alone and not counted.
+    #[schema(max_items = 1000)]
     pub ids: Option<Vec<String>>,
     /// Every unacknowledged notification of yours that matches `kind` and `case`.
     pub all: Option<bool>,
@@ -207,4 +217,12 @@ pub async fn acknowledge_many(
         .acknowledge_notifications(&caller.user.id, &which, state.clock.now())
         .await?;
     Ok(Json(Acknowledged { acknowledged }))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(notifications))
+        .routes(routes!(acknowledge))
+        .routes(routes!(acknowledge_many))
 }

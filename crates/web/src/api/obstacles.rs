@@ -14,11 +14,14 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewObstacleBody {
     pub category: ObstacleCategory,
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub description: String,
 }
 
@@ -26,6 +29,7 @@ pub struct NewObstacleBody {
 #[serde(deny_unknown_fields)]
 pub struct ResolveBody {
     /// How the obstacle was overcome.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub resolution: String,
 }
 
@@ -91,4 +95,11 @@ pub async fn resolve(
         .resolve_obstacle(&obstacle_id, &resolution, &caller.write_ctx(&state))
         .await?;
     Ok(Json(obstacle))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(resolve))
 }

@@ -15,11 +15,14 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOutcomeBody {
     /// What the case must achieve, e.g. "Tenancy sustained".
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub description: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub target_date: Option<Date>,
@@ -31,6 +34,7 @@ pub struct ProgressBody {
     /// The outcome's status after this entry.
     pub status: OutcomeStatus,
     /// What has happened toward the outcome.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
     pub text: String,
 }
 
@@ -117,4 +121,11 @@ pub async fn progress(
         .add_outcome_progress(&new, &caller.write_ctx(&state))
         .await?;
     Ok((StatusCode::CREATED, Json(outcome)))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(progress))
 }

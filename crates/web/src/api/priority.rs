@@ -8,7 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use caseload_domain::priority::{Answer, Facts, Policy, PolicyProblem, assess};
+use caseload_domain::priority::{
+    Answer, Band, Criterion, Facts, HardRule, Policy, PolicyProblem, assess,
+};
 use caseload_domain::text::{FieldErrors, limits, prose};
 use caseload_domain::users::Role;
 use caseload_store::{
@@ -23,6 +25,8 @@ use crate::auth::{Caller, QueueCaller};
 use crate::caseloads::SharedRow;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub(crate) fn problems_to_fields(problems: Vec<PolicyProblem>) -> FieldErrors {
     FieldErrors(
@@ -128,19 +132,88 @@ pub async fn list_policies(
     ))
 }
 
-/// Handles `GET /api/v1/policies/{id}`: every version, oldest first.
+/// A policy in structured form: its criteria, bands and rules, from which
+/// a client can build an assessment form without reading TOML.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyDetail {
+    pub id: String,
+    pub name: String,
+    /// The service areas this policy is for.
+    pub service_areas: Vec<String>,
+    /// Reassess a case at least this often.
+    pub review_interval_days: u32,
+    /// Most urgent first.
+    pub bands: Vec<Band>,
+    /// The questions an assessment answers, with their points.
+    pub criteria: Vec<Criterion>,
+    /// Hard rules: answers that raise a case to at least a band.
+    pub rules: Vec<HardRule>,
+}
+
+impl From<Policy> for PolicyDetail {
+    fn from(p: Policy) -> Self {
+        PolicyDetail {
+            id: p.id,
+            name: p.name,
+            service_areas: p.service_areas,
+            review_interval_days: p.review_interval_days,
+            bands: p.bands,
+            criteria: p.criteria,
+            rules: p.rules,
+        }
+    }
+}
+
+/// A stored version of a policy: its TOML source (`body`) and, beside it,
+/// the same policy in structured form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyVersionDetail {
+    #[serde(flatten)]
+    pub version: PolicyVersion,
+    /// The policy read from `body`.
+    pub policy: PolicyDetail,
+}
+
+impl PolicyVersionDetail {
+    fn of(version: PolicyVersion) -> Result<Self, ApiError> {
+        // Every stored version was checked on import: one that no longer
+        // parses is the server's fault, not the caller's.
+        let policy = Policy::parse(&version.body).map_err(|problems| {
+            ApiError::unexpected(&std::io::Error::other(format!(
+                "the stored policy {} v{} no longer parses: {}",
+                version.policy_id,
+                version.version,
+                problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )))
+        })?;
+        Ok(PolicyVersionDetail {
+            version,
+            policy: policy.into(),
+        })
+    }
+}
+
+/// Handles `GET /api/v1/policies/{id}`: every version, oldest first, each
+/// as TOML and in structured form.
 #[utoipa::path(get, path = "/api/v1/policies/{id}", tag = "priorities", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<PolicyVersion>)))]
+    responses((status = 200, body = Vec<PolicyVersionDetail>)))]
 pub async fn policy_versions(
     State(state): State<AppState>,
     _caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<Vec<PolicyVersion>>, ApiError> {
+) -> Result<Json<Vec<PolicyVersionDetail>>, ApiError> {
     let versions = state.store.policy_versions(&id).await?;
     if versions.is_empty() {
         return Err(ApiError::not_found("policy"));
     }
-    Ok(Json(versions))
+    let detailed = versions
+        .into_iter()
+        .map(PolicyVersionDetail::of)
+        .collect::<Result<_, _>>()?;
+    Ok(Json(detailed))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -316,6 +389,7 @@ pub struct OverrideBody {
     /// The band to set, e.g. `P2`.
     pub band: String,
     /// Why, in words: required.
+    #[schema(schema_with = crate::api::text::prose::<{ limits::REASON }>)]
     pub rationale: String,
 }
 
@@ -731,4 +805,15 @@ pub async fn system_user(
         )
         .await?;
     Ok(user.id)
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_policies, create_policy))
+        .routes(routes!(policy_versions))
+        .routes(routes!(create_assessment))
+        .routes(routes!(override_priority))
+        .routes(routes!(history))
+        .routes(routes!(caseload))
 }

@@ -15,10 +15,13 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTaskBody {
+    #[schema(schema_with = crate::api::text::line::<{ limits::TITLE }>)]
     pub title: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub due_date: Option<Date>,
@@ -33,6 +36,7 @@ pub struct TaskStatusBody {
     pub status: TaskStatus,
     /// Why: required when cancelling (up to 2,000 characters), optional
     /// otherwise. Shown with the change on the case's timeline.
+    #[schema(schema_with = crate::api::text::optional_prose::<{ limits::REASON }>)]
     pub reason: Option<String>,
 }
 
@@ -180,4 +184,11 @@ pub async fn change_status(
         )
         .await?;
     Ok(Json(task))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(change_status))
 }

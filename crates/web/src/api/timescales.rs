@@ -14,6 +14,8 @@ use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 use crate::timescales::CaseTimescales;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Handles `GET /api/v1/timescales`: every version, oldest first; the last is in force.
 #[utoipa::path(get, path = "/api/v1/timescales", tag = "timescales",
@@ -87,4 +89,11 @@ pub async fn for_case(
         )
         .await?;
     Ok(Json(readings))
+}
+
+/// This module's routes, each with its OpenAPI entry.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(versions, import))
+        .routes(routes!(for_case))
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod contract;
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -193,7 +195,31 @@ impl TestApp {
         }
     }
 
+    /// Send a request; an answer under `/api/` is checked against the
+    /// API's document (`contract`).
     pub async fn raw(&self, request: Request<Body>) -> Resp {
+        let method = request.method().clone();
+        let uri = request.uri().to_string();
+        let resp = self.unchecked(request).await;
+        if uri.starts_with("/api/") {
+            if contract::document().is_none() {
+                let document = self
+                    .unchecked(
+                        Request::get("/api/v1/openapi.json")
+                            .body(Body::empty())
+                            .unwrap(),
+                    )
+                    .await;
+                assert_eq!(document.status, StatusCode::OK);
+                contract::set_document(document.body);
+            }
+            contract::check(&method, &uri, resp.status, resp.content_type(), &resp.body);
+        }
+        resp
+    }
+
+    /// Send a request and take the answer as it comes.
+    pub async fn unchecked(&self, request: Request<Body>) -> Resp {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
