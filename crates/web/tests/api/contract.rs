@@ -403,3 +403,131 @@ async fn notification_filters_are_documented_as_checked() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let app = TestApp::new().await;
+    let doc = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
+    let expected = [
+        ("get", "/api/v1/health"),
+        ("get", "/api/v1/openapi.json"),
+        ("get", "/api/v1/me"),
+        ("post", "/api/v1/clients"),
+        ("get", "/api/v1/clients"),
+        ("get", "/api/v1/clients/{id}"),
+        ("patch", "/api/v1/clients/{id}"),
+        ("get", "/api/v1/clients/{id}/history"),
+        ("post", "/api/v1/cases"),
+        ("get", "/api/v1/cases"),
+        ("get", "/api/v1/cases/{id}"),
+        ("post", "/api/v1/cases/{id}/status"),
+        ("get", "/api/v1/cases/{id}/timeline"),
+        ("post", "/api/v1/cases/{id}/notes"),
+        ("get", "/api/v1/cases/{id}/notes"),
+        ("get", "/api/v1/notes/{id}"),
+        ("put", "/api/v1/notes/{id}"),
+        ("patch", "/api/v1/notes/{id}"),
+        ("delete", "/api/v1/notes/{id}"),
+        ("post", "/api/v1/notes/{id}/amendments"),
+        ("post", "/api/v1/cases/{id}/outcomes"),
+        ("get", "/api/v1/cases/{id}/outcomes"),
+        ("post", "/api/v1/cases/{id}/outcomes/{outcome_id}/progress"),
+        ("post", "/api/v1/cases/{id}/obstacles"),
+        ("get", "/api/v1/cases/{id}/obstacles"),
+        ("post", "/api/v1/cases/{id}/obstacles/{obstacle_id}/resolve"),
+        ("post", "/api/v1/cases/{id}/tasks"),
+        ("get", "/api/v1/cases/{id}/tasks"),
+        ("post", "/api/v1/cases/{id}/tasks/{task_id}/status"),
+        ("post", "/api/v1/deadlines/calculate"),
+        ("get", "/api/v1/deadline-rules"),
+        ("post", "/api/v1/cases/{id}/deadlines"),
+        ("get", "/api/v1/cases/{id}/deadlines"),
+        ("get", "/api/v1/policies"),
+        ("post", "/api/v1/policies"),
+        ("get", "/api/v1/policies/{id}"),
+        ("post", "/api/v1/cases/{id}/assessments"),
+        ("post", "/api/v1/cases/{id}/priority-override"),
+        ("get", "/api/v1/cases/{id}/priority-history"),
+        ("get", "/api/v1/caseload"),
+        ("get", "/api/v1/notifications"),
+        ("post", "/api/v1/notifications/{id}/acknowledge"),
+        ("post", "/api/v1/notifications/acknowledge"),
+        ("get", "/api/v1/timescales"),
+        ("post", "/api/v1/timescales"),
+        ("get", "/api/v1/cases/{id}/timescales"),
+    ];
+    let mut documented = Vec::new();
+    for (path, item) in doc.body["paths"].as_object().unwrap() {
+        for method in item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str()))
+        {
+            documented.push((method.clone(), path.clone()));
+            let op = &item[method];
+            if path != "/api/v1/health" && path != "/api/v1/openapi.json" {
+                assert!(
+                    op["responses"]["401"].is_object(),
+                    "{method} {path} documents 401"
+                );
+            }
+            for (code, response) in op["responses"].as_object().unwrap() {
+                if code.starts_with('4') || code.starts_with('5') {
+                    assert!(
+                        response["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {code}"
+                    );
+                }
+            }
+        }
+    }
+    let mut expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    expected.sort();
+    documented.sort();
+    assert_eq!(documented, expected);
+    // And every documented route is really served (never a 404 for the path itself).
+    for (method, path) in &expected {
+        let concrete = path
+            .replace("{id}", "x")
+            .replace("{outcome_id}", "x")
+            .replace("{obstacle_id}", "x")
+            .replace("{task_id}", "x");
+        let r = app
+            .call(
+                method.to_uppercase().parse().unwrap(),
+                &concrete,
+                Some(&app.ann.1),
+                Some(json!({})),
+            )
+            .await;
+        assert_ne!(
+            r.body["detail"], "there is nothing at this address",
+            "{method} {path}"
+        );
+    }
+    for schema in [
+        "Problem",
+        "Case",
+        "Note",
+        "Amendment",
+        "Client",
+        "Outcome",
+        "Obstacle",
+        "Task",
+        "TimelineItem",
+        "NewNoteBody",
+    ] {
+        assert!(
+            doc.body["components"]["schemas"][schema].is_object(),
+            "schema {schema}"
+        );
+    }
+}
