@@ -33,6 +33,7 @@ use caseload_domain::records::{OutcomeStatus, TaskStatus};
 use caseload_domain::text::Email;
 use caseload_domain::timescales::Timescales;
 use caseload_domain::users::Role;
+use caseload_store::prelude::*;
 use caseload_store::*;
 use caseload_web::{AppState, Settings};
 use jiff::civil::Date;

@@ -16,6 +16,7 @@ use caseload_domain::notes::{AmendedAs, NoteKind};
 use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
 use caseload_domain::users::Role;
 use caseload_store::decode;
+use caseload_store::prelude::*;
 use caseload_store::*;
 use jiff::Timestamp;
 use serde_json::json;
@@ -963,7 +964,7 @@ fn push_scope(
 }
 
 #[async_trait]
-impl Store for PgStore {
+impl Database for PgStore {
     fn backend(&self) -> &'static str {
         "postgres"
     }
@@ -982,6 +983,46 @@ impl Store for PgStore {
         tx.commit().await.map_err(db_err)
     }
 
+    #[instrument(skip_all)]
+    async fn analyze(&self) -> Result<()> {
+        // VACUUM too: a bulk load updates each case row several times (its
+        // summary follows its tasks, holds and assessments), and the dead
+        // versions would otherwise wait for autovacuum.
+        sqlx::query("VACUUM (ANALYZE)")
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+             AND table_name NOT LIKE '_sqlx%' ORDER BY table_name",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let mut out = Vec::new();
+        for table in tables {
+            let mut cols: Vec<String> = sqlx::query_scalar(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = $1",
+            )
+                .bind(&table)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+            cols.sort();
+            out.push((table, cols));
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl Users for PgStore {
     #[instrument(skip_all)]
     async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
         let team = Team {
@@ -1139,7 +1180,10 @@ impl Store for PgStore {
             .ok_or(StoreError::NotFound("user"))?;
         opt_s(&row, "password_hash")
     }
+}
 
+#[async_trait]
+impl Sessions for PgStore {
     #[instrument(skip_all)]
     async fn create_session(&self, new: &NewSession) -> Result<()> {
         sqlx::query(
@@ -1265,7 +1309,10 @@ impl Store for PgStore {
             .map(|r| Ok((user_row(r)?, settings_generation(r)?, caseload_mark(r)?)))
             .transpose()
     }
+}
 
+#[async_trait]
+impl Clients for PgStore {
     #[instrument(skip_all)]
     async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client> {
         let client = Client {
@@ -1362,7 +1409,10 @@ impl Store for PgStore {
     async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>> {
         clients::history(self, id).await
     }
+}
 
+#[async_trait]
+impl Cases for PgStore {
     #[instrument(skip_all)]
     async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case> {
         let id = new_id(CaseId::from_parts, ctx.at);
@@ -1527,6 +1577,22 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
+    async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>> {
+        let rows = sqlx::query(
+            "SELECT e.seq, e.kind, e.at, e.recorded_at, e.actor_id, u.name AS actor_name, e.subject_id, e.data::text AS data \
+             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.at, e.seq",
+        )
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(timeline_row).collect()
+    }
+}
+
+#[async_trait]
+impl Notes for PgStore {
+    #[instrument(skip_all)]
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
         let id = new_id(NoteId::from_parts, ctx.at);
         // One statement, so one round trip and its own transaction: the
@@ -1665,7 +1731,10 @@ impl Store for PgStore {
         tx.commit().await.map_err(db_err)?;
         Ok(amendment)
     }
+}
 
+#[async_trait]
+impl Outcomes for PgStore {
     #[instrument(skip_all)]
     async fn add_outcome(&self, new: &NewOutcome, ctx: &WriteCtx) -> Result<Outcome> {
         let id = new_id(OutcomeId::from_parts, ctx.at);
@@ -1771,7 +1840,10 @@ impl Store for PgStore {
         tx.commit().await.map_err(db_err)?;
         Ok(outcome)
     }
+}
 
+#[async_trait]
+impl Obstacles for PgStore {
     #[instrument(skip_all)]
     async fn add_obstacle(&self, new: &NewObstacle, ctx: &WriteCtx) -> Result<Obstacle> {
         let id = new_id(ObstacleId::from_parts, ctx.at);
@@ -1860,7 +1932,10 @@ impl Store for PgStore {
         tx.commit().await.map_err(db_err)?;
         Ok(obstacle)
     }
+}
 
+#[async_trait]
+impl Tasks for PgStore {
     #[instrument(skip_all)]
     async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task> {
         let id = new_id(TaskId::from_parts, ctx.at);
@@ -1959,7 +2034,106 @@ impl Store for PgStore {
         tx.commit().await.map_err(db_err)?;
         Ok(task)
     }
+}
 
+#[async_trait]
+impl Deadlines for PgStore {
+    #[instrument(skip_all)]
+    async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline> {
+        let id = new_id(DeadlineId::from_parts, ctx.at);
+        let task_id = new_id(TaskId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        insert_task(
+            &mut tx,
+            &task_id,
+            &new.case_id,
+            &format!("Deadline: {}", new.title),
+            Some(new.due_date),
+            new.assignee_id.as_ref(),
+            ctx,
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO deadlines (id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation, task_id, \
+             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(&new.rule_id)
+        .bind(&new.title)
+        .bind(new.trigger_date.and_then(pg_date))
+        .bind(&new.calendar)
+        .bind(pg_date(new.due_date))
+        .bind(serde_json::to_string(&new.explanation).unwrap_or_else(|_| "[]".into()))
+        .bind(task_id.as_str())
+        .bind(ctx.actor.as_str())
+        .bind(pg_ts(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"rule_id": new.rule_id, "due_date": new.due_date, "task_id": task_id});
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::DeadlineAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
+        audit(&mut tx, ctx, "deadline.create", "deadline", id.as_str()).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Deadline {
+            id,
+            case_id: new.case_id.clone(),
+            rule_id: new.rule_id.clone(),
+            title: new.title.clone(),
+            trigger_date: new.trigger_date,
+            calendar: new.calendar.clone(),
+            due_date: new.due_date,
+            explanation: new.explanation.clone(),
+            task_id,
+            created_by: ctx.actor.clone(),
+            created_at: ctx.at,
+        })
+    }
+
+    #[instrument(skip_all)]
+    async fn list_deadlines(&self, case: &CaseId) -> Result<Vec<Deadline>> {
+        let rows = sqlx::query(
+            "SELECT id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation::text AS explanation, \
+             task_id, created_by, created_at FROM deadlines WHERE case_id = $1 ORDER BY due_date, created_at, id",
+        )
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let explanation: Vec<String> = serde_json::from_str(&s(r, "explanation")?)
+                    .map_err(|e| StoreError::corrupt(format!("deadline explanation: {e}")))?;
+                Ok(Deadline {
+                    id: DeadlineId::from_trusted(s(r, "id")?),
+                    case_id: CaseId::from_trusted(s(r, "case_id")?),
+                    rule_id: opt_s(r, "rule_id")?,
+                    title: s(r, "title")?,
+                    trigger_date: opt_date(r, "trigger_date")?,
+                    calendar: opt_s(r, "calendar")?,
+                    due_date: opt_date(r, "due_date")?
+                        .ok_or_else(|| StoreError::corrupt("deadline without a date"))?,
+                    explanation,
+                    task_id: TaskId::from_trusted(s(r, "task_id")?),
+                    created_by: UserId::from_trusted(s(r, "created_by")?),
+                    created_at: ts(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Caseloads for PgStore {
     #[instrument(skip_all)]
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
@@ -2054,100 +2228,10 @@ impl Store for PgStore {
             })
             .collect()
     }
+}
 
-    #[instrument(skip_all)]
-    async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline> {
-        let id = new_id(DeadlineId::from_parts, ctx.at);
-        let task_id = new_id(TaskId::from_parts, ctx.at);
-        let mut tx = self.begin().await?;
-        insert_task(
-            &mut tx,
-            &task_id,
-            &new.case_id,
-            &format!("Deadline: {}", new.title),
-            Some(new.due_date),
-            new.assignee_id.as_ref(),
-            ctx,
-        )
-        .await?;
-        sqlx::query(
-            "INSERT INTO deadlines (id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation, task_id, \
-             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)",
-        )
-        .bind(id.as_str())
-        .bind(new.case_id.as_str())
-        .bind(&new.rule_id)
-        .bind(&new.title)
-        .bind(new.trigger_date.and_then(pg_date))
-        .bind(&new.calendar)
-        .bind(pg_date(new.due_date))
-        .bind(serde_json::to_string(&new.explanation).unwrap_or_else(|_| "[]".into()))
-        .bind(task_id.as_str())
-        .bind(ctx.actor.as_str())
-        .bind(pg_ts(ctx.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let data = json!({"rule_id": new.rule_id, "due_date": new.due_date, "task_id": task_id});
-        event(
-            &mut tx,
-            &new.case_id,
-            ctx.at,
-            ctx,
-            EventKind::DeadlineAdded,
-            id.as_str(),
-            data,
-        )
-        .await?;
-        audit(&mut tx, ctx, "deadline.create", "deadline", id.as_str()).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(Deadline {
-            id,
-            case_id: new.case_id.clone(),
-            rule_id: new.rule_id.clone(),
-            title: new.title.clone(),
-            trigger_date: new.trigger_date,
-            calendar: new.calendar.clone(),
-            due_date: new.due_date,
-            explanation: new.explanation.clone(),
-            task_id,
-            created_by: ctx.actor.clone(),
-            created_at: ctx.at,
-        })
-    }
-
-    #[instrument(skip_all)]
-    async fn list_deadlines(&self, case: &CaseId) -> Result<Vec<Deadline>> {
-        let rows = sqlx::query(
-            "SELECT id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation::text AS explanation, \
-             task_id, created_by, created_at FROM deadlines WHERE case_id = $1 ORDER BY due_date, created_at, id",
-        )
-        .bind(case.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                let explanation: Vec<String> = serde_json::from_str(&s(r, "explanation")?)
-                    .map_err(|e| StoreError::corrupt(format!("deadline explanation: {e}")))?;
-                Ok(Deadline {
-                    id: DeadlineId::from_trusted(s(r, "id")?),
-                    case_id: CaseId::from_trusted(s(r, "case_id")?),
-                    rule_id: opt_s(r, "rule_id")?,
-                    title: s(r, "title")?,
-                    trigger_date: opt_date(r, "trigger_date")?,
-                    calendar: opt_s(r, "calendar")?,
-                    due_date: opt_date(r, "due_date")?
-                        .ok_or_else(|| StoreError::corrupt("deadline without a date"))?,
-                    explanation,
-                    task_id: TaskId::from_trusted(s(r, "task_id")?),
-                    created_by: UserId::from_trusted(s(r, "created_by")?),
-                    created_at: ts(r, "created_at")?,
-                })
-            })
-            .collect()
-    }
-
+#[async_trait]
+impl Calendars for PgStore {
     #[instrument(skip_all)]
     async fn import_holidays(&self, days: &[ImportedHoliday], at: Timestamp) -> Result<usize> {
         let mut years: std::collections::BTreeSet<(String, i16)> =
@@ -2251,6 +2335,96 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
+    async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT calendar FROM teams WHERE id = $1")
+            .bind(team.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("team"))?;
+        opt_s(&row, "calendar")
+    }
+
+    #[instrument(skip_all)]
+    async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>> {
+        let rows =
+            sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok((TeamId::from_trusted(s(r, "id")?), s(r, "calendar")?)))
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()> {
+        let done = sqlx::query("UPDATE teams SET calendar = $1 WHERE id = $2")
+            .bind(calendar)
+            .bind(team.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("team"));
+        }
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(pg_ts(at))
+        .bind(user.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(user.as_str())
+        .bind(pg_ts(at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(pg_ts(at))
+        .bind(user.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn user_for_feed(&self, token_hash: &str) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.* FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
+             WHERE f.token_hash = $1 AND f.revoked_at IS NULL AND u.active",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(user_row).transpose()
+    }
+}
+
+#[async_trait]
+impl OrganisationSettings for PgStore {
+    #[instrument(skip_all)]
     async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         sqlx::query_scalar("SELECT value FROM organisation_settings WHERE key = $1")
             .bind(key)
@@ -2275,50 +2449,16 @@ impl Store for PgStore {
     }
 
     #[instrument(skip_all)]
-    async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT calendar FROM teams WHERE id = $1")
-            .bind(team.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?
-            .ok_or(StoreError::NotFound("team"))?;
-        opt_s(&row, "calendar")
-    }
-
-    #[instrument(skip_all)]
-    async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>> {
-        let rows =
-            sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db_err)?;
-        rows.iter()
-            .map(|r| Ok((TeamId::from_trusted(s(r, "id")?), s(r, "calendar")?)))
-            .collect()
-    }
-
-    #[instrument(skip_all)]
     async fn settings_generation(&self) -> Result<i64> {
         sqlx::query_scalar("SELECT generation FROM settings_generation WHERE id = 1")
             .fetch_one(&self.reader)
             .await
             .map_err(db_err)
     }
+}
 
-    #[instrument(skip_all)]
-    async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()> {
-        let done = sqlx::query("UPDATE teams SET calendar = $1 WHERE id = $2")
-            .bind(calendar)
-            .bind(team.as_str())
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("team"));
-        }
-        Ok(())
-    }
-
+#[async_trait]
+impl Priorities for PgStore {
     #[instrument(skip_all)]
     async fn save_policy_version(
         &self,
@@ -2554,55 +2694,10 @@ impl Store for PgStore {
         .map_err(db_err)?;
         rows.iter().map(priority_row).collect()
     }
+}
 
-    #[instrument(skip_all)]
-    async fn analyze(&self) -> Result<()> {
-        // VACUUM too: a bulk load updates each case row several times (its
-        // summary follows its tasks, holds and assessments), and the dead
-        // versions would otherwise wait for autovacuum.
-        sqlx::query("VACUUM (ANALYZE)")
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        for batch in batches {
-            batch.check()?;
-            // PostgreSQL allows 65,535 bound values a statement.
-            let per = (60_000 / batch.columns.len().max(1)).max(1);
-            for chunk in batch.rows.chunks(per) {
-                let mut q = QueryBuilder::<Postgres>::new(format!(
-                    "INSERT INTO {} ({}) ",
-                    batch.table,
-                    batch.columns.join(", ")
-                ));
-                q.push_values(chunk, |mut row, values| {
-                    for v in values {
-                        match v {
-                            BulkValue::Text(t) => row.push_bind(t.clone()),
-                            BulkValue::Int(i) => row.push_bind(*i),
-                            BulkValue::Bool(b) => row.push_bind(*b),
-                            BulkValue::Ts(t) => row.push_bind(t.map(pg_ts)),
-                            BulkValue::Date(d) => row.push_bind(d.and_then(pg_date)),
-                            BulkValue::Json(j) => row.push_bind(sqlx::types::Json(j.clone())),
-                        };
-                    }
-                });
-                q.build().execute(&mut *tx).await.map_err(db_err)?;
-            }
-        }
-        // Loaded clients come without search keys (migration 0015).
-        if batches.iter().any(|b| b.table == "clients") {
-            clients::key_unkeyed(&mut tx).await?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
-    }
-
+#[async_trait]
+impl Timescales for PgStore {
     #[instrument(skip_all)]
     async fn save_timescales(
         &self,
@@ -2770,57 +2865,10 @@ impl Store for PgStore {
         tx.commit().await.map_err(db_err)?;
         Ok(sent)
     }
+}
 
-    #[instrument(skip_all)]
-    async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE calendar_feeds SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(pg_ts(at))
-        .bind(user.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        sqlx::query(
-            "INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(token_hash)
-        .bind(user.as_str())
-        .bind(pg_ts(at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()> {
-        sqlx::query(
-            "UPDATE calendar_feeds SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(pg_ts(at))
-        .bind(user.as_str())
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn user_for_feed(&self, token_hash: &str) -> Result<Option<User>> {
-        let row = sqlx::query(
-            "SELECT u.* FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
-             WHERE f.token_hash = $1 AND f.revoked_at IS NULL AND u.active",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db_err)?;
-        row.as_ref().map(user_row).transpose()
-    }
-
+#[async_trait]
+impl Notifications for PgStore {
     #[instrument(skip_all)]
     async fn notifications(
         &self,
@@ -2920,20 +2968,10 @@ impl Store for PgStore {
         let done = query.execute(&self.writer).await.map_err(db_err)?;
         Ok(done.rows_affected())
     }
+}
 
-    #[instrument(skip_all)]
-    async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>> {
-        let rows = sqlx::query(
-            "SELECT e.seq, e.kind, e.at, e.recorded_at, e.actor_id, u.name AS actor_name, e.subject_id, e.data::text AS data \
-             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.at, e.seq",
-        )
-        .bind(case.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(timeline_row).collect()
-    }
-
+#[async_trait]
+impl Audit for PgStore {
     #[instrument(skip_all)]
     async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()> {
         if events.is_empty() {
@@ -2984,30 +3022,44 @@ impl Store for PgStore {
             .map_err(db_err)?;
         rows.iter().map(audit_row).collect()
     }
+}
 
+#[async_trait]
+impl BulkLoad for PgStore {
     #[instrument(skip_all)]
-    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
-             AND table_name NOT LIKE '_sqlx%' ORDER BY table_name",
-        )
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        let mut out = Vec::new();
-        for table in tables {
-            let mut cols: Vec<String> = sqlx::query_scalar(
-                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
-                 AND table_name = $1",
-            )
-                .bind(&table)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db_err)?;
-            cols.sort();
-            out.push((table, cols));
+    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for batch in batches {
+            batch.check()?;
+            // PostgreSQL allows 65,535 bound values a statement.
+            let per = (60_000 / batch.columns.len().max(1)).max(1);
+            for chunk in batch.rows.chunks(per) {
+                let mut q = QueryBuilder::<Postgres>::new(format!(
+                    "INSERT INTO {} ({}) ",
+                    batch.table,
+                    batch.columns.join(", ")
+                ));
+                q.push_values(chunk, |mut row, values| {
+                    for v in values {
+                        match v {
+                            BulkValue::Text(t) => row.push_bind(t.clone()),
+                            BulkValue::Int(i) => row.push_bind(*i),
+                            BulkValue::Bool(b) => row.push_bind(*b),
+                            BulkValue::Ts(t) => row.push_bind(t.map(pg_ts)),
+                            BulkValue::Date(d) => row.push_bind(d.and_then(pg_date)),
+                            BulkValue::Json(j) => row.push_bind(sqlx::types::Json(j.clone())),
+                        };
+                    }
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
         }
-        Ok(out)
+        // Loaded clients come without search keys (migration 0015).
+        if batches.iter().any(|b| b.table == "clients") {
+            clients::key_unkeyed(&mut tx).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
     }
 }
 

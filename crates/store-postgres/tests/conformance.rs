@@ -2,7 +2,7 @@
 
 mod support;
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 caseload_store::store_conformance_tests!(support::fresh());
 

@@ -18,6 +18,7 @@ use caseload_domain::notes::{AmendedAs, NoteKind};
 use caseload_domain::records::{EventKind, ObstacleCategory, OutcomeStatus, TaskStatus};
 use caseload_domain::users::Role;
 use caseload_store::decode::{self, from_micros, micros};
+use caseload_store::prelude::*;
 use caseload_store::*;
 use jiff::Timestamp;
 use serde_json::json;
@@ -1025,7 +1026,7 @@ fn push_scope(
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl Database for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
@@ -1044,6 +1045,40 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)
     }
 
+    #[instrument(skip_all)]
+    async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE")
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE '_sqlx%' ORDER BY name",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let mut out = Vec::new();
+        for table in tables {
+            let mut cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+                .bind(&table)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+            cols.sort();
+            out.push((table, cols));
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl Users for SqliteStore {
     #[instrument(skip_all)]
     async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
         let team = Team {
@@ -1199,7 +1234,10 @@ impl Store for SqliteStore {
             .ok_or(StoreError::NotFound("user"))?;
         opt_s(&row, "password_hash")
     }
+}
 
+#[async_trait]
+impl Sessions for SqliteStore {
     #[instrument(skip_all)]
     async fn create_session(&self, new: &NewSession) -> Result<()> {
         sqlx::query(
@@ -1321,7 +1359,10 @@ impl Store for SqliteStore {
             .map(|r| Ok((user_row(r)?, settings_generation(r)?, caseload_mark(r)?)))
             .transpose()
     }
+}
 
+#[async_trait]
+impl Clients for SqliteStore {
     #[instrument(skip_all)]
     async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client> {
         let client = Client {
@@ -1418,7 +1459,10 @@ impl Store for SqliteStore {
     async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>> {
         clients::history(self, id).await
     }
+}
 
+#[async_trait]
+impl Cases for SqliteStore {
     #[instrument(skip_all)]
     async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case> {
         let id = new_id(CaseId::from_parts, ctx.at);
@@ -1577,6 +1621,22 @@ impl Store for SqliteStore {
         Ok(case)
     }
 
+    #[instrument(skip_all)]
+    async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>> {
+        let rows = sqlx::query(
+            "SELECT e.seq, e.kind, e.at, e.recorded_at, e.actor_id, u.name AS actor_name, e.subject_id, e.data \
+             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = ? ORDER BY e.at, e.seq",
+        )
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(timeline_row).collect()
+    }
+}
+
+#[async_trait]
+impl Notes for SqliteStore {
     #[instrument(skip_all)]
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
         let id = new_id(NoteId::from_parts, ctx.at);
@@ -1746,7 +1806,10 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)?;
         Ok(amendment)
     }
+}
 
+#[async_trait]
+impl Outcomes for SqliteStore {
     #[instrument(skip_all)]
     async fn add_outcome(&self, new: &NewOutcome, ctx: &WriteCtx) -> Result<Outcome> {
         let id = new_id(OutcomeId::from_parts, ctx.at);
@@ -1852,7 +1915,10 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)?;
         Ok(outcome)
     }
+}
 
+#[async_trait]
+impl Obstacles for SqliteStore {
     #[instrument(skip_all)]
     async fn add_obstacle(&self, new: &NewObstacle, ctx: &WriteCtx) -> Result<Obstacle> {
         let id = new_id(ObstacleId::from_parts, ctx.at);
@@ -1941,7 +2007,10 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)?;
         Ok(obstacle)
     }
+}
 
+#[async_trait]
+impl Tasks for SqliteStore {
     #[instrument(skip_all)]
     async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task> {
         let id = new_id(TaskId::from_parts, ctx.at);
@@ -2040,7 +2109,106 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)?;
         Ok(task)
     }
+}
 
+#[async_trait]
+impl Deadlines for SqliteStore {
+    #[instrument(skip_all)]
+    async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline> {
+        let id = new_id(DeadlineId::from_parts, ctx.at);
+        let task_id = new_id(TaskId::from_parts, ctx.at);
+        let mut tx = self.begin().await?;
+        insert_task(
+            &mut tx,
+            &task_id,
+            &new.case_id,
+            &format!("Deadline: {}", new.title),
+            Some(new.due_date),
+            new.assignee_id.as_ref(),
+            ctx,
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO deadlines (id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation, task_id, \
+             created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.as_str())
+        .bind(new.case_id.as_str())
+        .bind(&new.rule_id)
+        .bind(&new.title)
+        .bind(new.trigger_date.map(|d| d.to_string()))
+        .bind(&new.calendar)
+        .bind(new.due_date.to_string())
+        .bind(serde_json::to_string(&new.explanation).unwrap_or_else(|_| "[]".into()))
+        .bind(task_id.as_str())
+        .bind(ctx.actor.as_str())
+        .bind(micros(ctx.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let data = json!({"rule_id": new.rule_id, "due_date": new.due_date, "task_id": task_id});
+        event(
+            &mut tx,
+            &new.case_id,
+            ctx.at,
+            ctx,
+            EventKind::DeadlineAdded,
+            id.as_str(),
+            data,
+        )
+        .await?;
+        audit(&mut tx, ctx, "deadline.create", "deadline", id.as_str()).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(Deadline {
+            id,
+            case_id: new.case_id.clone(),
+            rule_id: new.rule_id.clone(),
+            title: new.title.clone(),
+            trigger_date: new.trigger_date,
+            calendar: new.calendar.clone(),
+            due_date: new.due_date,
+            explanation: new.explanation.clone(),
+            task_id,
+            created_by: ctx.actor.clone(),
+            created_at: ctx.at,
+        })
+    }
+
+    #[instrument(skip_all)]
+    async fn list_deadlines(&self, case: &CaseId) -> Result<Vec<Deadline>> {
+        let rows = sqlx::query(
+            "SELECT id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation AS explanation, \
+             task_id, created_by, created_at FROM deadlines WHERE case_id = ? ORDER BY due_date, created_at, id",
+        )
+        .bind(case.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                let explanation: Vec<String> = serde_json::from_str(&s(r, "explanation")?)
+                    .map_err(|e| StoreError::corrupt(format!("deadline explanation: {e}")))?;
+                Ok(Deadline {
+                    id: DeadlineId::from_trusted(s(r, "id")?),
+                    case_id: CaseId::from_trusted(s(r, "case_id")?),
+                    rule_id: opt_s(r, "rule_id")?,
+                    title: s(r, "title")?,
+                    trigger_date: opt_date(r, "trigger_date")?,
+                    calendar: opt_s(r, "calendar")?,
+                    due_date: opt_date(r, "due_date")?
+                        .ok_or_else(|| StoreError::corrupt("deadline without a date"))?,
+                    explanation,
+                    task_id: TaskId::from_trusted(s(r, "task_id")?),
+                    created_by: UserId::from_trusted(s(r, "created_by")?),
+                    created_at: ts(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Caseloads for SqliteStore {
     #[instrument(skip_all)]
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
@@ -2136,100 +2304,10 @@ impl Store for SqliteStore {
             })
             .collect()
     }
+}
 
-    #[instrument(skip_all)]
-    async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline> {
-        let id = new_id(DeadlineId::from_parts, ctx.at);
-        let task_id = new_id(TaskId::from_parts, ctx.at);
-        let mut tx = self.begin().await?;
-        insert_task(
-            &mut tx,
-            &task_id,
-            &new.case_id,
-            &format!("Deadline: {}", new.title),
-            Some(new.due_date),
-            new.assignee_id.as_ref(),
-            ctx,
-        )
-        .await?;
-        sqlx::query(
-            "INSERT INTO deadlines (id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation, task_id, \
-             created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.as_str())
-        .bind(new.case_id.as_str())
-        .bind(&new.rule_id)
-        .bind(&new.title)
-        .bind(new.trigger_date.map(|d| d.to_string()))
-        .bind(&new.calendar)
-        .bind(new.due_date.to_string())
-        .bind(serde_json::to_string(&new.explanation).unwrap_or_else(|_| "[]".into()))
-        .bind(task_id.as_str())
-        .bind(ctx.actor.as_str())
-        .bind(micros(ctx.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let data = json!({"rule_id": new.rule_id, "due_date": new.due_date, "task_id": task_id});
-        event(
-            &mut tx,
-            &new.case_id,
-            ctx.at,
-            ctx,
-            EventKind::DeadlineAdded,
-            id.as_str(),
-            data,
-        )
-        .await?;
-        audit(&mut tx, ctx, "deadline.create", "deadline", id.as_str()).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(Deadline {
-            id,
-            case_id: new.case_id.clone(),
-            rule_id: new.rule_id.clone(),
-            title: new.title.clone(),
-            trigger_date: new.trigger_date,
-            calendar: new.calendar.clone(),
-            due_date: new.due_date,
-            explanation: new.explanation.clone(),
-            task_id,
-            created_by: ctx.actor.clone(),
-            created_at: ctx.at,
-        })
-    }
-
-    #[instrument(skip_all)]
-    async fn list_deadlines(&self, case: &CaseId) -> Result<Vec<Deadline>> {
-        let rows = sqlx::query(
-            "SELECT id, case_id, rule_id, title, trigger_date, calendar, due_date, explanation AS explanation, \
-             task_id, created_by, created_at FROM deadlines WHERE case_id = ? ORDER BY due_date, created_at, id",
-        )
-        .bind(case.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                let explanation: Vec<String> = serde_json::from_str(&s(r, "explanation")?)
-                    .map_err(|e| StoreError::corrupt(format!("deadline explanation: {e}")))?;
-                Ok(Deadline {
-                    id: DeadlineId::from_trusted(s(r, "id")?),
-                    case_id: CaseId::from_trusted(s(r, "case_id")?),
-                    rule_id: opt_s(r, "rule_id")?,
-                    title: s(r, "title")?,
-                    trigger_date: opt_date(r, "trigger_date")?,
-                    calendar: opt_s(r, "calendar")?,
-                    due_date: opt_date(r, "due_date")?
-                        .ok_or_else(|| StoreError::corrupt("deadline without a date"))?,
-                    explanation,
-                    task_id: TaskId::from_trusted(s(r, "task_id")?),
-                    created_by: UserId::from_trusted(s(r, "created_by")?),
-                    created_at: ts(r, "created_at")?,
-                })
-            })
-            .collect()
-    }
-
+#[async_trait]
+impl Calendars for SqliteStore {
     #[instrument(skip_all)]
     async fn import_holidays(&self, days: &[ImportedHoliday], at: Timestamp) -> Result<usize> {
         let mut years: std::collections::BTreeSet<(String, i16)> =
@@ -2332,6 +2410,96 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
+    async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT calendar FROM teams WHERE id = ?")
+            .bind(team.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?
+            .ok_or(StoreError::NotFound("team"))?;
+        opt_s(&row, "calendar")
+    }
+
+    #[instrument(skip_all)]
+    async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>> {
+        let rows =
+            sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok((TeamId::from_trusted(s(r, "id")?), s(r, "calendar")?)))
+            .collect()
+    }
+
+    #[instrument(skip_all)]
+    async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()> {
+        let done = sqlx::query("UPDATE teams SET calendar = ? WHERE id = ?")
+            .bind(calendar)
+            .bind(team.as_str())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("team"));
+        }
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        )
+        .bind(micros(at))
+        .bind(user.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user.as_str())
+        .bind(micros(at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        )
+        .bind(micros(at))
+        .bind(user.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    async fn user_for_feed(&self, token_hash: &str) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.* FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
+             WHERE f.token_hash = ? AND f.revoked_at IS NULL AND u.active",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(user_row).transpose()
+    }
+}
+
+#[async_trait]
+impl OrganisationSettings for SqliteStore {
+    #[instrument(skip_all)]
     async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         sqlx::query_scalar("SELECT value FROM organisation_settings WHERE key = ?")
             .bind(key)
@@ -2356,50 +2524,16 @@ impl Store for SqliteStore {
     }
 
     #[instrument(skip_all)]
-    async fn team_calendar(&self, team: &TeamId) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT calendar FROM teams WHERE id = ?")
-            .bind(team.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?
-            .ok_or(StoreError::NotFound("team"))?;
-        opt_s(&row, "calendar")
-    }
-
-    #[instrument(skip_all)]
-    async fn team_calendars(&self) -> Result<Vec<(TeamId, String)>> {
-        let rows =
-            sqlx::query("SELECT id, calendar FROM teams WHERE calendar IS NOT NULL ORDER BY id")
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db_err)?;
-        rows.iter()
-            .map(|r| Ok((TeamId::from_trusted(s(r, "id")?), s(r, "calendar")?)))
-            .collect()
-    }
-
-    #[instrument(skip_all)]
     async fn settings_generation(&self) -> Result<i64> {
         sqlx::query_scalar("SELECT generation FROM settings_generation WHERE id = 1")
             .fetch_one(&self.reader)
             .await
             .map_err(db_err)
     }
+}
 
-    #[instrument(skip_all)]
-    async fn set_team_calendar(&self, team: &TeamId, calendar: Option<&str>) -> Result<()> {
-        let done = sqlx::query("UPDATE teams SET calendar = ? WHERE id = ?")
-            .bind(calendar)
-            .bind(team.as_str())
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("team"));
-        }
-        Ok(())
-    }
-
+#[async_trait]
+impl Priorities for SqliteStore {
     #[instrument(skip_all)]
     async fn save_policy_version(
         &self,
@@ -2635,52 +2769,10 @@ impl Store for SqliteStore {
         .map_err(db_err)?;
         rows.iter().map(priority_row).collect()
     }
+}
 
-    #[instrument(skip_all)]
-    async fn analyze(&self) -> Result<()> {
-        sqlx::query("ANALYZE")
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        for batch in batches {
-            batch.check()?;
-            // SQLite allows 32,766 bound values a statement.
-            let per = (30_000 / batch.columns.len().max(1)).max(1);
-            for chunk in batch.rows.chunks(per) {
-                let mut q = QueryBuilder::<Sqlite>::new(format!(
-                    "INSERT INTO {} ({}) ",
-                    batch.table,
-                    batch.columns.join(", ")
-                ));
-                q.push_values(chunk, |mut row, values| {
-                    for v in values {
-                        match v {
-                            BulkValue::Text(t) => row.push_bind(t.clone()),
-                            BulkValue::Int(i) => row.push_bind(*i),
-                            BulkValue::Bool(b) => row.push_bind(*b),
-                            BulkValue::Ts(t) => row.push_bind(t.map(micros)),
-                            BulkValue::Date(d) => row.push_bind(d.map(|d| d.to_string())),
-                            BulkValue::Json(j) => row.push_bind(j.to_string()),
-                        };
-                    }
-                });
-                q.build().execute(&mut *tx).await.map_err(db_err)?;
-            }
-        }
-        // Loaded clients come without search keys (migration 0015).
-        if batches.iter().any(|b| b.table == "clients") {
-            clients::key_unkeyed(&mut tx).await?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
-    }
-
+#[async_trait]
+impl Timescales for SqliteStore {
     #[instrument(skip_all)]
     async fn save_timescales(
         &self,
@@ -2843,57 +2935,10 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)?;
         Ok(sent)
     }
+}
 
-    #[instrument(skip_all)]
-    async fn create_feed(&self, user: &UserId, token_hash: &str, at: Timestamp) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE calendar_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-        )
-        .bind(micros(at))
-        .bind(user.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        sqlx::query(
-            "INSERT INTO calendar_feeds (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-        )
-        .bind(token_hash)
-        .bind(user.as_str())
-        .bind(micros(at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn revoke_feeds(&self, user: &UserId, at: Timestamp) -> Result<()> {
-        sqlx::query(
-            "UPDATE calendar_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-        )
-        .bind(micros(at))
-        .bind(user.as_str())
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn user_for_feed(&self, token_hash: &str) -> Result<Option<User>> {
-        let row = sqlx::query(
-            "SELECT u.* FROM calendar_feeds f JOIN users u ON u.id = f.user_id \
-             WHERE f.token_hash = ? AND f.revoked_at IS NULL AND u.active",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db_err)?;
-        row.as_ref().map(user_row).transpose()
-    }
-
+#[async_trait]
+impl Notifications for SqliteStore {
     #[instrument(skip_all)]
     async fn notifications(
         &self,
@@ -2997,20 +3042,10 @@ impl Store for SqliteStore {
         let done = query.execute(&self.writer).await.map_err(db_err)?;
         Ok(done.rows_affected())
     }
+}
 
-    #[instrument(skip_all)]
-    async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>> {
-        let rows = sqlx::query(
-            "SELECT e.seq, e.kind, e.at, e.recorded_at, e.actor_id, u.name AS actor_name, e.subject_id, e.data \
-             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = ? ORDER BY e.at, e.seq",
-        )
-        .bind(case.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(timeline_row).collect()
-    }
-
+#[async_trait]
+impl Audit for SqliteStore {
     #[instrument(skip_all)]
     async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()> {
         if events.is_empty() {
@@ -3048,27 +3083,44 @@ impl Store for SqliteStore {
             .map_err(db_err)?;
         rows.iter().map(audit_row).collect()
     }
+}
 
+#[async_trait]
+impl BulkLoad for SqliteStore {
     #[instrument(skip_all)]
-    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-             AND name NOT LIKE '_sqlx%' ORDER BY name",
-        )
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        let mut out = Vec::new();
-        for table in tables {
-            let mut cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
-                .bind(&table)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db_err)?;
-            cols.sort();
-            out.push((table, cols));
+    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for batch in batches {
+            batch.check()?;
+            // SQLite allows 32,766 bound values a statement.
+            let per = (30_000 / batch.columns.len().max(1)).max(1);
+            for chunk in batch.rows.chunks(per) {
+                let mut q = QueryBuilder::<Sqlite>::new(format!(
+                    "INSERT INTO {} ({}) ",
+                    batch.table,
+                    batch.columns.join(", ")
+                ));
+                q.push_values(chunk, |mut row, values| {
+                    for v in values {
+                        match v {
+                            BulkValue::Text(t) => row.push_bind(t.clone()),
+                            BulkValue::Int(i) => row.push_bind(*i),
+                            BulkValue::Bool(b) => row.push_bind(*b),
+                            BulkValue::Ts(t) => row.push_bind(t.map(micros)),
+                            BulkValue::Date(d) => row.push_bind(d.map(|d| d.to_string())),
+                            BulkValue::Json(j) => row.push_bind(j.to_string()),
+                        };
+                    }
+                });
+                q.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
         }
-        Ok(out)
+        // Loaded clients come without search keys (migration 0015).
+        if batches.iter().any(|b| b.table == "clients") {
+            clients::key_unkeyed(&mut tx).await?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
     }
 }
 

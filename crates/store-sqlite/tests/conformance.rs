@@ -1,7 +1,7 @@
 //! The shared store conformance suite, on a fresh SQLite file per test.
 
 use caseload_sqlite::SqliteStore;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 

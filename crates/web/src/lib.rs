@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use caseload_domain::Clock;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use jiff::SignedDuration;
 
 /// Settings the web layer needs. Loaded by the binary from its flags and

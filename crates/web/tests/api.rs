@@ -6,7 +6,7 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::{Value, json};
 use support::TestApp;
 

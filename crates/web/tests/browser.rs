@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use support::TestApp;
