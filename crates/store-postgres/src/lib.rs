@@ -5,6 +5,7 @@
 //! durable when acknowledged.
 
 mod clients;
+mod dialect;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -21,7 +22,7 @@ use caseload_store::*;
 use jiff::Timestamp;
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use sqlx::{PgPool, QueryBuilder, Row};
 use time::OffsetDateTime;
 use tracing::instrument;
 
@@ -146,7 +147,8 @@ impl sqlx::migrate::MigrationSource<'static> for Embedded {
 }
 
 #[derive(Debug, Clone)]
-pub struct PgStore {
+/// PostgreSQL's dialect: its pools.
+pub struct Postgres {
     writer: PgPool,
     reader: PgPool,
 }
@@ -178,9 +180,12 @@ fn db_err(e: sqlx::Error) -> StoreError {
 
 type Conn = PgConnection;
 
-impl PgStore {
+/// The PostgreSQL store: the shared SQL store speaking PostgreSQL.
+pub type PgStore = caseload_sql::SqlStore<Postgres>;
+
+impl Postgres {
     /// Connect to the database at a `postgres://` URL.
-    pub async fn connect(url: &str) -> Result<Self> {
+    async fn open(url: &str) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(StoreError::other)?
             .application_name("caseload")
@@ -208,7 +213,7 @@ impl PgStore {
         &self.writer
     }
 
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, Postgres>> {
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
         self.writer.begin().await.map_err(db_err)
     }
 }
@@ -941,7 +946,7 @@ async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str)
 }
 
 fn push_scope(
-    q: &mut QueryBuilder<'_, Postgres>,
+    q: &mut QueryBuilder<'_, sqlx::Postgres>,
     prefix: &str,
     scope: &Scope,
     owner_column: Option<&str>,
@@ -964,7 +969,7 @@ fn push_scope(
 }
 
 #[async_trait]
-impl Database for PgStore {
+impl Database for Postgres {
     fn backend(&self) -> &'static str {
         "postgres"
     }
@@ -1022,7 +1027,7 @@ impl Database for PgStore {
 }
 
 #[async_trait]
-impl Users for PgStore {
+impl Users for Postgres {
     #[instrument(skip_all)]
     async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
         let team = Team {
@@ -1183,7 +1188,7 @@ impl Users for PgStore {
 }
 
 #[async_trait]
-impl Sessions for PgStore {
+impl Sessions for Postgres {
     #[instrument(skip_all)]
     async fn create_session(&self, new: &NewSession) -> Result<()> {
         sqlx::query(
@@ -1312,7 +1317,7 @@ impl Sessions for PgStore {
 }
 
 #[async_trait]
-impl Clients for PgStore {
+impl Clients for Postgres {
     #[instrument(skip_all)]
     async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client> {
         let client = Client {
@@ -1412,7 +1417,7 @@ impl Clients for PgStore {
 }
 
 #[async_trait]
-impl Cases for PgStore {
+impl Cases for Postgres {
     #[instrument(skip_all)]
     async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case> {
         let id = new_id(CaseId::from_parts, ctx.at);
@@ -1591,7 +1596,7 @@ impl Cases for PgStore {
 }
 
 #[async_trait]
-impl Notes for PgStore {
+impl Notes for Postgres {
     #[instrument(skip_all)]
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
         let id = new_id(NoteId::from_parts, ctx.at);
@@ -1734,7 +1739,7 @@ impl Notes for PgStore {
 }
 
 #[async_trait]
-impl Outcomes for PgStore {
+impl Outcomes for Postgres {
     #[instrument(skip_all)]
     async fn add_outcome(&self, new: &NewOutcome, ctx: &WriteCtx) -> Result<Outcome> {
         let id = new_id(OutcomeId::from_parts, ctx.at);
@@ -1843,7 +1848,7 @@ impl Outcomes for PgStore {
 }
 
 #[async_trait]
-impl Obstacles for PgStore {
+impl Obstacles for Postgres {
     #[instrument(skip_all)]
     async fn add_obstacle(&self, new: &NewObstacle, ctx: &WriteCtx) -> Result<Obstacle> {
         let id = new_id(ObstacleId::from_parts, ctx.at);
@@ -1935,7 +1940,7 @@ impl Obstacles for PgStore {
 }
 
 #[async_trait]
-impl Tasks for PgStore {
+impl Tasks for Postgres {
     #[instrument(skip_all)]
     async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task> {
         let id = new_id(TaskId::from_parts, ctx.at);
@@ -2037,7 +2042,7 @@ impl Tasks for PgStore {
 }
 
 #[async_trait]
-impl Deadlines for PgStore {
+impl Deadlines for Postgres {
     #[instrument(skip_all)]
     async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline> {
         let id = new_id(DeadlineId::from_parts, ctx.at);
@@ -2133,7 +2138,7 @@ impl Deadlines for PgStore {
 }
 
 #[async_trait]
-impl Caseloads for PgStore {
+impl Caseloads for Postgres {
     #[instrument(skip_all)]
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
@@ -2231,7 +2236,7 @@ impl Caseloads for PgStore {
 }
 
 #[async_trait]
-impl Calendars for PgStore {
+impl Calendars for Postgres {
     #[instrument(skip_all)]
     async fn import_holidays(&self, days: &[ImportedHoliday], at: Timestamp) -> Result<usize> {
         let mut years: std::collections::BTreeSet<(String, i16)> =
@@ -2423,7 +2428,7 @@ impl Calendars for PgStore {
 }
 
 #[async_trait]
-impl OrganisationSettings for PgStore {
+impl OrganisationSettings for Postgres {
     #[instrument(skip_all)]
     async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         sqlx::query_scalar("SELECT value FROM organisation_settings WHERE key = $1")
@@ -2458,7 +2463,7 @@ impl OrganisationSettings for PgStore {
 }
 
 #[async_trait]
-impl Priorities for PgStore {
+impl Priorities for Postgres {
     #[instrument(skip_all)]
     async fn save_policy_version(
         &self,
@@ -2697,7 +2702,7 @@ impl Priorities for PgStore {
 }
 
 #[async_trait]
-impl Timescales for PgStore {
+impl Timescales for Postgres {
     #[instrument(skip_all)]
     async fn save_timescales(
         &self,
@@ -2763,7 +2768,7 @@ impl Timescales for PgStore {
         let mut tx = self.begin().await?;
         let mut fresh = std::collections::HashSet::new();
         for chunk in alerts.chunks(500) {
-            let mut q = QueryBuilder::<Postgres>::new(
+            let mut q = QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) ",
             );
             q.push_values(chunk, |mut row, a| {
@@ -2804,7 +2809,7 @@ impl Timescales for PgStore {
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            let mut q = QueryBuilder::<Postgres>::new(
+            let mut q = QueryBuilder::<sqlx::Postgres>::new(
                 "SELECT c.id, c.team_id, CASE WHEN u.active THEN c.owner_id END AS owner \
                  FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.id IN (",
             );
@@ -2831,7 +2836,7 @@ impl Timescales for PgStore {
         teams.sort_unstable();
         teams.dedup();
         for chunk in teams.chunks(500) {
-            let mut q = QueryBuilder::<Postgres>::new(
+            let mut q = QueryBuilder::<sqlx::Postgres>::new(
                 "SELECT id, team_id FROM users WHERE role = 'supervisor' AND active AND team_id IN (",
             );
             let mut list = q.separated(", ");
@@ -2848,7 +2853,7 @@ impl Timescales for PgStore {
         }
         let rows = alert_notifications(&sent, &cases, &supervisors, &ctx.actor, ctx.at);
         for chunk in rows.chunks(500) {
-            let mut q = QueryBuilder::<Postgres>::new(
+            let mut q = QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) ",
             );
             q.push_values(chunk, |mut row, n| {
@@ -2868,7 +2873,7 @@ impl Timescales for PgStore {
 }
 
 #[async_trait]
-impl Notifications for PgStore {
+impl Notifications for Postgres {
     #[instrument(skip_all)]
     async fn notifications(
         &self,
@@ -2971,7 +2976,7 @@ impl Notifications for PgStore {
 }
 
 #[async_trait]
-impl Audit for PgStore {
+impl Audit for Postgres {
     #[instrument(skip_all)]
     async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()> {
         if events.is_empty() {
@@ -2979,7 +2984,7 @@ impl Audit for PgStore {
         }
         const ROWS: usize = 500; // a statement's worth (6 parameters a row)
         let insert = |chunk: &[NewAuditEvent]| {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+            let mut insert = QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) ",
             );
             insert.push_values(chunk, |mut row, e| {
@@ -3025,7 +3030,7 @@ impl Audit for PgStore {
 }
 
 #[async_trait]
-impl BulkLoad for PgStore {
+impl BulkLoad for Postgres {
     #[instrument(skip_all)]
     async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
         let mut tx = self.begin().await?;
@@ -3034,7 +3039,7 @@ impl BulkLoad for PgStore {
             // PostgreSQL allows 65,535 bound values a statement.
             let per = (60_000 / batch.columns.len().max(1)).max(1);
             for chunk in batch.rows.chunks(per) {
-                let mut q = QueryBuilder::<Postgres>::new(format!(
+                let mut q = QueryBuilder::<sqlx::Postgres>::new(format!(
                     "INSERT INTO {} ({}) ",
                     batch.table,
                     batch.columns.join(", ")

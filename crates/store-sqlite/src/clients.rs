@@ -4,9 +4,9 @@
 use caseload_domain::clients::{prefix_end, search_words, sort_key};
 use caseload_domain::ids::{CaseId, ClientId, UserId};
 use caseload_store::*;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row};
 
-use super::{Conn, SqliteStore, audit, client_row, db_err, micros, one, push_scope, s, ts};
+use super::{Conn, Sqlite, audit, client_row, db_err, micros, one, push_scope, s, ts};
 
 /// Write a client's sort key and search words (after a create or rename).
 pub(crate) async fn write_keys(conn: &mut Conn, id: &str, name: &str) -> Result<()> {
@@ -23,7 +23,8 @@ pub(crate) async fn write_keys(conn: &mut Conn, id: &str, name: &str) -> Result<
         .map_err(db_err)?;
     let words = search_words(name);
     if !words.is_empty() {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO client_words (word, client_id) ");
+        let mut q =
+            QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO client_words (word, client_id) ");
         q.push_values(&words, |mut row, w| {
             row.push_bind(w.clone()).push_bind(id.to_owned());
         });
@@ -58,11 +59,11 @@ pub(crate) async fn key_unkeyed(conn: &mut Conn) -> Result<usize> {
 }
 
 pub(crate) async fn search(
-    store: &SqliteStore,
+    store: &Sqlite,
     scope: &Scope,
     query: &ClientQuery,
 ) -> Result<Vec<ClientListing>> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT c.* FROM clients c WHERE 1 = 1");
+    let mut q = QueryBuilder::<sqlx::Sqlite>::new("SELECT c.* FROM clients c WHERE 1 = 1");
     push_scope(&mut q, "c.", scope, Some("created_by"));
     for word in &query.words {
         q.push(" AND c.id IN (SELECT client_id FROM client_words WHERE word >= ")
@@ -86,7 +87,7 @@ pub(crate) async fn search(
     if clients.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = QueryBuilder::<sqlx::Sqlite>::new(
         "SELECT c.id, c.client_id, c.title, c.status FROM cases c WHERE c.client_id IN (",
     );
     let mut list = q.separated(", ");
@@ -126,7 +127,7 @@ pub(crate) async fn search(
 }
 
 pub(crate) async fn update(
-    store: &SqliteStore,
+    store: &Sqlite,
     id: &ClientId,
     edit: &ClientEdit,
     ctx: &WriteCtx,
@@ -179,7 +180,7 @@ pub(crate) async fn update(
             .map_err(db_err)?;
         write_keys(&mut tx, id.as_str(), &new.name).await?;
     }
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = QueryBuilder::<sqlx::Sqlite>::new(
         "INSERT INTO client_changes (client_id, at, actor_id, request_id, field, old_value, new_value) ",
     );
     q.push_values(&changes, |mut row, (field, old_value, new_value)| {
@@ -197,7 +198,7 @@ pub(crate) async fn update(
     Ok(new)
 }
 
-pub(crate) async fn history(store: &SqliteStore, id: &ClientId) -> Result<Vec<ClientChange>> {
+pub(crate) async fn history(store: &Sqlite, id: &ClientId) -> Result<Vec<ClientChange>> {
     let rows = sqlx::query(
         "SELECT h.at, h.actor_id, u.name AS actor_name, h.field, h.old_value, h.new_value \
          FROM client_changes h JOIN users u ON u.id = h.actor_id WHERE h.client_id = ? ORDER BY h.id",

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod clients;
+mod dialect;
 mod journal;
 
 use async_trait::async_trait;
@@ -26,7 +27,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Row, SqlitePool};
 use tracing::instrument;
 
 /// The migrations, embedded in the binary: `caseload init` and `serve` apply
@@ -150,7 +151,8 @@ impl sqlx::migrate::MigrationSource<'static> for Embedded {
 }
 
 #[derive(Debug, Clone)]
-pub struct SqliteStore {
+/// SQLite's dialect: its writer and reader pools and the read-audit journal.
+pub struct Sqlite {
     writer: SqlitePool,
     reader: SqlitePool,
     /// Read audit events on their way to `audit_events` (none in memory).
@@ -184,9 +186,12 @@ fn conflict_message(msg: &str) -> String {
 
 type Conn = SqliteConnection;
 
-impl SqliteStore {
+/// The SQLite store: the shared SQL store speaking SQLite.
+pub type SqliteStore = caseload_sql::SqlStore<Sqlite>;
+
+impl Sqlite {
     /// Open (creating if missing) the database at a `sqlite:` URL.
-    pub async fn connect(url: &str) -> Result<Self> {
+    async fn open(url: &str) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(StoreError::other)?
             .create_if_missing(true)
@@ -241,7 +246,7 @@ impl SqliteStore {
         &self.writer
     }
 
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.writer
             .begin_with("BEGIN IMMEDIATE")
             .await
@@ -258,7 +263,7 @@ async fn move_journal(writer: &SqlitePool, journal: &journal::Journal) -> Result
     };
     let mut tx = writer.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
     for chunk in entries.chunks(500) {
-        let mut insert = sqlx::QueryBuilder::<Sqlite>::new(
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id, event_key) ",
         );
         insert.push_values(chunk, |mut row, e| {
@@ -1003,7 +1008,7 @@ async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str)
 }
 
 fn push_scope(
-    q: &mut QueryBuilder<'_, Sqlite>,
+    q: &mut QueryBuilder<'_, sqlx::Sqlite>,
     prefix: &str,
     scope: &Scope,
     owner_column: Option<&str>,
@@ -1026,7 +1031,7 @@ fn push_scope(
 }
 
 #[async_trait]
-impl Database for SqliteStore {
+impl Database for Sqlite {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
@@ -1078,7 +1083,7 @@ impl Database for SqliteStore {
 }
 
 #[async_trait]
-impl Users for SqliteStore {
+impl Users for Sqlite {
     #[instrument(skip_all)]
     async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
         let team = Team {
@@ -1237,7 +1242,7 @@ impl Users for SqliteStore {
 }
 
 #[async_trait]
-impl Sessions for SqliteStore {
+impl Sessions for Sqlite {
     #[instrument(skip_all)]
     async fn create_session(&self, new: &NewSession) -> Result<()> {
         sqlx::query(
@@ -1362,7 +1367,7 @@ impl Sessions for SqliteStore {
 }
 
 #[async_trait]
-impl Clients for SqliteStore {
+impl Clients for Sqlite {
     #[instrument(skip_all)]
     async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client> {
         let client = Client {
@@ -1462,7 +1467,7 @@ impl Clients for SqliteStore {
 }
 
 #[async_trait]
-impl Cases for SqliteStore {
+impl Cases for Sqlite {
     #[instrument(skip_all)]
     async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case> {
         let id = new_id(CaseId::from_parts, ctx.at);
@@ -1636,7 +1641,7 @@ impl Cases for SqliteStore {
 }
 
 #[async_trait]
-impl Notes for SqliteStore {
+impl Notes for Sqlite {
     #[instrument(skip_all)]
     async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
         let id = new_id(NoteId::from_parts, ctx.at);
@@ -1809,7 +1814,7 @@ impl Notes for SqliteStore {
 }
 
 #[async_trait]
-impl Outcomes for SqliteStore {
+impl Outcomes for Sqlite {
     #[instrument(skip_all)]
     async fn add_outcome(&self, new: &NewOutcome, ctx: &WriteCtx) -> Result<Outcome> {
         let id = new_id(OutcomeId::from_parts, ctx.at);
@@ -1918,7 +1923,7 @@ impl Outcomes for SqliteStore {
 }
 
 #[async_trait]
-impl Obstacles for SqliteStore {
+impl Obstacles for Sqlite {
     #[instrument(skip_all)]
     async fn add_obstacle(&self, new: &NewObstacle, ctx: &WriteCtx) -> Result<Obstacle> {
         let id = new_id(ObstacleId::from_parts, ctx.at);
@@ -2010,7 +2015,7 @@ impl Obstacles for SqliteStore {
 }
 
 #[async_trait]
-impl Tasks for SqliteStore {
+impl Tasks for Sqlite {
     #[instrument(skip_all)]
     async fn add_task(&self, new: &NewTask, ctx: &WriteCtx) -> Result<Task> {
         let id = new_id(TaskId::from_parts, ctx.at);
@@ -2112,7 +2117,7 @@ impl Tasks for SqliteStore {
 }
 
 #[async_trait]
-impl Deadlines for SqliteStore {
+impl Deadlines for Sqlite {
     #[instrument(skip_all)]
     async fn add_deadline(&self, new: &NewDeadline, ctx: &WriteCtx) -> Result<Deadline> {
         let id = new_id(DeadlineId::from_parts, ctx.at);
@@ -2208,7 +2213,7 @@ impl Deadlines for SqliteStore {
 }
 
 #[async_trait]
-impl Caseloads for SqliteStore {
+impl Caseloads for Sqlite {
     #[instrument(skip_all)]
     async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
         let rows = sqlx::query(&format!(
@@ -2307,7 +2312,7 @@ impl Caseloads for SqliteStore {
 }
 
 #[async_trait]
-impl Calendars for SqliteStore {
+impl Calendars for Sqlite {
     #[instrument(skip_all)]
     async fn import_holidays(&self, days: &[ImportedHoliday], at: Timestamp) -> Result<usize> {
         let mut years: std::collections::BTreeSet<(String, i16)> =
@@ -2498,7 +2503,7 @@ impl Calendars for SqliteStore {
 }
 
 #[async_trait]
-impl OrganisationSettings for SqliteStore {
+impl OrganisationSettings for Sqlite {
     #[instrument(skip_all)]
     async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         sqlx::query_scalar("SELECT value FROM organisation_settings WHERE key = ?")
@@ -2533,7 +2538,7 @@ impl OrganisationSettings for SqliteStore {
 }
 
 #[async_trait]
-impl Priorities for SqliteStore {
+impl Priorities for Sqlite {
     #[instrument(skip_all)]
     async fn save_policy_version(
         &self,
@@ -2772,7 +2777,7 @@ impl Priorities for SqliteStore {
 }
 
 #[async_trait]
-impl Timescales for SqliteStore {
+impl Timescales for Sqlite {
     #[instrument(skip_all)]
     async fn save_timescales(
         &self,
@@ -2835,7 +2840,7 @@ impl Timescales for SqliteStore {
         let mut tx = self.begin().await?;
         let mut fresh = std::collections::HashSet::new();
         for chunk in alerts.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at) ",
             );
             q.push_values(chunk, |mut row, a| {
@@ -2874,7 +2879,7 @@ impl Timescales for SqliteStore {
         ids.sort_unstable();
         ids.dedup();
         for chunk in ids.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<sqlx::Sqlite>::new(
                 "SELECT c.id, c.team_id, CASE WHEN u.active THEN c.owner_id END AS owner \
                  FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.id IN (",
             );
@@ -2901,7 +2906,7 @@ impl Timescales for SqliteStore {
         teams.sort_unstable();
         teams.dedup();
         for chunk in teams.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<sqlx::Sqlite>::new(
                 "SELECT id, team_id FROM users WHERE role = 'supervisor' AND active AND team_id IN (",
             );
             let mut list = q.separated(", ");
@@ -2918,7 +2923,7 @@ impl Timescales for SqliteStore {
         }
         let rows = alert_notifications(&sent, &cases, &supervisors, &ctx.actor, ctx.at);
         for chunk in rows.chunks(500) {
-            let mut q = QueryBuilder::<Sqlite>::new(
+            let mut q = QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at) ",
             );
             q.push_values(chunk, |mut row, n| {
@@ -2938,7 +2943,7 @@ impl Timescales for SqliteStore {
 }
 
 #[async_trait]
-impl Notifications for SqliteStore {
+impl Notifications for Sqlite {
     #[instrument(skip_all)]
     async fn notifications(
         &self,
@@ -3045,7 +3050,7 @@ impl Notifications for SqliteStore {
 }
 
 #[async_trait]
-impl Audit for SqliteStore {
+impl Audit for Sqlite {
     #[instrument(skip_all)]
     async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()> {
         if events.is_empty() {
@@ -3056,7 +3061,7 @@ impl Audit for SqliteStore {
         }
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         for chunk in events.chunks(500) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            let mut insert = QueryBuilder::<sqlx::Sqlite>::new(
                 "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) ",
             );
             insert.push_values(chunk, |mut row, e| {
@@ -3086,7 +3091,7 @@ impl Audit for SqliteStore {
 }
 
 #[async_trait]
-impl BulkLoad for SqliteStore {
+impl BulkLoad for Sqlite {
     #[instrument(skip_all)]
     async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
         let mut tx = self.begin().await?;
@@ -3095,7 +3100,7 @@ impl BulkLoad for SqliteStore {
             // SQLite allows 32,766 bound values a statement.
             let per = (30_000 / batch.columns.len().max(1)).max(1);
             for chunk in batch.rows.chunks(per) {
-                let mut q = QueryBuilder::<Sqlite>::new(format!(
+                let mut q = QueryBuilder::<sqlx::Sqlite>::new(format!(
                     "INSERT INTO {} ({}) ",
                     batch.table,
                     batch.columns.join(", ")

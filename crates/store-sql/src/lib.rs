@@ -1,0 +1,215 @@
+//! The one SQL store. [`SqlStore<D>`] implements every capability trait of
+//! `caseload_store` once, for both databases; `D: Dialect` is what truly
+//! differs between them: how values are bound and read (SQLite keeps
+//! timestamps as i64 microseconds, PostgreSQL as timestamptz), how a write
+//! transaction starts (SQLite: `BEGIN IMMEDIATE` on its one writer),
+//! constraint errors (by constraint name and SQLSTATE, never message text),
+//! migrations, and the few statements tuned per database.
+//!
+//! Why a façade rather than code generic over `sqlx::Database`: generic sqlx
+//! code needs higher-ranked where-clauses (`for<'c> &'c mut DB::Connection:
+//! Executor<'c>`, `for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>`, one
+//! `Type + Encode` bound per bound type…) that supertraits do not imply, so
+//! every impl block would repeat them. Instead each dialect's associated
+//! types ([`Dialect::Query`], [`Dialect::Row`], [`Dialect::Tx`]) implement
+//! small traits of our own ([`Bind`], [`SqlRow`]), written concretely per
+//! database. Everything is monomorphised: `SqlStore<Sqlite>` runs the same
+//! machine code and prepares the same statements as a hand-written store.
+//!
+//! SQL text is shared: sqlx binds `$N` placeholders on SQLite as well.
+
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+
+use caseload_store::Result;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+mod audit;
+mod bulk;
+mod calendars;
+mod caseload;
+mod cases;
+mod clients;
+mod database;
+mod deadlines;
+mod notes;
+mod notifications;
+mod obstacles;
+mod outcomes;
+mod priorities;
+mod sessions;
+mod settings;
+mod tasks;
+mod timescales;
+mod users;
+
+/// The store: one dialect's pools, and every capability's logic.
+#[derive(Debug, Clone)]
+pub struct SqlStore<D> {
+    dialect: D,
+}
+
+impl<D: Dialect> SqlStore<D> {
+    pub fn new(dialect: D) -> Self {
+        Self { dialect }
+    }
+
+    /// Open the database at `url` (`sqlite:` or `postgres://`).
+    pub async fn connect(url: &str) -> Result<Self> {
+        Ok(Self::new(D::connect(url).await?))
+    }
+}
+
+/// What a dialect offers beyond the capabilities (SQLite's `move_journal`,
+/// either's raw `pool()` for tools and tests) stays reachable on the store.
+impl<D: Dialect> SqlStore<D> {
+    fn reader(&self) -> &D::Pool {
+        self.dialect.reader()
+    }
+    fn writer(&self) -> &D::Pool {
+        self.dialect.writer()
+    }
+}
+
+impl<D> Deref for SqlStore<D> {
+    type Target = D;
+    fn deref(&self) -> &D {
+        &self.dialect
+    }
+}
+
+/// A column by name or, on hot paths, by position (sqlx looks names up in a
+/// map for each value).
+#[derive(Debug, Clone, Copy)]
+pub enum Col<'a> {
+    Name(&'a str),
+    At(usize),
+}
+
+impl<'a> From<&'a str> for Col<'a> {
+    fn from(name: &'a str) -> Self {
+        Col::Name(name)
+    }
+}
+
+impl From<usize> for Col<'_> {
+    fn from(at: usize) -> Self {
+        Col::At(at)
+    }
+}
+
+/// A statement and its arguments, bound in the database's own encoding,
+/// run on a pool or on a transaction's connection (`_in`).
+pub trait Statement<'q>: Sized + Send {
+    type Pool: Send + Sync;
+    type Conn: Send;
+    type Row: SqlRow;
+
+    fn bind_str(self, v: &'q str) -> Self;
+    fn bind_opt_str(self, v: Option<&'q str>) -> Self;
+    fn bind_string(self, v: String) -> Self;
+    fn bind_opt_string(self, v: Option<String>) -> Self;
+    fn bind_i64(self, v: i64) -> Self;
+    fn bind_opt_i64(self, v: Option<i64>) -> Self;
+    fn bind_bool(self, v: bool) -> Self;
+    fn bind_ts(self, v: Timestamp) -> Self;
+    fn bind_opt_ts(self, v: Option<Timestamp>) -> Self;
+    fn bind_date(self, v: Date) -> Self;
+    fn bind_opt_date(self, v: Option<Date>) -> Self;
+    /// A JSON document (SQLite: text; PostgreSQL: jsonb).
+    fn bind_json(self, v: String) -> Self;
+
+    fn fetch_all(self, pool: &Self::Pool) -> impl Future<Output = Result<Vec<Self::Row>>> + Send;
+    fn fetch_optional(
+        self,
+        pool: &Self::Pool,
+    ) -> impl Future<Output = Result<Option<Self::Row>>> + Send;
+    fn fetch_one(self, pool: &Self::Pool) -> impl Future<Output = Result<Self::Row>> + Send;
+    /// Run it; how many rows it changed.
+    fn execute(self, pool: &Self::Pool) -> impl Future<Output = Result<u64>> + Send;
+
+    fn fetch_all_in(
+        self,
+        conn: &mut Self::Conn,
+    ) -> impl Future<Output = Result<Vec<Self::Row>>> + Send;
+    fn fetch_optional_in(
+        self,
+        conn: &mut Self::Conn,
+    ) -> impl Future<Output = Result<Option<Self::Row>>> + Send;
+    fn fetch_one_in(self, conn: &mut Self::Conn) -> impl Future<Output = Result<Self::Row>> + Send;
+    fn execute_in(self, conn: &mut Self::Conn) -> impl Future<Output = Result<u64>> + Send;
+}
+
+/// A row read back, decoded in the database's own encoding.
+pub trait SqlRow: Send + Sync + 'static {
+    fn text<'a>(&self, c: impl Into<Col<'a>>) -> Result<&str>;
+    fn opt_text<'a>(&self, c: impl Into<Col<'a>>) -> Result<Option<&str>>;
+    fn i64<'a>(&self, c: impl Into<Col<'a>>) -> Result<i64>;
+    fn opt_i64<'a>(&self, c: impl Into<Col<'a>>) -> Result<Option<i64>>;
+    fn bool<'a>(&self, c: impl Into<Col<'a>>) -> Result<bool>;
+    fn opt_bool<'a>(&self, c: impl Into<Col<'a>>) -> Result<Option<bool>>;
+    fn ts<'a>(&self, c: impl Into<Col<'a>>) -> Result<Timestamp>;
+    fn opt_ts<'a>(&self, c: impl Into<Col<'a>>) -> Result<Option<Timestamp>>;
+    fn opt_date<'a>(&self, c: impl Into<Col<'a>>) -> Result<Option<Date>>;
+    /// A JSON document as text.
+    fn json_text<'a>(&self, c: impl Into<Col<'a>>) -> Result<String>;
+
+    fn string<'a>(&self, c: impl Into<Col<'a>>) -> Result<String> {
+        self.text(c).map(str::to_owned)
+    }
+    fn opt_string<'a>(&self, c: impl Into<Col<'a>>) -> Result<Option<String>> {
+        Ok(self.opt_text(c)?.map(str::to_owned))
+    }
+}
+
+/// What differs between the databases. Implemented by `caseload_sqlite::Sqlite`
+/// and `caseload_postgres::Postgres`, each holding its pools.
+///
+/// Until a capability's logic has moved here, the dialect implements that
+/// capability itself (the supertraits below) and [`SqlStore`] forwards to it.
+pub trait Dialect:
+    Send
+    + Sync
+    + Sized
+    + 'static
+    + caseload_store::Database
+    + caseload_store::Users
+    + caseload_store::Sessions
+    + caseload_store::Clients
+    + caseload_store::Cases
+    + caseload_store::Notes
+    + caseload_store::Outcomes
+    + caseload_store::Obstacles
+    + caseload_store::Tasks
+    + caseload_store::Deadlines
+    + caseload_store::Caseloads
+    + caseload_store::Calendars
+    + caseload_store::OrganisationSettings
+    + caseload_store::Priorities
+    + caseload_store::Timescales
+    + caseload_store::Notifications
+    + caseload_store::Audit
+    + caseload_store::BulkLoad
+{
+    /// `"sqlite"` or `"postgres"`.
+    const NAME: &'static str;
+    type Pool: Send + Sync;
+    type Conn: Send;
+    /// A write transaction; it derefs to its connection.
+    type Tx: Send + DerefMut<Target = Self::Conn>;
+    type Row: SqlRow;
+    type Query<'q>: Statement<'q, Pool = Self::Pool, Conn = Self::Conn, Row = Self::Row>;
+
+    fn connect(url: &str) -> impl Future<Output = Result<Self>> + Send;
+    /// The pool reads use (SQLite: the readers, never blocking the writer).
+    fn reader(&self) -> &Self::Pool;
+    /// The pool single-statement writes use (SQLite: the one writer).
+    fn writer(&self) -> &Self::Pool;
+    /// Start a write transaction (SQLite: `BEGIN IMMEDIATE`, so writers queue
+    /// in-process instead of failing on an upgrade from a read lock).
+    fn begin(&self) -> impl Future<Output = Result<Self::Tx>> + Send;
+    fn commit(tx: Self::Tx) -> impl Future<Output = Result<()>> + Send;
+
+    fn query(sql: &str) -> Self::Query<'_>;
+}
