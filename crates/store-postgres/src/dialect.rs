@@ -177,6 +177,8 @@ fn rows(rows: Vec<PgRow>) -> Vec<Row> {
 
 impl Dialect for Postgres {
     const NAME: &'static str = "postgres";
+    const SESSION_USER_AND_CASELOAD_MARK: &'static str = crate::SESSION_USER_AND_CASELOAD_MARK;
+    const TOKEN_USER_AND_CASELOAD_MARK: &'static str = crate::TOKEN_USER_AND_CASELOAD_MARK;
     type Pool = PgPool;
     type Conn = PgConnection;
     type Tx = sqlx::Transaction<'static, sqlx::Postgres>;

@@ -61,6 +61,11 @@ impl<D: Dialect> SqlStore<D> {
     }
 }
 
+/// The one row a lookup expects, decoded; `NotFound(what)` if there is none.
+fn one<R, T>(row: Option<R>, what: &'static str, map: impl FnOnce(&R) -> Result<T>) -> Result<T> {
+    map(&row.ok_or(caseload_store::StoreError::NotFound(what))?)
+}
+
 /// What a dialect offers beyond the capabilities (SQLite's `move_journal`,
 /// either's raw `pool()` for tools and tests) stays reachable on the store.
 impl<D: Dialect> SqlStore<D> {
@@ -174,8 +179,6 @@ pub trait Dialect:
     + Sized
     + 'static
     + caseload_store::Database
-    + caseload_store::Users
-    + caseload_store::Sessions
     + caseload_store::Clients
     + caseload_store::Cases
     + caseload_store::Notes
@@ -194,6 +197,14 @@ pub trait Dialect:
 {
     /// `"sqlite"` or `"postgres"`.
     const NAME: &'static str;
+
+    /// `SESSION_USER` with the mark of the user's caseload (`CaseloadMark`:
+    /// `id:revision` of each active case, in id order, byte-wise). Per
+    /// database: SQLite's `group_concat` sorts bytes as it is; PostgreSQL's
+    /// `string_agg` needs `COLLATE "C"`, which SQLite does not know.
+    const SESSION_USER_AND_CASELOAD_MARK: &'static str;
+    /// `TOKEN_USER` with the mark of the user's caseload (as above).
+    const TOKEN_USER_AND_CASELOAD_MARK: &'static str;
     type Pool: Send + Sync;
     type Conn: Send;
     /// A write transaction; it derefs to its connection.

@@ -157,6 +157,8 @@ fn rows(rows: Vec<SqliteRow>) -> Vec<Row> {
 
 impl Dialect for Sqlite {
     const NAME: &'static str = "sqlite";
+    const SESSION_USER_AND_CASELOAD_MARK: &'static str = crate::SESSION_USER_AND_CASELOAD_MARK;
+    const TOKEN_USER_AND_CASELOAD_MARK: &'static str = crate::TOKEN_USER_AND_CASELOAD_MARK;
     type Pool = SqlitePool;
     type Conn = SqliteConnection;
     type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;

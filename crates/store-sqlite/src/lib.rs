@@ -379,14 +379,6 @@ fn opt_date(row: &SqliteRow, col: &str) -> Result<Option<jiff::civil::Date>> {
     opt_s(row, col)?.as_deref().map(decode::date).transpose()
 }
 
-fn team_row(r: &SqliteRow) -> Result<Team> {
-    Ok(Team {
-        id: TeamId::from_trusted(s(r, "id")?),
-        name: s(r, "name")?,
-        created_at: ts(r, "created_at")?,
-    })
-}
-
 fn user_row(r: &SqliteRow) -> Result<User> {
     Ok(User {
         id: UserId::from_trusted(s(r, "id")?),
@@ -451,11 +443,6 @@ const CASELOAD_SELECT: &str = "SELECT c.id, c.client_id, c.client_name, c.title,
     c.latest_assessment, c.last_priority_cause, c.revision \
     FROM cases c JOIN users u ON u.id = c.owner_id";
 
-/// The active user holding a token, with the settings generation.
-const TOKEN_USER: &str = "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation \
-    FROM api_tokens t JOIN users u ON u.id = t.user_id \
-    WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active";
-
 /// The mark of user `u`'s caseload as a select-list item (`CaseloadMark`:
 /// the same cases as `Store::caseload`, in the order it gives them).
 macro_rules! caseload_mark_of_u {
@@ -466,11 +453,11 @@ macro_rules! caseload_mark_of_u {
 }
 
 /// `TOKEN_USER` and the mark of the user's caseload.
-const TOKEN_USER_AND_CASELOAD_MARK: &str = concat!(
+pub(crate) const TOKEN_USER_AND_CASELOAD_MARK: &str = concat!(
     "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation, ",
     caseload_mark_of_u!(),
     " FROM api_tokens t JOIN users u ON u.id = t.user_id \
-     WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active"
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
 );
 
 /// The count of user `u`'s unacknowledged notifications, as a select-list
@@ -481,46 +468,15 @@ macro_rules! unread_notifications_of_u {
     };
 }
 
-/// A session that has not been revoked, with its active user and the count
-/// of their unacknowledged notifications (for the navigation).
-const SESSION_USER: &str = "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, \
-    (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.acknowledged_at IS NULL) AS unread_notifications \
-    FROM sessions s JOIN users u ON u.id = s.user_id \
-    WHERE s.id_hash = ? AND s.revoked_at IS NULL AND u.active";
-
 /// `SESSION_USER` and the mark of the user's caseload.
-const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
+pub(crate) const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
     "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, ",
     unread_notifications_of_u!(),
     ", ",
     caseload_mark_of_u!(),
     " FROM sessions s JOIN users u ON u.id = s.user_id \
-     WHERE s.id_hash = ? AND s.revoked_at IS NULL AND u.active"
+     WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active"
 );
-
-fn session_row(r: &SqliteRow) -> Result<Session> {
-    Ok(Session {
-        id_hash: s(r, "id_hash")?,
-        user: user_row(r)?,
-        csrf_token: s(r, "csrf_token")?,
-        created_at: ts(r, "session_created_at")?,
-        last_seen_at: ts(r, "last_seen_at")?,
-        unread_notifications: r
-            .try_get::<i64, _>("unread_notifications")
-            .map_err(StoreError::other)?,
-    })
-}
-
-fn caseload_mark(r: &SqliteRow) -> Result<CaseloadMark> {
-    Ok(CaseloadMark(
-        r.try_get("caseload_mark").map_err(StoreError::other)?,
-    ))
-}
-
-fn settings_generation(r: &SqliteRow) -> Result<i64> {
-    r.try_get::<i64, _>("settings_generation")
-        .map_err(StoreError::other)
-}
 
 /// A caseload row; `today` decides which open tasks are overdue.
 fn caseload_row(r: &SqliteRow, today: jiff::civil::Date) -> Result<CaseloadRow> {
@@ -1079,290 +1035,6 @@ impl Database for Sqlite {
             out.push((table, cols));
         }
         Ok(out)
-    }
-}
-
-#[async_trait]
-impl Users for Sqlite {
-    #[instrument(skip_all)]
-    async fn create_team(&self, name: &str, at: Timestamp) -> Result<Team> {
-        let team = Team {
-            id: new_id(TeamId::from_parts, at),
-            name: name.to_owned(),
-            created_at: at,
-        };
-        sqlx::query("INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)")
-            .bind(team.id.as_str())
-            .bind(&team.name)
-            .bind(micros(at))
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(team)
-    }
-
-    #[instrument(skip_all)]
-    async fn list_teams(&self) -> Result<Vec<Team>> {
-        let rows = sqlx::query("SELECT * FROM teams ORDER BY name")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(team_row).collect()
-    }
-
-    #[instrument(skip_all)]
-    async fn find_team_by_name(&self, name: &str) -> Result<Option<Team>> {
-        let row = sqlx::query("SELECT * FROM teams WHERE name = ?")
-            .bind(name)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(team_row).transpose()
-    }
-
-    #[instrument(skip_all)]
-    async fn create_user(&self, new: &NewUser, at: Timestamp) -> Result<User> {
-        let user = User {
-            id: new_id(UserId::from_parts, at),
-            email: new.email.to_string(),
-            name: new.name.clone(),
-            role: new.role,
-            team_id: new.team_id.clone(),
-            active: true,
-            created_at: at,
-        };
-        sqlx::query("INSERT INTO users (id, email, name, role, team_id, active, created_at) VALUES (?, ?, ?, ?, ?, TRUE, ?)")
-            .bind(user.id.as_str())
-            .bind(&user.email)
-            .bind(&user.name)
-            .bind(user.role.as_str())
-            .bind(user.team_id.as_ref().map(|t| t.to_string()))
-            .bind(micros(at))
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(user)
-    }
-
-    #[instrument(skip_all)]
-    async fn get_user(&self, id: &UserId) -> Result<User> {
-        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        one(row, "user", user_row)
-    }
-
-    #[instrument(skip_all)]
-    async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT * FROM users WHERE email = ?")
-            .bind(email.to_lowercase())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(user_row).transpose()
-    }
-
-    #[instrument(skip_all)]
-    async fn list_users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(user_row).collect()
-    }
-
-    #[instrument(skip_all)]
-    async fn count_users(&self) -> Result<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.reader)
-            .await
-            .map_err(db_err)
-    }
-
-    #[instrument(skip_all)]
-    async fn update_user(&self, id: &UserId, change: &UserChange) -> Result<User> {
-        let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT * FROM users WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        let mut user = one(row, "user", user_row)?;
-        if let Some(name) = &change.name {
-            user.name = name.clone();
-        }
-        if let Some(role) = change.role {
-            user.role = role;
-        }
-        if let Some(team) = &change.team_id {
-            user.team_id = team.clone();
-        }
-        if let Some(active) = change.active {
-            user.active = active;
-        }
-        sqlx::query("UPDATE users SET name = ?, role = ?, team_id = ?, active = ? WHERE id = ?")
-            .bind(&user.name)
-            .bind(user.role.as_str())
-            .bind(user.team_id.as_ref().map(|t| t.to_string()))
-            .bind(user.active)
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(user)
-    }
-
-    #[instrument(skip_all)]
-    async fn set_password(&self, id: &UserId, hash: &str) -> Result<()> {
-        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-            .bind(hash)
-            .bind(id.as_str())
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("user"));
-        }
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn password_hash(&self, id: &UserId) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT password_hash FROM users WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?
-            .ok_or(StoreError::NotFound("user"))?;
-        opt_s(&row, "password_hash")
-    }
-}
-
-#[async_trait]
-impl Sessions for Sqlite {
-    #[instrument(skip_all)]
-    async fn create_session(&self, new: &NewSession) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&new.id_hash)
-        .bind(new.user_id.as_str())
-        .bind(&new.csrf_token)
-        .bind(micros(new.at))
-        .bind(micros(new.at))
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn get_session(&self, id_hash: &str) -> Result<Option<Session>> {
-        let row = sqlx::query(SESSION_USER)
-            .bind(id_hash)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(session_row).transpose()
-    }
-
-    #[instrument(skip_all)]
-    async fn get_session_with_caseload_mark(
-        &self,
-        id_hash: &str,
-    ) -> Result<Option<(Session, CaseloadMark)>> {
-        let row = sqlx::query(SESSION_USER_AND_CASELOAD_MARK)
-            .bind(id_hash)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        row.as_ref()
-            .map(|r| Ok((session_row(r)?, caseload_mark(r)?)))
-            .transpose()
-    }
-
-    #[instrument(skip_all)]
-    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
-            .bind(micros(at))
-            .bind(id_hash)
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn revoke_session(&self, id_hash: &str, at: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id_hash = ? AND revoked_at IS NULL")
-            .bind(micros(at))
-            .bind(id_hash)
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn revoke_user_sessions(&self, user: &UserId, at: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-            .bind(micros(at))
-            .bind(user.as_str())
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn create_api_token(
-        &self,
-        user: &UserId,
-        token_hash: &str,
-        at: Timestamp,
-    ) -> Result<TokenId> {
-        let id = new_id(TokenId::from_parts, at);
-        sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(id.as_str())
-        .bind(user.as_str())
-        .bind(token_hash)
-        .bind(micros(at))
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
-        Ok(id)
-    }
-
-    #[instrument(skip_all)]
-    async fn user_for_token(&self, token_hash: &str) -> Result<Option<(User, i64)>> {
-        let row = sqlx::query(TOKEN_USER)
-            .bind(token_hash)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        row.as_ref()
-            .map(|r| Ok((user_row(r)?, settings_generation(r)?)))
-            .transpose()
-    }
-
-    #[instrument(skip_all)]
-    async fn user_for_token_with_caseload_mark(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<(User, i64, CaseloadMark)>> {
-        let row = sqlx::query(TOKEN_USER_AND_CASELOAD_MARK)
-            .bind(token_hash)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        row.as_ref()
-            .map(|r| Ok((user_row(r)?, settings_generation(r)?, caseload_mark(r)?)))
-            .transpose()
     }
 }
 
