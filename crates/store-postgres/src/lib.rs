@@ -153,24 +153,19 @@ pub struct Postgres {
     reader: PgPool,
 }
 
+/// Constraint violations by SQLSTATE and constraint name.
 fn db_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(d) = &e {
         match d.code().as_deref() {
             // unique_violation
             Some("23505") => {
-                let message = match d.constraint() {
-                    Some("users_email_key") => "a user with this email address already exists",
-                    Some("teams_name_key") => "a team with this name already exists",
-                    Some("notes_submission_key_idx") => {
-                        "this note has already been saved (the form was submitted twice)"
-                    }
-                    _ => "this record already exists",
-                };
-                return StoreError::Conflict(message.into());
+                return StoreError::Conflict(ConflictKind::of_unique(
+                    d.constraint().unwrap_or_default(),
+                ));
             }
             // foreign_key_violation
             Some("23503") => {
-                return StoreError::Conflict("a record this refers to does not exist".into());
+                return StoreError::Conflict(ConflictKind::MissingParent { what: "record" });
             }
             _ => {}
         }
@@ -1177,10 +1172,11 @@ impl Cases for Postgres {
             .map_err(db_err)?;
         let current = fetch_case(&mut tx, id).await?;
         if current.status != change.from {
-            return Err(StoreError::Conflict(format!(
-                "the case is now {}, not {}: reload it and try again",
-                current.status, change.from
-            )));
+            return Err(StoreError::Conflict(ConflictKind::Stale {
+                what: "case",
+                expected: change.from.to_string(),
+                now: Some(current.status.to_string()),
+            }));
         }
         let at = pg_ts(ctx.at);
         let (opened, closed) = match change.to {
@@ -1584,9 +1580,11 @@ impl Obstacles for Postgres {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(
-                "this obstacle is already resolved".into(),
-            ));
+            return Err(StoreError::Conflict(ConflictKind::Stale {
+                what: "obstacle",
+                expected: "open".into(),
+                now: Some("resolved".into()),
+            }));
         }
         event(
             &mut tx,
@@ -1682,9 +1680,11 @@ impl Tasks for Postgres {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "the task is no longer {from}: reload it and try again"
-            )));
+            return Err(StoreError::Conflict(ConflictKind::Stale {
+                what: "task",
+                expected: from.to_string(),
+                now: None,
+            }));
         }
         let mut data = json!({"from": from, "to": to});
         if let Some(reason) = reason {
@@ -1967,8 +1967,11 @@ impl Calendars for Postgres {
             .execute(&self.writer)
             .await
             .map_err(|e| match db_err(e) {
-                StoreError::Conflict(_) => {
-                    StoreError::Conflict(format!("{day} is already a closure day"))
+                StoreError::Conflict(ConflictKind::Duplicate { what, .. }) => {
+                    StoreError::Conflict(ConflictKind::Duplicate {
+                        what,
+                        key: Some(day.to_string()),
+                    })
                 }
                 other => other,
             })?;

@@ -159,29 +159,23 @@ pub struct Sqlite {
     journal: Option<Arc<journal::Journal>>,
 }
 
+/// Constraint violations by SQLite's extended result code (which sqlx gives
+/// as the error's kind); SQLite names no constraint, only the `table.column`
+/// list at the end of its message, which names the unique key.
 fn db_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(d) = &e {
-        let msg = d.message();
-        if msg.contains("UNIQUE constraint failed") {
-            return StoreError::Conflict(conflict_message(msg));
-        }
-        if msg.contains("FOREIGN KEY constraint failed") {
-            return StoreError::Conflict("a record this refers to does not exist".into());
+        match d.kind() {
+            sqlx::error::ErrorKind::UniqueViolation => {
+                let columns = d.message().rsplit(": ").next().unwrap_or_default();
+                return StoreError::Conflict(ConflictKind::of_unique(columns));
+            }
+            sqlx::error::ErrorKind::ForeignKeyViolation => {
+                return StoreError::Conflict(ConflictKind::MissingParent { what: "record" });
+            }
+            _ => {}
         }
     }
     StoreError::other(e)
-}
-
-fn conflict_message(msg: &str) -> String {
-    if msg.contains("users.email") {
-        "a user with this email address already exists".into()
-    } else if msg.contains("notes.submission_key") {
-        "this note has already been saved (the form was submitted twice)".into()
-    } else if msg.contains("teams.name") {
-        "a team with this name already exists".into()
-    } else {
-        "this record already exists".into()
-    }
 }
 
 type Conn = SqliteConnection;
@@ -1228,10 +1222,11 @@ impl Cases for Sqlite {
         let mut tx = self.begin().await?;
         let current = fetch_case(&mut tx, id).await?;
         if current.status != change.from {
-            return Err(StoreError::Conflict(format!(
-                "the case is now {}, not {}: reload it and try again",
-                current.status, change.from
-            )));
+            return Err(StoreError::Conflict(ConflictKind::Stale {
+                what: "case",
+                expected: change.from.to_string(),
+                now: Some(current.status.to_string()),
+            }));
         }
         let at = micros(ctx.at);
         let (opened, closed) = match change.to {
@@ -1665,9 +1660,11 @@ impl Obstacles for Sqlite {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(
-                "this obstacle is already resolved".into(),
-            ));
+            return Err(StoreError::Conflict(ConflictKind::Stale {
+                what: "obstacle",
+                expected: "open".into(),
+                now: Some("resolved".into()),
+            }));
         }
         event(
             &mut tx,
@@ -1763,9 +1760,11 @@ impl Tasks for Sqlite {
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "the task is no longer {from}: reload it and try again"
-            )));
+            return Err(StoreError::Conflict(ConflictKind::Stale {
+                what: "task",
+                expected: from.to_string(),
+                now: None,
+            }));
         }
         let mut data = json!({"from": from, "to": to});
         if let Some(reason) = reason {
@@ -2048,8 +2047,11 @@ impl Calendars for Sqlite {
             .execute(&self.writer)
             .await
             .map_err(|e| match db_err(e) {
-                StoreError::Conflict(_) => {
-                    StoreError::Conflict(format!("{day} is already a closure day"))
+                StoreError::Conflict(ConflictKind::Duplicate { what, .. }) => {
+                    StoreError::Conflict(ConflictKind::Duplicate {
+                        what,
+                        key: Some(day.to_string()),
+                    })
                 }
                 other => other,
             })?;

@@ -54,18 +54,22 @@ impl BulkRows {
         let ident =
             |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
         if !BULK_TABLES.contains(&self.table) || !self.columns.iter().all(|c| ident(c)) {
-            return Err(crate::StoreError::Conflict(format!(
-                "bulk loading cannot write {}({})",
-                self.table,
-                self.columns.join(", ")
+            return Err(crate::StoreError::Conflict(crate::ConflictKind::Refused(
+                format!(
+                    "bulk loading cannot write {}({})",
+                    self.table,
+                    self.columns.join(", ")
+                ),
             )));
         }
         if let Some(bad) = self.rows.iter().find(|r| r.len() != self.columns.len()) {
-            return Err(crate::StoreError::Conflict(format!(
-                "a {} row has {} values for {} columns",
-                self.table,
-                bad.len(),
-                self.columns.len()
+            return Err(crate::StoreError::Conflict(crate::ConflictKind::Refused(
+                format!(
+                    "a {} row has {} values for {} columns",
+                    self.table,
+                    bad.len(),
+                    self.columns.len()
+                ),
             )));
         }
         Ok(())

@@ -60,10 +60,10 @@ pub enum StoreError {
     /// No such record (answered 404).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// The write conflicts with what is stored: a duplicate, or state that
-    /// changed underneath the request (answered 409).
+    /// The write conflicts with what is stored (answered 409; the web layer
+    /// words each kind).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(ConflictKind),
     /// Anything else: logged, never shown.
     #[error("storage failure: {0}")]
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -76,6 +76,72 @@ impl StoreError {
     /// A value in the database that our own code could not have written.
     pub fn corrupt(what: impl Into<String>) -> Self {
         StoreError::Other(format!("unreadable stored value: {}", what.into()).into())
+    }
+}
+
+/// How a write conflicts with what is stored. The databases report these as
+/// constraint violations; each dialect maps its own report (constraint name,
+/// SQLSTATE or extended result code) to a kind with [`ConflictKind::of_unique`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// Another record already holds this unique value: `what` names the
+    /// record (`"user"`, `"team"`, `"closure day"`, or `"record"` when the
+    /// constraint is not one we word), `key` the value where it helps.
+    Duplicate {
+        what: &'static str,
+        key: Option<String>,
+    },
+    /// The stored state moved underneath the request: the `what` is no
+    /// longer `expected` (it is `now`, where known).
+    Stale {
+        what: &'static str,
+        expected: String,
+        now: Option<String>,
+    },
+    /// The same form was submitted twice (a note's submission key).
+    DoubleSubmission,
+    /// A record this one refers to does not exist.
+    MissingParent { what: &'static str },
+    /// Rows the store refuses to write (bulk loading outside its tables).
+    Refused(String),
+}
+
+impl ConflictKind {
+    /// The kind of a unique violation, from the constraint that reported it:
+    /// PostgreSQL's constraint name, or SQLite's `table.column` list (the
+    /// only name SQLite gives).
+    pub fn of_unique(constraint: &str) -> Self {
+        match constraint {
+            "users_email_key" | "users.email" => Self::duplicate("user"),
+            "teams_name_key" | "teams.name" => Self::duplicate("team"),
+            "closure_days_pkey" | "closure_days.day" => Self::duplicate("closure day"),
+            "notes_submission_key_idx" | "notes.submission_key" => Self::DoubleSubmission,
+            _ => Self::duplicate("record"),
+        }
+    }
+
+    pub fn duplicate(what: &'static str) -> Self {
+        Self::Duplicate { what, key: None }
+    }
+}
+
+impl std::fmt::Display for ConflictKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Duplicate { what, key: None } => write!(f, "duplicate {what}"),
+            Self::Duplicate {
+                what,
+                key: Some(key),
+            } => write!(f, "duplicate {what} {key}"),
+            Self::Stale {
+                what,
+                expected,
+                now,
+            } => write!(f, "stale {what}: expected {expected}, now {now:?}"),
+            Self::DoubleSubmission => f.write_str("double submission"),
+            Self::MissingParent { what } => write!(f, "missing parent {what}"),
+            Self::Refused(detail) => f.write_str(detail),
+        }
     }
 }
 

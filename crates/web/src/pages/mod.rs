@@ -337,7 +337,9 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => PageError::NotFound,
-            StoreError::Conflict(m) => PageError::Conflict(m),
+            StoreError::Conflict(kind) => {
+                PageError::Conflict(crate::problem::conflict_detail(&kind))
+            }
             StoreError::Other(source) => {
                 let mut bytes = [0u8; 6];
                 let _ = getrandom::fill(&mut bytes);
