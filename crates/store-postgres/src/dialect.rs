@@ -122,6 +122,23 @@ impl sqlx::Encode<'_, sqlx::Postgres> for JsonText {
     }
 }
 
+/// A jsonb value read as its text, as `::text` would give it: the binary
+/// form is a version byte and the text.
+impl sqlx::Decode<'_, sqlx::Postgres> for JsonText {
+    fn decode(
+        value: sqlx::postgres::PgValueRef<'_>,
+    ) -> std::result::Result<Self, sqlx::error::BoxDynError> {
+        let binary = matches!(value.format(), sqlx::postgres::PgValueFormat::Binary);
+        let bytes = value.as_bytes()?;
+        let text = if binary && bytes.first() == Some(&1) {
+            &bytes[1..]
+        } else {
+            bytes
+        };
+        Ok(JsonText(std::str::from_utf8(text)?.to_owned()))
+    }
+}
+
 fn get<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(
     row: &'r PgRow,
     c: Col<'_>,
@@ -167,7 +184,7 @@ impl SqlRow for Row {
             .map_err(|e| StoreError::corrupt(format!("date: {e}")))
     }
     fn json_text<'a>(&self, c: impl Into<Col<'a>>) -> Result<String> {
-        Ok(get::<serde_json::Value>(&self.0, c.into())?.to_string())
+        Ok(get::<JsonText>(&self.0, c.into())?.0)
     }
 }
 
@@ -180,7 +197,9 @@ impl Dialect for Postgres {
     const SESSION_USER_AND_CASELOAD_MARK: &'static str = crate::SESSION_USER_AND_CASELOAD_MARK;
     const TOKEN_USER_AND_CASELOAD_MARK: &'static str = crate::TOKEN_USER_AND_CASELOAD_MARK;
     type Pool = PgPool;
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
     type Conn = PgConnection;
+    type Lease = sqlx::pool::PoolConnection<sqlx::Postgres>;
     type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
     type Row = Row;
     type Query<'q> = Query<'q>;
@@ -193,6 +212,9 @@ impl Dialect for Postgres {
     }
     fn writer(&self) -> &PgPool {
         &self.writer
+    }
+    async fn acquire_reader(&self) -> Result<Self::Lease> {
+        self.reader.acquire().await.map_err(db_err)
     }
     async fn begin(&self) -> Result<Self::Tx> {
         Postgres::begin(self).await

@@ -5,9 +5,11 @@
 use async_trait::async_trait;
 use caseload_domain::cases::StatusChange;
 use caseload_domain::ids::*;
+use caseload_domain::records::EventKind;
 use caseload_store::*;
+use jiff::Timestamp;
 
-use crate::{Dialect, SqlStore};
+use crate::{Dialect, SqlRow, SqlStore, Statement};
 
 #[async_trait]
 impl<D: Dialect> Cases for SqlStore<D> {
@@ -40,4 +42,48 @@ impl<D: Dialect> Cases for SqlStore<D> {
     async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>> {
         Cases::timeline(&self.dialect, case).await
     }
+}
+
+/// Append an entry to a case's timeline, in the write's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn event<D: Dialect>(
+    conn: &mut D::Conn,
+    case: &CaseId,
+    at: Timestamp,
+    ctx: &WriteCtx,
+    kind: EventKind,
+    subject: &str,
+    data: serde_json::Value,
+) -> Result<()> {
+    D::query(
+        "INSERT INTO case_events (case_id, at, recorded_at, actor_id, kind, subject_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind_str(case.as_str())
+    .bind_ts(at)
+    .bind_ts(ctx.at)
+    .bind_str(ctx.actor.as_str())
+    .bind_str(kind.as_str())
+    .bind_str(subject)
+    .bind_json(data.to_string())
+    .execute_in(conn)
+    .await?;
+    Ok(())
+}
+
+/// The case a child record belongs to, or NotFound.
+pub(crate) async fn parent_case<D: Dialect>(
+    conn: &mut D::Conn,
+    table: &str,
+    id: &str,
+    what: &'static str,
+) -> Result<CaseId> {
+    let row = D::query(&format!(
+        "SELECT case_id FROM {table} WHERE id = $1{}",
+        D::FOR_UPDATE
+    ))
+    .bind_str(id)
+    .fetch_optional_in(conn)
+    .await?
+    .ok_or(StoreError::NotFound(what))?;
+    Ok(CaseId::from_trusted(row.string("case_id")?))
 }

@@ -182,9 +182,6 @@ pub trait Dialect:
     + caseload_store::Clients
     + caseload_store::Cases
     + caseload_store::Notes
-    + caseload_store::Outcomes
-    + caseload_store::Obstacles
-    + caseload_store::Tasks
     + caseload_store::Deadlines
     + caseload_store::Caseloads
     + caseload_store::Calendars
@@ -207,6 +204,12 @@ pub trait Dialect:
     const TOKEN_USER_AND_CASELOAD_MARK: &'static str;
     type Pool: Send + Sync;
     type Conn: Send;
+    /// `" FOR UPDATE"` on PostgreSQL, where writers run side by side and a
+    /// write that reads before it writes locks the row it read; nothing on
+    /// SQLite, whose one writer already holds the whole database.
+    const FOR_UPDATE: &'static str;
+    /// A reader connection lent by the pool; it derefs to its connection.
+    type Lease: Send + DerefMut<Target = Self::Conn>;
     /// A write transaction; it derefs to its connection.
     type Tx: Send + DerefMut<Target = Self::Conn>;
     type Row: SqlRow;
@@ -217,6 +220,8 @@ pub trait Dialect:
     fn reader(&self) -> &Self::Pool;
     /// The pool single-statement writes use (SQLite: the one writer).
     fn writer(&self) -> &Self::Pool;
+    /// A reader connection, for several statements in a row.
+    fn acquire_reader(&self) -> impl Future<Output = Result<Self::Lease>> + Send;
     /// Start a write transaction (SQLite: `BEGIN IMMEDIATE`, so writers queue
     /// in-process instead of failing on an upgrade from a read lock).
     fn begin(&self) -> impl Future<Output = Result<Self::Tx>> + Send;

@@ -160,7 +160,9 @@ impl Dialect for Sqlite {
     const SESSION_USER_AND_CASELOAD_MARK: &'static str = crate::SESSION_USER_AND_CASELOAD_MARK;
     const TOKEN_USER_AND_CASELOAD_MARK: &'static str = crate::TOKEN_USER_AND_CASELOAD_MARK;
     type Pool = SqlitePool;
+    const FOR_UPDATE: &'static str = "";
     type Conn = SqliteConnection;
+    type Lease = sqlx::pool::PoolConnection<sqlx::Sqlite>;
     type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
     type Row = Row;
     type Query<'q> = Query<'q>;
@@ -173,6 +175,9 @@ impl Dialect for Sqlite {
     }
     fn writer(&self) -> &SqlitePool {
         &self.writer
+    }
+    async fn acquire_reader(&self) -> Result<Self::Lease> {
+        self.reader.acquire().await.map_err(db_err)
     }
     async fn begin(&self) -> Result<Self::Tx> {
         Sqlite::begin(self).await
