@@ -182,10 +182,7 @@ pub trait Dialect:
     + caseload_store::Clients
     + caseload_store::Cases
     + caseload_store::Notes
-    + caseload_store::Deadlines
     + caseload_store::Caseloads
-    + caseload_store::Calendars
-    + caseload_store::OrganisationSettings
     + caseload_store::Priorities
     + caseload_store::Timescales
     + caseload_store::Notifications

@@ -141,7 +141,7 @@ async fn fetch_task<D: Dialect>(conn: &mut D::Conn, id: &TaskId) -> Result<Task>
 }
 
 /// Insert an open task: the one shape tasks, deadlines and hard rules share.
-async fn insert_task<D: Dialect>(
+pub(crate) async fn insert_task<D: Dialect>(
     conn: &mut D::Conn,
     id: &TaskId,
     case: &CaseId,
