@@ -57,6 +57,9 @@ impl<'q> Statement<'q> for Query<'q> {
     fn bind_json(self, v: String) -> Self {
         Query(self.0.bind(JsonText(v)))
     }
+    fn bind_str_list(self, v: Vec<String>) -> Self {
+        Query(self.0.bind(v))
+    }
 
     async fn fetch_all(self, pool: &PgPool) -> Result<Vec<Row>> {
         self.0.fetch_all(pool).await.map(rows).map_err(db_err)
@@ -224,5 +227,15 @@ impl Dialect for Postgres {
     }
     fn query(sql: &str) -> Query<'_> {
         Query(sqlx::query(sql))
+    }
+    fn in_list(column: &str, param: u32) -> String {
+        format!("{column} = ANY(${param})")
+    }
+    async fn lock_table(conn: &mut PgConnection, table: &str) -> Result<()> {
+        sqlx::query(&format!("LOCK TABLE {table} IN EXCLUSIVE MODE"))
+            .execute(conn)
+            .await
+            .map_err(db_err)?;
+        Ok(())
     }
 }

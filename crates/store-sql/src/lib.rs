@@ -66,6 +66,32 @@ fn one<R, T>(row: Option<R>, what: &'static str, map: impl FnOnce(&R) -> Result<
     map(&row.ok_or(caseload_store::StoreError::NotFound(what))?)
 }
 
+/// `VALUES ($1, $2), ($3, $4), …` for `rows` rows of `columns` values: many
+/// rows a statement, numbered as both databases read them.
+fn values(rows: usize, columns: usize) -> String {
+    let mut out = String::from(" VALUES ");
+    for row in 0..rows {
+        out.push_str(if row == 0 { "(" } else { ", (" });
+        for col in 0..columns {
+            if col > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(row * columns + col + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// `$from, $from+1, …` (`n` of them), for an `IN (…)` list.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What a dialect offers beyond the capabilities (SQLite's `move_journal`,
 /// either's raw `pool()` for tools and tests) stays reachable on the store.
 impl<D: Dialect> SqlStore<D> {
@@ -124,6 +150,9 @@ pub trait Statement<'q>: Sized + Send {
     fn bind_opt_date(self, v: Option<Date>) -> Self;
     /// A JSON document (SQLite: text; PostgreSQL: jsonb).
     fn bind_json(self, v: String) -> Self;
+    /// A list of texts, for [`Dialect::in_list`] (SQLite: a JSON array;
+    /// PostgreSQL: a text[]).
+    fn bind_str_list(self, v: Vec<String>) -> Self;
 
     fn fetch_all(self, pool: &Self::Pool) -> impl Future<Output = Result<Vec<Self::Row>>> + Send;
     fn fetch_optional(
@@ -184,8 +213,6 @@ pub trait Dialect:
     + caseload_store::Notes
     + caseload_store::Caseloads
     + caseload_store::Priorities
-    + caseload_store::Timescales
-    + caseload_store::Notifications
     + caseload_store::Audit
     + caseload_store::BulkLoad
 {
@@ -219,10 +246,19 @@ pub trait Dialect:
     fn writer(&self) -> &Self::Pool;
     /// A reader connection, for several statements in a row.
     fn acquire_reader(&self) -> impl Future<Output = Result<Self::Lease>> + Send;
+    /// Keep other writers out of `table` until the transaction ends, where
+    /// a write numbers the next version from what is stored (PostgreSQL:
+    /// `LOCK TABLE`; SQLite's one writer already excludes them).
+    fn lock_table(conn: &mut Self::Conn, table: &str) -> impl Future<Output = Result<()>> + Send;
     /// Start a write transaction (SQLite: `BEGIN IMMEDIATE`, so writers queue
     /// in-process instead of failing on an upgrade from a read lock).
     fn begin(&self) -> impl Future<Output = Result<Self::Tx>> + Send;
     fn commit(tx: Self::Tx) -> impl Future<Output = Result<()>> + Send;
 
     fn query(sql: &str) -> Self::Query<'_>;
+
+    /// `column` is one of the list bound at `$param` (by `bind_str_list`):
+    /// SQLite has no arrays and reads a JSON array (`json_each`); PostgreSQL
+    /// takes a text[] (`= ANY`).
+    fn in_list(column: &str, param: u32) -> String;
 }

@@ -59,6 +59,12 @@ impl<'q> Statement<'q> for Query<'q> {
     fn bind_json(self, v: String) -> Self {
         Query(self.0.bind(v))
     }
+    fn bind_str_list(self, v: Vec<String>) -> Self {
+        Query(
+            self.0
+                .bind(serde_json::to_string(&v).unwrap_or_else(|_| "[]".into())),
+        )
+    }
 
     async fn fetch_all(self, pool: &SqlitePool) -> Result<Vec<Row>> {
         self.0.fetch_all(pool).await.map(rows).map_err(db_err)
@@ -187,5 +193,11 @@ impl Dialect for Sqlite {
     }
     fn query(sql: &str) -> Query<'_> {
         Query(sqlx::query(sql))
+    }
+    fn in_list(column: &str, param: u32) -> String {
+        format!("{column} IN (SELECT value FROM json_each(${param}))")
+    }
+    async fn lock_table(_conn: &mut SqliteConnection, _table: &str) -> Result<()> {
+        Ok(())
     }
 }
