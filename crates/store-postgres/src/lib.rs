@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange};
+use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
 use caseload_domain::ids::*;
 use caseload_domain::notes::{AmendedAs, NoteKind};
 use caseload_domain::records::EventKind;
@@ -356,11 +356,6 @@ fn opt_bool(r: &PgRow, col: &str) -> Result<Option<bool>> {
     r.try_get::<Option<bool>, _>(col).map_err(StoreError::other)
 }
 
-const CASE_SELECT: &str = "SELECT c.id, c.client_id, c.client_name, c.title, c.service_area, c.owner_id, \
-    u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, c.opened_at, \
-    c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at \
-    FROM cases c JOIN users u ON u.id = c.owner_id";
-
 /// A case with what the queue, its clocks and re-evaluation need: its open
 /// tasks, holds, deadlines, latest assessment and the cause of its last
 /// change of band, all kept on the case row by triggers (migrations 0012
@@ -506,19 +501,6 @@ fn amendment_row(r: &PgRow) -> Result<Amendment> {
         reason: s(r, "reason")?,
         sections: decode::sections(&s(r, "sections")?)?,
         amended_as: decode::vocab(&s(r, "amended_as")?, AmendedAs::parse, "amended as")?,
-    })
-}
-
-fn timeline_row(r: &PgRow) -> Result<TimelineEntry> {
-    Ok(TimelineEntry {
-        seq: r.try_get::<i64, _>("seq").map_err(StoreError::other)?,
-        kind: decode::vocab(&s(r, "kind")?, EventKind::parse, "event kind")?,
-        at: ts(r, "at")?,
-        recorded_at: ts(r, "recorded_at")?,
-        actor_id: UserId::from_trusted(s(r, "actor_id")?),
-        actor_name: s(r, "actor_name")?,
-        subject_id: s(r, "subject_id")?,
-        data: decode::json(&s(r, "data")?)?,
     })
 }
 
@@ -736,15 +718,6 @@ fn one<T>(
     map(&row.ok_or(StoreError::NotFound(what))?)
 }
 
-async fn fetch_case(conn: &mut Conn, id: &CaseId) -> Result<Case> {
-    let row = sqlx::query(&format!("{CASE_SELECT} WHERE c.id = $1"))
-        .bind(id.as_str())
-        .fetch_optional(conn)
-        .await
-        .map_err(db_err)?;
-    one(row, "case", case_row)
-}
-
 async fn fetch_note(conn: &mut Conn, id: &NoteId) -> Result<Note> {
     let row = sqlx::query(&format!("{NOTE_SELECT} WHERE n.id = $1"))
         .bind(id.as_str())
@@ -955,186 +928,6 @@ impl Clients for Postgres {
     #[instrument(skip_all)]
     async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>> {
         clients::history(self, id).await
-    }
-}
-
-#[async_trait]
-impl Cases for Postgres {
-    #[instrument(skip_all)]
-    async fn create_case(&self, new: &NewCase, ctx: &WriteCtx) -> Result<Case> {
-        let id = new_id(CaseId::from_parts, ctx.at);
-        let opened_at = (new.status == CaseStatus::Open).then_some(pg_ts(ctx.at));
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO cases (id, client_id, title, service_area, owner_id, team_id, status, complexity, \
-             opened_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(id.as_str())
-        .bind(new.client_id.as_str())
-        .bind(&new.title)
-        .bind(new.service_area.as_str())
-        .bind(new.owner_id.as_str())
-        .bind(new.team_id.as_str())
-        .bind(new.status.as_str())
-        .bind(new.complexity.as_str())
-        .bind(opened_at)
-        .bind(ctx.actor.as_str())
-        .bind(pg_ts(ctx.at))
-        .bind(pg_ts(ctx.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let data = json!({"status": new.status, "service_area": new.service_area, "owner_id": new.owner_id});
-        event(
-            &mut tx,
-            &id,
-            ctx.at,
-            ctx,
-            EventKind::CaseCreated,
-            id.as_str(),
-            data,
-        )
-        .await?;
-        audit(&mut tx, ctx, "case.create", "case", id.as_str()).await?;
-        let case = fetch_case(&mut tx, &id).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(case)
-    }
-
-    #[instrument(skip_all)]
-    async fn get_case(&self, id: &CaseId) -> Result<Case> {
-        let mut conn = self.reader.acquire().await.map_err(db_err)?;
-        fetch_case(&mut conn, id).await
-    }
-
-    #[instrument(skip_all)]
-    async fn list_cases(
-        &self,
-        filter: &CaseFilter,
-        scope: &Scope,
-        page: &Page,
-    ) -> Result<Vec<Case>> {
-        let mut q = QueryBuilder::new(CASE_SELECT);
-        q.push(" WHERE 1 = 1");
-        push_scope(&mut q, "c.", scope, Some("owner_id"));
-        if let Some(owner) = &filter.owner {
-            q.push(" AND c.owner_id = ").push_bind(owner.to_string());
-        }
-        if let Some(status) = filter.status {
-            q.push(" AND c.status = ").push_bind(status.as_str());
-        }
-        if let Some(area) = filter.service_area {
-            q.push(" AND c.service_area = ").push_bind(area.as_str());
-        }
-        if let Some(client) = &filter.client {
-            q.push(" AND c.client_id = ").push_bind(client.to_string());
-        }
-        if let Some(after) = &page.after {
-            q.push(" AND c.id > ").push_bind(after.clone());
-        }
-        q.push(" ORDER BY c.id LIMIT ")
-            .push_bind(i64::from(page.limit));
-        let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
-        rows.iter().map(case_row).collect()
-    }
-
-    #[instrument(skip_all)]
-    async fn change_case_status(
-        &self,
-        id: &CaseId,
-        change: &StatusChange,
-        ctx: &WriteCtx,
-    ) -> Result<Case> {
-        let mut tx = self.begin().await?;
-        sqlx::query("SELECT id FROM cases WHERE id = $1 FOR UPDATE")
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        let current = fetch_case(&mut tx, id).await?;
-        if current.status != change.from {
-            return Err(StoreError::Conflict(ConflictKind::Stale {
-                what: "case",
-                expected: change.from.to_string(),
-                now: Some(current.status.to_string()),
-            }));
-        }
-        let at = pg_ts(ctx.at);
-        let (opened, closed) = match change.to {
-            CaseStatus::Open if change.from != CaseStatus::OnHold => (Some(at), None),
-            CaseStatus::Closed => (current.opened_at.map(pg_ts), Some(at)),
-            _ => (current.opened_at.map(pg_ts), None),
-        };
-        sqlx::query(
-            "UPDATE cases SET status = $1, closure_reason = $2, closure_summary = $3, opened_at = $4, closed_at = $5, \
-             updated_at = $6 WHERE id = $7",
-        )
-        .bind(change.to.as_str())
-        .bind(change.closure_reason.map(|r| r.as_str()))
-        .bind(&change.closure_summary)
-        .bind(opened)
-        .bind(closed)
-        .bind(at)
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        // Reopening moves the start of the first-contact clock.
-        sqlx::query(
-            "UPDATE cases SET first_contact_at = (SELECT MIN(n.occurred_at) FROM notes n \
-             WHERE n.case_id = cases.id AND n.kind NOT IN ('internal', 'review', 'supervision') \
-             AND n.occurred_at >= COALESCE(cases.opened_at, cases.created_at)) WHERE id = $1",
-        )
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let change_id = new_id(CaseId::from_parts, ctx.at)
-            .to_string()
-            .replacen("cas_", "chg_", 1);
-        sqlx::query(
-            "INSERT INTO case_status_changes (id, case_id, from_status, to_status, reason, actor_id, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&change_id)
-        .bind(id.as_str())
-        .bind(change.from.as_str())
-        .bind(change.to.as_str())
-        .bind(&change.reason)
-        .bind(ctx.actor.as_str())
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let data = json!({"from": change.from, "to": change.to, "reason": change.reason,
-            "closure_reason": change.closure_reason});
-        event(
-            &mut tx,
-            id,
-            ctx.at,
-            ctx,
-            EventKind::StatusChanged,
-            id.as_str(),
-            data,
-        )
-        .await?;
-        audit(&mut tx, ctx, "case.status", "case", id.as_str()).await?;
-        let case = fetch_case(&mut tx, id).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(case)
-    }
-
-    #[instrument(skip_all)]
-    async fn timeline(&self, case: &CaseId) -> Result<Vec<TimelineEntry>> {
-        let rows = sqlx::query(
-            "SELECT e.seq, e.kind, e.at, e.recorded_at, e.actor_id, u.name AS actor_name, e.subject_id, e.data::text AS data \
-             FROM case_events e JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.at, e.seq",
-        )
-        .bind(case.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(timeline_row).collect()
     }
 }
 
@@ -1719,6 +1512,5 @@ mod case_select_tests {
     #[test]
     fn the_case_selects_list_their_columns_in_order() {
         assert_eq!(select_names(CASELOAD_SELECT), NAMES);
-        assert_eq!(select_names(CASE_SELECT), NAMES[..20]);
     }
 }

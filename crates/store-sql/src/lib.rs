@@ -92,6 +92,78 @@ fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// A statement written piece by piece (optional filters, scopes): its text,
+/// numbered as it grows, and the values to bind, in order.
+pub(crate) struct Sql<'a> {
+    text: String,
+    args: Vec<Arg<'a>>,
+}
+
+enum Arg<'a> {
+    Str(&'a str),
+    I64(i64),
+}
+
+impl<'a> Sql<'a> {
+    pub(crate) fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+    pub(crate) fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+    fn placeholder(&mut self, arg: Arg<'a>) -> &mut Self {
+        self.args.push(arg);
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
+        self
+    }
+    pub(crate) fn push_str(&mut self, v: &'a str) -> &mut Self {
+        self.placeholder(Arg::Str(v))
+    }
+    pub(crate) fn push_i64(&mut self, v: i64) -> &mut Self {
+        self.placeholder(Arg::I64(v))
+    }
+    pub(crate) fn query<D: Dialect>(&self) -> D::Query<'_> {
+        let mut q = D::query(&self.text);
+        for arg in &self.args {
+            q = match arg {
+                Arg::Str(v) => q.bind_str(v),
+                Arg::I64(v) => q.bind_i64(*v),
+            };
+        }
+        q
+    }
+}
+
+/// Limit a listing to `scope`: the user's own (by `owner_column`, where the
+/// records have an owner) and their team's.
+pub(crate) fn push_scope<'a>(
+    q: &mut Sql<'a>,
+    prefix: &str,
+    scope: &'a caseload_store::Scope,
+    owner_column: Option<&str>,
+) {
+    q.push(" AND (");
+    match owner_column {
+        Some(col) => {
+            q.push(&format!("{prefix}{col} = "))
+                .push_str(scope.user.as_str());
+        }
+        None => {
+            q.push("FALSE");
+        }
+    }
+    if let Some(team) = &scope.team {
+        q.push(&format!(" OR {prefix}team_id = "))
+            .push_str(team.as_str());
+    }
+    q.push(")");
+}
+
 /// What a dialect offers beyond the capabilities (SQLite's `move_journal`,
 /// either's raw `pool()` for tools and tests) stays reachable on the store.
 impl<D: Dialect> SqlStore<D> {
@@ -209,7 +281,6 @@ pub trait Dialect:
     + 'static
     + caseload_store::Database
     + caseload_store::Clients
-    + caseload_store::Cases
     + caseload_store::Notes
     + caseload_store::Caseloads
     + caseload_store::Priorities
