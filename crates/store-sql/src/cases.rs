@@ -191,7 +191,7 @@ impl<D: Dialect> Cases for SqlStore<D> {
     }
 }
 
-fn case_row(r: &impl SqlRow) -> Result<Case> {
+pub(crate) fn case_row(r: &impl SqlRow) -> Result<Case> {
     Ok(Case {
         id: CaseId::from_trusted(r.string(case_columns::ID)?),
         client_id: ClientId::from_trusted(r.string(case_columns::CLIENT_ID)?),

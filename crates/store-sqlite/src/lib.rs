@@ -13,11 +13,9 @@ mod dialect;
 mod journal;
 
 use async_trait::async_trait;
-use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
 use caseload_domain::ids::*;
 use caseload_domain::notes::{AmendedAs, NoteKind};
 use caseload_domain::records::EventKind;
-use caseload_domain::users::Role;
 use caseload_store::decode::{self, from_micros, micros};
 use caseload_store::prelude::*;
 use caseload_store::*;
@@ -349,40 +347,15 @@ async fn event(
 fn s<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<String> {
     row.try_get::<String, _>(col).map_err(StoreError::other)
 }
-fn text<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<&str> {
-    row.try_get::<&str, _>(col).map_err(StoreError::other)
-}
 fn opt_s<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<Option<String>> {
     row.try_get::<Option<String>, _>(col)
-        .map_err(StoreError::other)
-}
-fn opt_text<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<Option<&str>> {
-    row.try_get::<Option<&str>, _>(col)
         .map_err(StoreError::other)
 }
 fn ts<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<Timestamp> {
     from_micros(row.try_get::<i64, _>(col).map_err(StoreError::other)?)
 }
-fn opt_ts<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<Option<Timestamp>> {
-    row.try_get::<Option<i64>, _>(col)
-        .map_err(StoreError::other)?
-        .map(from_micros)
-        .transpose()
-}
 fn opt_date(row: &SqliteRow, col: &str) -> Result<Option<jiff::civil::Date>> {
     opt_s(row, col)?.as_deref().map(decode::date).transpose()
-}
-
-fn user_row(r: &SqliteRow) -> Result<User> {
-    Ok(User {
-        id: UserId::from_trusted(s(r, "id")?),
-        email: s(r, "email")?,
-        name: s(r, "name")?,
-        role: decode::vocab(&s(r, "role")?, Role::parse, "role")?,
-        team_id: opt_s(r, "team_id")?.map(TeamId::from_trusted),
-        active: r.try_get::<bool, _>("active").map_err(StoreError::other)?,
-        created_at: ts(r, "created_at")?,
-    })
 }
 
 fn client_row(r: &SqliteRow) -> Result<Client> {
@@ -419,19 +392,6 @@ fn opt_bool(r: &SqliteRow, col: &str) -> Result<Option<bool>> {
     r.try_get::<Option<bool>, _>(col).map_err(StoreError::other)
 }
 
-/// A case with what the queue, its clocks and re-evaluation need: its open
-/// tasks, holds, deadlines, latest assessment and the cause of its last
-/// change of band, all kept on the case row by triggers (migrations 0012
-/// and 0013, which keeps the client's name there too),
-/// so reading a caseload is one index range and no subqueries.
-const CASELOAD_SELECT: &str = "SELECT c.id, c.client_id, c.client_name, c.title, c.service_area, \
-    c.owner_id, u.name AS owner_name, c.team_id, c.status, c.complexity, c.closure_reason, c.closure_summary, \
-    c.opened_at, c.closed_at, c.created_by, c.created_at, c.updated_at, c.priority_band, c.priority_floor, c.assessed_at, \
-    c.last_contact_at AS last_contact, c.first_contact_at AS first_contact, c.last_action_at AS last_action, \
-    c.last_review_at AS last_review, c.late_notes, c.open_tasks, c.hold_marks AS holds, c.deadline_list, \
-    c.latest_assessment, c.last_priority_cause, c.revision \
-    FROM cases c JOIN users u ON u.id = c.owner_id";
-
 /// The mark of user `u`'s caseload as a select-list item (`CaseloadMark`:
 /// the same cases as `Store::caseload`, in the order it gives them).
 macro_rules! caseload_mark_of_u {
@@ -466,67 +426,6 @@ pub(crate) const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
     " FROM sessions s JOIN users u ON u.id = s.user_id \
      WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active"
 );
-
-/// A caseload row; `today` decides which open tasks are overdue.
-fn caseload_row(r: &SqliteRow, today: jiff::civil::Date) -> Result<CaseloadRow> {
-    let (overdue_tasks, next_task_title, next_task_due) =
-        decode::open_tasks(opt_text(r, case_columns::OPEN_TASKS)?, today)?;
-    Ok(CaseloadRow {
-        case: case_row(r)?,
-        last_contact: opt_ts(r, case_columns::LAST_CONTACT)?,
-        next_task_title,
-        next_task_due,
-        late_notes: r
-            .try_get::<i64, _>(case_columns::LATE_NOTES)
-            .map_err(StoreError::other)?,
-        overdue_tasks,
-        first_contact: opt_ts(r, case_columns::FIRST_CONTACT)?,
-        last_action: opt_ts(r, case_columns::LAST_ACTION)?,
-        last_review: opt_ts(r, case_columns::LAST_REVIEW)?,
-        holds: decode::holds(opt_text(r, case_columns::HOLDS)?)?,
-        deadlines: decode::deadline_dues(opt_text(r, case_columns::DEADLINE_LIST)?)?,
-        assessment: decode::latest_assessment(opt_text(r, case_columns::LATEST_ASSESSMENT)?)?,
-        last_priority_cause: opt_s(r, case_columns::LAST_PRIORITY_CAUSE)?,
-        revision: r
-            .try_get::<i64, _>(case_columns::REVISION)
-            .map_err(StoreError::other)?,
-    })
-}
-
-fn case_row(r: &SqliteRow) -> Result<Case> {
-    Ok(Case {
-        id: CaseId::from_trusted(s(r, case_columns::ID)?),
-        client_id: ClientId::from_trusted(s(r, case_columns::CLIENT_ID)?),
-        client_name: s(r, case_columns::CLIENT_NAME)?,
-        title: s(r, case_columns::TITLE)?,
-        service_area: decode::vocab(
-            text(r, case_columns::SERVICE_AREA)?,
-            ServiceArea::parse,
-            "service area",
-        )?,
-        owner_id: UserId::from_trusted(s(r, case_columns::OWNER_ID)?),
-        owner_name: s(r, case_columns::OWNER_NAME)?,
-        team_id: TeamId::from_trusted(s(r, case_columns::TEAM_ID)?),
-        status: decode::vocab(text(r, case_columns::STATUS)?, CaseStatus::parse, "status")?,
-        complexity: decode::vocab(
-            text(r, case_columns::COMPLEXITY)?,
-            Complexity::parse,
-            "complexity",
-        )?,
-        closure_reason: opt_text(r, case_columns::CLOSURE_REASON)?
-            .map(|v| decode::vocab(v, ClosureReason::parse, "closure reason"))
-            .transpose()?,
-        closure_summary: opt_s(r, case_columns::CLOSURE_SUMMARY)?,
-        opened_at: opt_ts(r, case_columns::OPENED_AT)?,
-        closed_at: opt_ts(r, case_columns::CLOSED_AT)?,
-        created_by: UserId::from_trusted(s(r, case_columns::CREATED_BY)?),
-        created_at: ts(r, case_columns::CREATED_AT)?,
-        updated_at: ts(r, case_columns::UPDATED_AT)?,
-        priority_band: opt_s(r, case_columns::PRIORITY_BAND)?,
-        priority_floor: opt_s(r, case_columns::PRIORITY_FLOOR)?,
-        assessed_at: opt_ts(r, case_columns::ASSESSED_AT)?,
-    })
-}
 
 const NOTE_SELECT: &str = "SELECT n.id, n.case_id, n.author_id, u.name AS author_name, n.kind, n.template, \
     n.occurred_at, n.recorded_at, n.late_entry, n.late_reason, n.sections FROM notes n JOIN users u ON u.id = n.author_id";
@@ -1160,105 +1059,6 @@ impl Notes for Sqlite {
 }
 
 #[async_trait]
-impl Caseloads for Sqlite {
-    #[instrument(skip_all)]
-    async fn caseload(&self, owner: &UserId, today: jiff::civil::Date) -> Result<Vec<CaseloadRow>> {
-        let rows = sqlx::query(&format!(
-            "{CASELOAD_SELECT} WHERE c.owner_id = ? AND c.status IN ('referral', 'open', 'on_hold')"
-        ))
-        .bind(owner.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        decode::caseload_in_id_order(&rows, |r| caseload_row(r, today))
-    }
-
-    #[instrument(skip_all)]
-    async fn caseload_cases(
-        &self,
-        owner: &UserId,
-        cases: &[CaseId],
-        today: jiff::civil::Date,
-    ) -> Result<Vec<CaseloadRow>> {
-        let ids = serde_json::to_string(&cases.iter().map(CaseId::as_str).collect::<Vec<_>>())
-            .map_err(StoreError::other)?;
-        let rows = sqlx::query(&format!(
-            "{CASELOAD_SELECT} WHERE c.owner_id = ? AND c.status IN ('referral', 'open', 'on_hold') AND c.id IN (SELECT value FROM json_each(?))"
-        ))
-        .bind(owner.as_str())
-        .bind(ids)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        decode::caseload_in_id_order(&rows, |r| caseload_row(r, today))
-    }
-
-    #[instrument(skip_all)]
-    async fn caseload_row(&self, case: &CaseId, today: jiff::civil::Date) -> Result<CaseloadRow> {
-        let row = sqlx::query(&format!("{CASELOAD_SELECT} WHERE c.id = ?"))
-            .bind(case.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        one(row, "case", |r| caseload_row(r, today))
-    }
-
-    #[instrument(skip_all)]
-    async fn active_caseload(
-        &self,
-        after: Option<&CaseId>,
-        limit: u32,
-    ) -> Result<Vec<CaseloadRow>> {
-        let rows = sqlx::query(&format!(
-            "{CASELOAD_SELECT} WHERE c.status IN ('referral', 'open', 'on_hold') AND c.id > ? \
-             ORDER BY c.id LIMIT ?"
-        ))
-        .bind(after.map(|c| c.as_str()).unwrap_or(""))
-        .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        // Re-evaluation does not read the open tasks, so the day is moot.
-        rows.iter()
-            .map(|r| caseload_row(r, jiff::civil::Date::MIN))
-            .collect()
-    }
-
-    #[instrument(skip_all)]
-    async fn team_summary(
-        &self,
-        team: &TeamId,
-        today: jiff::civil::Date,
-    ) -> Result<Vec<MemberLoad>> {
-        let rows = sqlx::query(
-            "SELECT u.*, \
-             (SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND c.status IN ('referral', 'open', 'on_hold')) AS open_cases, \
-             (SELECT COUNT(*) FROM tasks t JOIN cases c ON c.id = t.case_id WHERE c.owner_id = u.id \
-                AND c.status IN ('referral', 'open', 'on_hold') AND t.status = 'open' AND t.due_date < ?) AS overdue_tasks \
-             FROM users u WHERE u.team_id = ? AND u.active ORDER BY u.name, u.id",
-        )
-        .bind(today.to_string())
-        .bind(team.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(MemberLoad {
-                    user: user_row(r)?,
-                    open_cases: r
-                        .try_get::<i64, _>("open_cases")
-                        .map_err(StoreError::other)?,
-                    overdue_tasks: r
-                        .try_get::<i64, _>("overdue_tasks")
-                        .map_err(StoreError::other)?,
-                })
-            })
-            .collect()
-    }
-}
-
-#[async_trait]
 impl Priorities for Sqlite {
     #[instrument(skip_all)]
     async fn save_policy_version(
@@ -1574,16 +1374,5 @@ impl BulkLoad for Sqlite {
         }
         tx.commit().await.map_err(db_err)?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use caseload_store::case_columns::{NAMES, select_names};
-
-    #[test]
-    fn the_case_selects_list_their_columns_in_order() {
-        assert_eq!(select_names(CASELOAD_SELECT), NAMES);
     }
 }
