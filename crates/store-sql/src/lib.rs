@@ -282,7 +282,6 @@ pub trait Dialect:
     + caseload_store::Database
     + caseload_store::Clients
     + caseload_store::Notes
-    + caseload_store::Priorities
     + caseload_store::Audit
     + caseload_store::BulkLoad
 {
