@@ -42,6 +42,9 @@ impl<'q> Statement<'q> for Query<'q> {
     fn bind_bool(self, v: bool) -> Self {
         Query(self.0.bind(v))
     }
+    fn bind_opt_bool(self, v: Option<bool>) -> Self {
+        Query(self.0.bind(v))
+    }
     fn bind_ts(self, v: Timestamp) -> Self {
         Query(self.0.bind(pg_ts(v)))
     }
@@ -200,6 +203,7 @@ impl Dialect for Postgres {
     const SESSION_USER_AND_CASELOAD_MARK: &'static str = crate::SESSION_USER_AND_CASELOAD_MARK;
     const TOKEN_USER_AND_CASELOAD_MARK: &'static str = crate::TOKEN_USER_AND_CASELOAD_MARK;
     type Pool = PgPool;
+    const MAX_BIND_VALUES: usize = 60_000;
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     type Conn = PgConnection;
     type Lease = sqlx::pool::PoolConnection<sqlx::Postgres>;
@@ -209,6 +213,15 @@ impl Dialect for Postgres {
 
     async fn connect(url: &str) -> Result<Self> {
         Postgres::open(url).await
+    }
+    async fn run_migrations(&self) -> Result<()> {
+        Postgres::run_migrations(self).await
+    }
+    async fn refresh_statistics(&self) -> Result<()> {
+        Postgres::refresh_statistics(self).await
+    }
+    async fn read_schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        Postgres::read_schema(self).await
     }
     fn reader(&self) -> &PgPool {
         &self.reader

@@ -4,7 +4,6 @@
 //! SQLite relies on its single writer. Default commit settings: a commit is
 //! durable when acknowledged.
 
-mod clients;
 mod dialect;
 
 use std::str::FromStr;
@@ -286,48 +285,6 @@ fn ts<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<Timestamp> {
             .map_err(StoreError::other)?,
     )
 }
-fn opt_date(row: &PgRow, col: &str) -> Result<Option<jiff::civil::Date>> {
-    let d = row
-        .try_get::<Option<time::Date>, _>(col)
-        .map_err(StoreError::other)?;
-    d.map(|d| jiff::civil::Date::new(d.year() as i16, u8::from(d.month()) as i8, d.day() as i8))
-        .transpose()
-        .map_err(|e| StoreError::corrupt(format!("date: {e}")))
-}
-
-fn client_row(r: &PgRow) -> Result<Client> {
-    Ok(Client {
-        id: ClientId::from_trusted(s(r, "id")?),
-        name: s(r, "name")?,
-        date_of_birth: opt_date(r, "date_of_birth")?,
-        phone: opt_s(r, "phone")?,
-        email: opt_s(r, "email")?,
-        address: opt_s(r, "address")?,
-        team_id: TeamId::from_trusted(s(r, "team_id")?),
-        created_by: UserId::from_trusted(s(r, "created_by")?),
-        created_at: ts(r, "created_at")?,
-        contact: caseload_domain::clients::ContactPreferences {
-            phone: opt_bool(r, "contact_phone")?,
-            text: opt_bool(r, "contact_text")?,
-            email: opt_bool(r, "contact_email")?,
-            letter: opt_bool(r, "contact_letter")?,
-            in_person: opt_bool(r, "contact_in_person")?,
-            times: opt_s(r, "contact_times")?,
-            safe_address: opt_s(r, "safe_address")?,
-        },
-        access_needs: caseload_domain::clients::AccessNeeds {
-            interpreter: r
-                .try_get::<bool, _>("interpreter")
-                .map_err(StoreError::other)?,
-            interpreter_language: opt_s(r, "interpreter_language")?,
-            adjustments: opt_s(r, "adjustments")?,
-        },
-    })
-}
-
-fn opt_bool(r: &PgRow, col: &str) -> Result<Option<bool>> {
-    r.try_get::<Option<bool>, _>(col).map_err(StoreError::other)
-}
 
 /// The mark of user `u`'s caseload as a select-list item (`CaseloadMark`:
 /// the same cases as `Store::caseload`, in the order it gives them).
@@ -453,187 +410,6 @@ async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str)
     .map_err(db_err)?
     .ok_or(StoreError::NotFound(what))?;
     Ok(CaseId::from_trusted(s(&row, "case_id")?))
-}
-
-fn push_scope(
-    q: &mut QueryBuilder<'_, sqlx::Postgres>,
-    prefix: &str,
-    scope: &Scope,
-    owner_column: Option<&str>,
-) {
-    q.push(" AND (");
-    match owner_column {
-        Some(col) => {
-            q.push(format!("{prefix}{col} = "))
-                .push_bind(scope.user.to_string());
-        }
-        None => {
-            q.push("FALSE");
-        }
-    }
-    if let Some(team) = &scope.team {
-        q.push(format!(" OR {prefix}team_id = "))
-            .push_bind(team.to_string());
-    }
-    q.push(")");
-}
-
-#[async_trait]
-impl Database for Postgres {
-    fn backend(&self) -> &'static str {
-        "postgres"
-    }
-
-    #[instrument(skip_all)]
-    async fn migrate(&self) -> Result<()> {
-        let migrator = sqlx::migrate::Migrator::new(Embedded)
-            .await
-            .map_err(StoreError::other)?;
-        migrator
-            .run(&self.writer)
-            .await
-            .map_err(StoreError::other)?;
-        let mut tx = self.begin().await?;
-        clients::key_unkeyed(&mut tx).await?;
-        tx.commit().await.map_err(db_err)
-    }
-
-    #[instrument(skip_all)]
-    async fn analyze(&self) -> Result<()> {
-        // VACUUM too: a bulk load updates each case row several times (its
-        // summary follows its tasks, holds and assessments), and the dead
-        // versions would otherwise wait for autovacuum.
-        sqlx::query("VACUUM (ANALYZE)")
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
-             AND table_name NOT LIKE '_sqlx%' ORDER BY table_name",
-        )
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        let mut out = Vec::new();
-        for table in tables {
-            let mut cols: Vec<String> = sqlx::query_scalar(
-                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
-                 AND table_name = $1",
-            )
-                .bind(&table)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db_err)?;
-            cols.sort();
-            out.push((table, cols));
-        }
-        Ok(out)
-    }
-}
-
-#[async_trait]
-impl Clients for Postgres {
-    #[instrument(skip_all)]
-    async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client> {
-        let client = Client {
-            id: new_id(ClientId::from_parts, ctx.at),
-            name: new.name.clone(),
-            date_of_birth: new.date_of_birth,
-            phone: new.phone.clone(),
-            email: new.email.clone(),
-            address: new.address.clone(),
-            team_id: new.team_id.clone(),
-            created_by: ctx.actor.clone(),
-            created_at: ctx.at,
-            contact: new.contact.clone(),
-            access_needs: new.access_needs.clone(),
-        };
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO clients (id, name, date_of_birth, phone, email, address, team_id, created_by, created_at, \
-             contact_phone, contact_text, contact_email, contact_letter, contact_in_person, contact_times, \
-             safe_address, interpreter, interpreter_language, adjustments) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-        )
-        .bind(client.id.as_str())
-        .bind(&client.name)
-        .bind(client.date_of_birth.and_then(pg_date))
-        .bind(&client.phone)
-        .bind(&client.email)
-        .bind(&client.address)
-        .bind(client.team_id.as_str())
-        .bind(client.created_by.as_str())
-        .bind(pg_ts(ctx.at))
-        .bind(client.contact.phone)
-        .bind(client.contact.text)
-        .bind(client.contact.email)
-        .bind(client.contact.letter)
-        .bind(client.contact.in_person)
-        .bind(&client.contact.times)
-        .bind(&client.contact.safe_address)
-        .bind(client.access_needs.interpreter)
-        .bind(&client.access_needs.interpreter_language)
-        .bind(&client.access_needs.adjustments)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        clients::write_keys(&mut tx, client.id.as_str(), &client.name).await?;
-        audit(&mut tx, ctx, "client.create", "client", client.id.as_str()).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(client)
-    }
-
-    #[instrument(skip_all)]
-    async fn get_client(&self, id: &ClientId) -> Result<Client> {
-        let row = sqlx::query("SELECT * FROM clients WHERE id = $1")
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        one(row, "client", client_row)
-    }
-
-    #[instrument(skip_all)]
-    async fn list_clients(&self, scope: &Scope, page: &Page) -> Result<Vec<Client>> {
-        let mut q = QueryBuilder::new("SELECT * FROM clients WHERE 1 = 1");
-        push_scope(&mut q, "", scope, Some("created_by"));
-        if let Some(after) = &page.after {
-            q.push(" AND id > ").push_bind(after.clone());
-        }
-        q.push(" ORDER BY id LIMIT ")
-            .push_bind(i64::from(page.limit));
-        let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
-        rows.iter().map(client_row).collect()
-    }
-
-    #[instrument(skip_all)]
-    async fn search_clients(
-        &self,
-        scope: &Scope,
-        query: &ClientQuery,
-    ) -> Result<Vec<ClientListing>> {
-        clients::search(self, scope, query).await
-    }
-
-    #[instrument(skip_all)]
-    async fn update_client(
-        &self,
-        id: &ClientId,
-        edit: &ClientEdit,
-        ctx: &WriteCtx,
-    ) -> Result<Client> {
-        clients::update(self, id, edit, ctx).await
-    }
-
-    #[instrument(skip_all)]
-    async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>> {
-        clients::history(self, id).await
-    }
 }
 
 #[async_trait]
@@ -833,41 +609,50 @@ impl Audit for Postgres {
     }
 }
 
-#[async_trait]
-impl BulkLoad for Postgres {
-    #[instrument(skip_all)]
-    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        for batch in batches {
-            batch.check()?;
-            // PostgreSQL allows 65,535 bound values a statement.
-            let per = (60_000 / batch.columns.len().max(1)).max(1);
-            for chunk in batch.rows.chunks(per) {
-                let mut q = QueryBuilder::<sqlx::Postgres>::new(format!(
-                    "INSERT INTO {} ({}) ",
-                    batch.table,
-                    batch.columns.join(", ")
-                ));
-                q.push_values(chunk, |mut row, values| {
-                    for v in values {
-                        match v {
-                            BulkValue::Text(t) => row.push_bind(t.clone()),
-                            BulkValue::Int(i) => row.push_bind(*i),
-                            BulkValue::Bool(b) => row.push_bind(*b),
-                            BulkValue::Ts(t) => row.push_bind(t.map(pg_ts)),
-                            BulkValue::Date(d) => row.push_bind(d.and_then(pg_date)),
-                            BulkValue::Json(j) => row.push_bind(sqlx::types::Json(j.clone())),
-                        };
-                    }
-                });
-                q.build().execute(&mut *tx).await.map_err(db_err)?;
-            }
-        }
-        // Loaded clients come without search keys (migration 0015).
-        if batches.iter().any(|b| b.table == "clients") {
-            clients::key_unkeyed(&mut tx).await?;
-        }
-        tx.commit().await.map_err(db_err)?;
+impl Postgres {
+    async fn run_migrations(&self) -> Result<()> {
+        let migrator = sqlx::migrate::Migrator::new(Embedded)
+            .await
+            .map_err(StoreError::other)?;
+        migrator
+            .run(&self.writer)
+            .await
+            .map_err(StoreError::other)?;
         Ok(())
+    }
+
+    async fn refresh_statistics(&self) -> Result<()> {
+        // VACUUM too: a bulk load updates each case row several times (its
+        // summary follows its tasks, holds and assessments), and the dead
+        // versions would otherwise wait for autovacuum.
+        sqlx::query("VACUUM (ANALYZE)")
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn read_schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+             AND table_name NOT LIKE '_sqlx%' ORDER BY table_name",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let mut out = Vec::new();
+        for table in tables {
+            let mut cols: Vec<String> = sqlx::query_scalar(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = $1",
+            )
+                .bind(&table)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+            cols.sort();
+            out.push((table, cols));
+        }
+        Ok(out)
     }
 }

@@ -31,6 +31,8 @@ mod calendars;
 mod caseload;
 mod cases;
 mod clients;
+
+pub use clients::key_unkeyed;
 mod database;
 mod deadlines;
 mod notes;
@@ -101,7 +103,9 @@ pub(crate) struct Sql<'a> {
 
 enum Arg<'a> {
     Str(&'a str),
+    String(String),
     I64(i64),
+    Date(Date),
 }
 
 impl<'a> Sql<'a> {
@@ -124,15 +128,23 @@ impl<'a> Sql<'a> {
     pub(crate) fn push_str(&mut self, v: &'a str) -> &mut Self {
         self.placeholder(Arg::Str(v))
     }
+    pub(crate) fn push_string(&mut self, v: String) -> &mut Self {
+        self.placeholder(Arg::String(v))
+    }
     pub(crate) fn push_i64(&mut self, v: i64) -> &mut Self {
         self.placeholder(Arg::I64(v))
+    }
+    pub(crate) fn push_date(&mut self, v: Date) -> &mut Self {
+        self.placeholder(Arg::Date(v))
     }
     pub(crate) fn query<D: Dialect>(&self) -> D::Query<'_> {
         let mut q = D::query(&self.text);
         for arg in &self.args {
             q = match arg {
                 Arg::Str(v) => q.bind_str(v),
+                Arg::String(v) => q.bind_str(v),
                 Arg::I64(v) => q.bind_i64(*v),
+                Arg::Date(v) => q.bind_date(*v),
             };
         }
         q
@@ -216,6 +228,7 @@ pub trait Statement<'q>: Sized + Send {
     fn bind_i64(self, v: i64) -> Self;
     fn bind_opt_i64(self, v: Option<i64>) -> Self;
     fn bind_bool(self, v: bool) -> Self;
+    fn bind_opt_bool(self, v: Option<bool>) -> Self;
     fn bind_ts(self, v: Timestamp) -> Self;
     fn bind_opt_ts(self, v: Option<Timestamp>) -> Self;
     fn bind_date(self, v: Date) -> Self;
@@ -275,15 +288,7 @@ pub trait SqlRow: Send + Sync + 'static {
 /// Until a capability's logic has moved here, the dialect implements that
 /// capability itself (the supertraits below) and [`SqlStore`] forwards to it.
 pub trait Dialect:
-    Send
-    + Sync
-    + Sized
-    + 'static
-    + caseload_store::Database
-    + caseload_store::Clients
-    + caseload_store::Notes
-    + caseload_store::Audit
-    + caseload_store::BulkLoad
+    Send + Sync + Sized + 'static + caseload_store::Notes + caseload_store::Audit
 {
     /// `"sqlite"` or `"postgres"`.
     const NAME: &'static str;
@@ -301,6 +306,9 @@ pub trait Dialect:
     /// write that reads before it writes locks the row it read; nothing on
     /// SQLite, whose one writer already holds the whole database.
     const FOR_UPDATE: &'static str;
+    /// How many values one statement may bind (SQLite allows 32,766,
+    /// PostgreSQL 65,535), for bulk loading many rows a statement.
+    const MAX_BIND_VALUES: usize;
     /// A reader connection lent by the pool; it derefs to its connection.
     type Lease: Send + DerefMut<Target = Self::Conn>;
     /// A write transaction; it derefs to its connection.
@@ -309,6 +317,12 @@ pub trait Dialect:
     type Query<'q>: Statement<'q, Pool = Self::Pool, Conn = Self::Conn, Row = Self::Row>;
 
     fn connect(url: &str) -> impl Future<Output = Result<Self>> + Send;
+    /// Apply the embedded migrations (each database has its own files).
+    fn run_migrations(&self) -> impl Future<Output = Result<()>> + Send;
+    /// Refresh the planner's statistics after a bulk load.
+    fn refresh_statistics(&self) -> impl Future<Output = Result<()>> + Send;
+    /// Table name → sorted column names, from the database's own catalogue.
+    fn read_schema(&self) -> impl Future<Output = Result<Vec<(String, Vec<String>)>>> + Send;
     /// The pool reads use (SQLite: the readers, never blocking the writer).
     fn reader(&self) -> &Self::Pool;
     /// The pool single-statement writes use (SQLite: the one writer).

@@ -44,6 +44,9 @@ impl<'q> Statement<'q> for Query<'q> {
     fn bind_bool(self, v: bool) -> Self {
         Query(self.0.bind(v))
     }
+    fn bind_opt_bool(self, v: Option<bool>) -> Self {
+        Query(self.0.bind(v))
+    }
     fn bind_ts(self, v: Timestamp) -> Self {
         Query(self.0.bind(micros(v)))
     }
@@ -166,6 +169,7 @@ impl Dialect for Sqlite {
     const SESSION_USER_AND_CASELOAD_MARK: &'static str = crate::SESSION_USER_AND_CASELOAD_MARK;
     const TOKEN_USER_AND_CASELOAD_MARK: &'static str = crate::TOKEN_USER_AND_CASELOAD_MARK;
     type Pool = SqlitePool;
+    const MAX_BIND_VALUES: usize = 30_000;
     const FOR_UPDATE: &'static str = "";
     type Conn = SqliteConnection;
     type Lease = sqlx::pool::PoolConnection<sqlx::Sqlite>;
@@ -175,6 +179,15 @@ impl Dialect for Sqlite {
 
     async fn connect(url: &str) -> Result<Self> {
         Sqlite::open(url).await
+    }
+    async fn run_migrations(&self) -> Result<()> {
+        Sqlite::run_migrations(self).await
+    }
+    async fn refresh_statistics(&self) -> Result<()> {
+        Sqlite::refresh_statistics(self).await
+    }
+    async fn read_schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        Sqlite::read_schema(self).await
     }
     fn reader(&self) -> &SqlitePool {
         &self.reader

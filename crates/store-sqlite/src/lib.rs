@@ -8,7 +8,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-mod clients;
 mod dialect;
 mod journal;
 
@@ -354,43 +353,6 @@ fn opt_s<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<Opt
 fn ts<I: sqlx::ColumnIndex<SqliteRow>>(row: &SqliteRow, col: I) -> Result<Timestamp> {
     from_micros(row.try_get::<i64, _>(col).map_err(StoreError::other)?)
 }
-fn opt_date(row: &SqliteRow, col: &str) -> Result<Option<jiff::civil::Date>> {
-    opt_s(row, col)?.as_deref().map(decode::date).transpose()
-}
-
-fn client_row(r: &SqliteRow) -> Result<Client> {
-    Ok(Client {
-        id: ClientId::from_trusted(s(r, "id")?),
-        name: s(r, "name")?,
-        date_of_birth: opt_date(r, "date_of_birth")?,
-        phone: opt_s(r, "phone")?,
-        email: opt_s(r, "email")?,
-        address: opt_s(r, "address")?,
-        team_id: TeamId::from_trusted(s(r, "team_id")?),
-        created_by: UserId::from_trusted(s(r, "created_by")?),
-        created_at: ts(r, "created_at")?,
-        contact: caseload_domain::clients::ContactPreferences {
-            phone: opt_bool(r, "contact_phone")?,
-            text: opt_bool(r, "contact_text")?,
-            email: opt_bool(r, "contact_email")?,
-            letter: opt_bool(r, "contact_letter")?,
-            in_person: opt_bool(r, "contact_in_person")?,
-            times: opt_s(r, "contact_times")?,
-            safe_address: opt_s(r, "safe_address")?,
-        },
-        access_needs: caseload_domain::clients::AccessNeeds {
-            interpreter: r
-                .try_get::<bool, _>("interpreter")
-                .map_err(StoreError::other)?,
-            interpreter_language: opt_s(r, "interpreter_language")?,
-            adjustments: opt_s(r, "adjustments")?,
-        },
-    })
-}
-
-fn opt_bool(r: &SqliteRow, col: &str) -> Result<Option<bool>> {
-    r.try_get::<Option<bool>, _>(col).map_err(StoreError::other)
-}
 
 /// The mark of user `u`'s caseload as a select-list item (`CaseloadMark`:
 /// the same cases as `Store::caseload`, in the order it gives them).
@@ -514,181 +476,6 @@ async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str)
         .map_err(db_err)?
         .ok_or(StoreError::NotFound(what))?;
     Ok(CaseId::from_trusted(s(&row, "case_id")?))
-}
-
-fn push_scope(
-    q: &mut QueryBuilder<'_, sqlx::Sqlite>,
-    prefix: &str,
-    scope: &Scope,
-    owner_column: Option<&str>,
-) {
-    q.push(" AND (");
-    match owner_column {
-        Some(col) => {
-            q.push(format!("{prefix}{col} = "))
-                .push_bind(scope.user.to_string());
-        }
-        None => {
-            q.push("FALSE");
-        }
-    }
-    if let Some(team) = &scope.team {
-        q.push(format!(" OR {prefix}team_id = "))
-            .push_bind(team.to_string());
-    }
-    q.push(")");
-}
-
-#[async_trait]
-impl Database for Sqlite {
-    fn backend(&self) -> &'static str {
-        "sqlite"
-    }
-
-    #[instrument(skip_all)]
-    async fn migrate(&self) -> Result<()> {
-        let migrator = sqlx::migrate::Migrator::new(Embedded)
-            .await
-            .map_err(StoreError::other)?;
-        migrator
-            .run(&self.writer)
-            .await
-            .map_err(StoreError::other)?;
-        let mut tx = self.begin().await?;
-        clients::key_unkeyed(&mut tx).await?;
-        tx.commit().await.map_err(db_err)
-    }
-
-    #[instrument(skip_all)]
-    async fn analyze(&self) -> Result<()> {
-        sqlx::query("ANALYZE")
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    #[instrument(skip_all)]
-    async fn schema(&self) -> Result<Vec<(String, Vec<String>)>> {
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-             AND name NOT LIKE '_sqlx%' ORDER BY name",
-        )
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        let mut out = Vec::new();
-        for table in tables {
-            let mut cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
-                .bind(&table)
-                .fetch_all(&self.reader)
-                .await
-                .map_err(db_err)?;
-            cols.sort();
-            out.push((table, cols));
-        }
-        Ok(out)
-    }
-}
-
-#[async_trait]
-impl Clients for Sqlite {
-    #[instrument(skip_all)]
-    async fn create_client(&self, new: &NewClient, ctx: &WriteCtx) -> Result<Client> {
-        let client = Client {
-            id: new_id(ClientId::from_parts, ctx.at),
-            name: new.name.clone(),
-            date_of_birth: new.date_of_birth,
-            phone: new.phone.clone(),
-            email: new.email.clone(),
-            address: new.address.clone(),
-            team_id: new.team_id.clone(),
-            created_by: ctx.actor.clone(),
-            created_at: ctx.at,
-            contact: new.contact.clone(),
-            access_needs: new.access_needs.clone(),
-        };
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO clients (id, name, date_of_birth, phone, email, address, team_id, created_by, created_at, \
-             contact_phone, contact_text, contact_email, contact_letter, contact_in_person, contact_times, \
-             safe_address, interpreter, interpreter_language, adjustments) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(client.id.as_str())
-        .bind(&client.name)
-        .bind(client.date_of_birth.map(|d| d.to_string()))
-        .bind(&client.phone)
-        .bind(&client.email)
-        .bind(&client.address)
-        .bind(client.team_id.as_str())
-        .bind(client.created_by.as_str())
-        .bind(micros(ctx.at))
-        .bind(client.contact.phone)
-        .bind(client.contact.text)
-        .bind(client.contact.email)
-        .bind(client.contact.letter)
-        .bind(client.contact.in_person)
-        .bind(&client.contact.times)
-        .bind(&client.contact.safe_address)
-        .bind(client.access_needs.interpreter)
-        .bind(&client.access_needs.interpreter_language)
-        .bind(&client.access_needs.adjustments)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        clients::write_keys(&mut tx, client.id.as_str(), &client.name).await?;
-        audit(&mut tx, ctx, "client.create", "client", client.id.as_str()).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(client)
-    }
-
-    #[instrument(skip_all)]
-    async fn get_client(&self, id: &ClientId) -> Result<Client> {
-        let row = sqlx::query("SELECT * FROM clients WHERE id = ?")
-            .bind(id.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        one(row, "client", client_row)
-    }
-
-    #[instrument(skip_all)]
-    async fn list_clients(&self, scope: &Scope, page: &Page) -> Result<Vec<Client>> {
-        let mut q = QueryBuilder::new("SELECT * FROM clients WHERE 1 = 1");
-        push_scope(&mut q, "", scope, Some("created_by"));
-        if let Some(after) = &page.after {
-            q.push(" AND id > ").push_bind(after.clone());
-        }
-        q.push(" ORDER BY id LIMIT ")
-            .push_bind(i64::from(page.limit));
-        let rows = q.build().fetch_all(&self.reader).await.map_err(db_err)?;
-        rows.iter().map(client_row).collect()
-    }
-
-    #[instrument(skip_all)]
-    async fn search_clients(
-        &self,
-        scope: &Scope,
-        query: &ClientQuery,
-    ) -> Result<Vec<ClientListing>> {
-        clients::search(self, scope, query).await
-    }
-
-    #[instrument(skip_all)]
-    async fn update_client(
-        &self,
-        id: &ClientId,
-        edit: &ClientEdit,
-        ctx: &WriteCtx,
-    ) -> Result<Client> {
-        clients::update(self, id, edit, ctx).await
-    }
-
-    #[instrument(skip_all)]
-    async fn client_history(&self, id: &ClientId) -> Result<Vec<ClientChange>> {
-        clients::history(self, id).await
-    }
 }
 
 #[async_trait]
@@ -905,41 +692,44 @@ impl Audit for Sqlite {
     }
 }
 
-#[async_trait]
-impl BulkLoad for Sqlite {
-    #[instrument(skip_all)]
-    async fn bulk_insert(&self, batches: &[BulkRows]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        for batch in batches {
-            batch.check()?;
-            // SQLite allows 32,766 bound values a statement.
-            let per = (30_000 / batch.columns.len().max(1)).max(1);
-            for chunk in batch.rows.chunks(per) {
-                let mut q = QueryBuilder::<sqlx::Sqlite>::new(format!(
-                    "INSERT INTO {} ({}) ",
-                    batch.table,
-                    batch.columns.join(", ")
-                ));
-                q.push_values(chunk, |mut row, values| {
-                    for v in values {
-                        match v {
-                            BulkValue::Text(t) => row.push_bind(t.clone()),
-                            BulkValue::Int(i) => row.push_bind(*i),
-                            BulkValue::Bool(b) => row.push_bind(*b),
-                            BulkValue::Ts(t) => row.push_bind(t.map(micros)),
-                            BulkValue::Date(d) => row.push_bind(d.map(|d| d.to_string())),
-                            BulkValue::Json(j) => row.push_bind(j.to_string()),
-                        };
-                    }
-                });
-                q.build().execute(&mut *tx).await.map_err(db_err)?;
-            }
-        }
-        // Loaded clients come without search keys (migration 0015).
-        if batches.iter().any(|b| b.table == "clients") {
-            clients::key_unkeyed(&mut tx).await?;
-        }
-        tx.commit().await.map_err(db_err)?;
+impl Sqlite {
+    async fn run_migrations(&self) -> Result<()> {
+        let migrator = sqlx::migrate::Migrator::new(Embedded)
+            .await
+            .map_err(StoreError::other)?;
+        migrator
+            .run(&self.writer)
+            .await
+            .map_err(StoreError::other)?;
         Ok(())
+    }
+
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::query("ANALYZE")
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn read_schema(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE '_sqlx%' ORDER BY name",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let mut out = Vec::new();
+        for table in tables {
+            let mut cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+                .bind(&table)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
+            cols.sort();
+            out.push((table, cols));
+        }
+        Ok(out)
     }
 }
