@@ -32,6 +32,18 @@ vocabulary!(
     }
 );
 
+impl NoteKind {
+    /// Whether a note of this kind records contact with the client, which
+    /// the first- and last-contact clocks count; internal notes, case
+    /// reviews and supervision do not.
+    pub fn is_client_contact(self) -> bool {
+        !matches!(
+            self,
+            NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
+        )
+    }
+}
+
 /// An organisation's note template: named sections in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {

@@ -14,7 +14,7 @@ use crate::{Postgres, db_err, from_pg_ts, pg_date, pg_ts};
 pub struct Query<'q>(sqlx::query::Query<'q, sqlx::Postgres, PgArguments>);
 
 /// A row read back.
-pub struct Row(PgRow);
+pub struct Row(pub(crate) PgRow);
 
 impl<'q> Statement<'q> for Query<'q> {
     type Pool = PgPool;
@@ -237,6 +237,19 @@ impl Dialect for Postgres {
     }
     async fn commit(tx: Self::Tx) -> Result<()> {
         tx.commit().await.map_err(db_err)
+    }
+    async fn record_audits(&self, events: &[caseload_store::NewAuditEvent]) -> Result<()> {
+        Postgres::record_audits(self, events).await
+    }
+    async fn settle_audits(&self) -> Result<()> {
+        Ok(())
+    }
+    async fn add_note(
+        &self,
+        new: &caseload_store::NewNote,
+        ctx: &caseload_store::WriteCtx,
+    ) -> Result<caseload_store::Note> {
+        Postgres::add_note(self, new, ctx).await
     }
     fn query(sql: &str) -> Query<'_> {
         Query(sqlx::query(sql))

@@ -9,17 +9,15 @@ mod dialect;
 use std::str::FromStr;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use caseload_domain::ids::*;
-use caseload_domain::notes::{AmendedAs, NoteKind};
+use caseload_domain::notes::NoteKind;
 use caseload_domain::records::EventKind;
 use caseload_store::decode;
-use caseload_store::prelude::*;
 use caseload_store::*;
 use jiff::Timestamp;
 use serde_json::json;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
-use sqlx::{PgPool, QueryBuilder, Row};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, QueryBuilder};
 use time::OffsetDateTime;
 use tracing::instrument;
 
@@ -170,8 +168,6 @@ fn db_err(e: sqlx::Error) -> StoreError {
     StoreError::other(e)
 }
 
-type Conn = PgConnection;
-
 /// The PostgreSQL store: the shared SQL store speaking PostgreSQL.
 pub type PgStore = caseload_sql::SqlStore<Postgres>;
 
@@ -210,62 +206,7 @@ impl Postgres {
     }
 }
 
-async fn audit(
-    conn: &mut Conn,
-    ctx: &WriteCtx,
-    action: &str,
-    object_type: &str,
-    object_id: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(pg_ts(ctx.at))
-    .bind(ctx.actor.as_str())
-    .bind(action)
-    .bind(object_type)
-    .bind(object_id)
-    .bind(&ctx.request_id)
-    .execute(conn)
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn event(
-    conn: &mut Conn,
-    case: &CaseId,
-    at: Timestamp,
-    ctx: &WriteCtx,
-    kind: EventKind,
-    subject: &str,
-    data: serde_json::Value,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO case_events (case_id, at, recorded_at, actor_id, kind, subject_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
-    )
-    .bind(case.as_str())
-    .bind(pg_ts(at))
-    .bind(pg_ts(ctx.at))
-    .bind(ctx.actor.as_str())
-    .bind(kind.as_str())
-    .bind(subject)
-    .bind(data.to_string())
-    .execute(conn)
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
 // A column is named (`&str`) or, on the queue's hot path, numbered (`usize`).
-fn s<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<String> {
-    row.try_get::<String, _>(col).map_err(StoreError::other)
-}
-fn opt_s<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<Option<String>> {
-    row.try_get::<Option<String>, _>(col)
-        .map_err(StoreError::other)
-}
 /// jiff → the driver's timestamptz type.
 fn pg_ts(t: Timestamp) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(t.as_nanosecond())
@@ -278,12 +219,6 @@ fn from_pg_ts(t: OffsetDateTime) -> Result<Timestamp> {
 fn pg_date(d: jiff::civil::Date) -> Option<time::Date> {
     let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
     time::Date::from_calendar_date(i32::from(d.year()), month, u8::try_from(d.day()).ok()?).ok()
-}
-fn ts<I: sqlx::ColumnIndex<PgRow>>(row: &PgRow, col: I) -> Result<Timestamp> {
-    from_pg_ts(
-        row.try_get::<OffsetDateTime, _>(col)
-            .map_err(StoreError::other)?,
-    )
 }
 
 /// The mark of user `u`'s caseload as a select-list item (`CaseloadMark`:
@@ -321,109 +256,14 @@ pub(crate) const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
      WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active"
 );
 
-const NOTE_SELECT: &str = "SELECT n.id, n.case_id, n.author_id, u.name AS author_name, n.kind, n.template, \
-    n.occurred_at, n.recorded_at, n.late_entry, n.late_reason, n.sections::text AS sections FROM notes n JOIN users u ON u.id = n.author_id";
-
-fn note_row(r: &PgRow) -> Result<Note> {
-    Ok(Note {
-        id: NoteId::from_trusted(s(r, "id")?),
-        case_id: CaseId::from_trusted(s(r, "case_id")?),
-        author_id: UserId::from_trusted(s(r, "author_id")?),
-        author_name: s(r, "author_name")?,
-        kind: decode::vocab(&s(r, "kind")?, NoteKind::parse, "note kind")?,
-        template: s(r, "template")?,
-        occurred_at: ts(r, "occurred_at")?,
-        recorded_at: ts(r, "recorded_at")?,
-        late_entry: r
-            .try_get::<bool, _>("late_entry")
-            .map_err(StoreError::other)?,
-        late_reason: opt_s(r, "late_reason")?,
-        sections: decode::sections(&s(r, "sections")?)?,
-        amendments: Vec::new(),
-        current_sections: Vec::new(),
-    })
-}
-
-const AMENDMENT_SELECT: &str = "SELECT a.id, a.note_id, a.author_id, u.name AS author_name, a.recorded_at, a.reason, \
-    a.sections::text AS sections, a.amended_as FROM note_amendments a JOIN users u ON u.id = a.author_id";
-
-fn amendment_row(r: &PgRow) -> Result<Amendment> {
-    Ok(Amendment {
-        id: AmendmentId::from_trusted(s(r, "id")?),
-        note_id: NoteId::from_trusted(s(r, "note_id")?),
-        author_id: UserId::from_trusted(s(r, "author_id")?),
-        author_name: s(r, "author_name")?,
-        recorded_at: ts(r, "recorded_at")?,
-        reason: s(r, "reason")?,
-        sections: decode::sections(&s(r, "sections")?)?,
-        amended_as: decode::vocab(&s(r, "amended_as")?, AmendedAs::parse, "amended as")?,
-    })
-}
-
-fn audit_row(r: &PgRow) -> Result<AuditEvent> {
-    Ok(AuditEvent {
-        seq: r.try_get::<i64, _>("seq").map_err(StoreError::other)?,
-        at: ts(r, "at")?,
-        actor_id: opt_s(r, "actor_id")?.map(UserId::from_trusted),
-        action: s(r, "action")?,
-        object_type: s(r, "object_type")?,
-        object_id: opt_s(r, "object_id")?,
-        request_id: s(r, "request_id")?,
-    })
-}
-
-fn one<T>(
-    row: Option<PgRow>,
-    what: &'static str,
-    map: impl FnOnce(&PgRow) -> Result<T>,
-) -> Result<T> {
-    map(&row.ok_or(StoreError::NotFound(what))?)
-}
-
-async fn fetch_note(conn: &mut Conn, id: &NoteId) -> Result<Note> {
-    let row = sqlx::query(&format!("{NOTE_SELECT} WHERE n.id = $1"))
-        .bind(id.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    let mut note = one(row, "note", note_row)?;
-    let rows = sqlx::query(&format!(
-        "{AMENDMENT_SELECT} WHERE a.note_id = $1 ORDER BY a.seq"
-    ))
-    .bind(id.as_str())
-    .fetch_all(conn)
-    .await
-    .map_err(db_err)?;
-    note.amendments = rows.iter().map(amendment_row).collect::<Result<_>>()?;
-    decode::finish_note(&mut note);
-    Ok(note)
-}
-
-/// The case a child record belongs to, or NotFound.
-async fn parent_case(conn: &mut Conn, table: &str, id: &str, what: &'static str) -> Result<CaseId> {
-    let row = sqlx::query(&format!(
-        "SELECT case_id FROM {table} WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
-    .await
-    .map_err(db_err)?
-    .ok_or(StoreError::NotFound(what))?;
-    Ok(CaseId::from_trusted(s(&row, "case_id")?))
-}
-
-#[async_trait]
-impl Notes for Postgres {
+impl Postgres {
     #[instrument(skip_all)]
-    async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
+    pub(crate) async fn add_note(&self, new: &NewNote, ctx: &WriteCtx) -> Result<Note> {
         let id = new_id(NoteId::from_parts, ctx.at);
         // One statement, so one round trip and its own transaction: the
         // note, the case's activity columns (migration 0008), the timeline
         // entry and the audit event are written together or not at all.
-        let contact = !matches!(
-            new.kind,
-            NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
-        );
+        let contact = new.kind.is_client_contact();
         let data = json!({"kind": new.kind, "late_entry": new.late_entry});
         let row = sqlx::query(
             "WITH n AS (\
@@ -443,7 +283,7 @@ impl Notes for Postgres {
              a AS (INSERT INTO audit_events (at, actor_id, action, object_type, object_id, request_id) \
                 VALUES ($7, $3, 'note.create', 'note', $1, $18)) \
              SELECT n.id, n.case_id, n.author_id, u.name AS author_name, n.kind, n.template, n.occurred_at, \
-                n.recorded_at, n.late_entry, n.late_reason, n.sections::text AS sections \
+                n.recorded_at, n.late_entry, n.late_reason, n.sections \
              FROM n JOIN users u ON u.id = n.author_id",
         )
         .bind(id.as_str())
@@ -468,97 +308,15 @@ impl Notes for Postgres {
         .await
         .map_err(db_err)?;
         // A new note has no amendments yet.
-        let mut note = note_row(&row)?;
+        let mut note = caseload_sql::note_row(&dialect::Row(row))?;
         decode::finish_note(&mut note);
         Ok(note)
     }
-
-    #[instrument(skip_all)]
-    async fn get_note(&self, id: &NoteId) -> Result<Note> {
-        let mut conn = self.reader.acquire().await.map_err(db_err)?;
-        fetch_note(&mut conn, id).await
-    }
-
-    #[instrument(skip_all)]
-    async fn list_notes(&self, case: &CaseId) -> Result<Vec<Note>> {
-        let rows = sqlx::query(&format!(
-            "{NOTE_SELECT} WHERE n.case_id = $1 ORDER BY n.occurred_at, n.recorded_at, n.id"
-        ))
-        .bind(case.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        let mut notes: Vec<Note> = rows.iter().map(note_row).collect::<Result<_>>()?;
-        let rows = sqlx::query(&format!(
-            "{AMENDMENT_SELECT} JOIN notes n ON n.id = a.note_id WHERE n.case_id = $1 ORDER BY a.note_id, a.seq"
-        ))
-        .bind(case.as_str())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        for row in &rows {
-            let a = amendment_row(row)?;
-            if let Some(n) = notes.iter_mut().find(|n| n.id == a.note_id) {
-                n.amendments.push(a);
-            }
-        }
-        notes.iter_mut().for_each(decode::finish_note);
-        Ok(notes)
-    }
-
-    #[instrument(skip_all)]
-    async fn add_amendment_as(
-        &self,
-        new: &NewAmendment,
-        capacity: AmendedAs,
-        ctx: &WriteCtx,
-    ) -> Result<Amendment> {
-        let id = new_id(AmendmentId::from_parts, ctx.at);
-        let mut tx = self.begin().await?;
-        let case = parent_case(&mut tx, "notes", new.note_id.as_str(), "note").await?;
-        sqlx::query(
-            "INSERT INTO note_amendments (id, note_id, seq, author_id, recorded_at, reason, sections, amended_as) \
-             VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM note_amendments WHERE note_id = $3), $4, $5, $6, $7::jsonb, $8)",
-        )
-        .bind(id.as_str())
-        .bind(new.note_id.as_str())
-        .bind(new.note_id.as_str())
-        .bind(ctx.actor.as_str())
-        .bind(pg_ts(ctx.at))
-        .bind(&new.reason)
-        .bind(decode::sections_json(&new.sections))
-        .bind(capacity.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let names: Vec<&str> = new.sections.iter().map(|s| s.name.as_str()).collect();
-        let data = json!({"note_id": new.note_id, "sections": names, "amended_as": capacity});
-        event(
-            &mut tx,
-            &case,
-            ctx.at,
-            ctx,
-            EventKind::NoteAmended,
-            id.as_str(),
-            data,
-        )
-        .await?;
-        audit(&mut tx, ctx, "note.amend", "note", new.note_id.as_str()).await?;
-        let row = sqlx::query(&format!("{AMENDMENT_SELECT} WHERE a.id = $1"))
-            .bind(id.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        let amendment = amendment_row(&row)?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(amendment)
-    }
 }
 
-#[async_trait]
-impl Audit for Postgres {
+impl Postgres {
     #[instrument(skip_all)]
-    async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()> {
+    pub(crate) async fn record_audits(&self, events: &[NewAuditEvent]) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -596,16 +354,6 @@ impl Audit for Postgres {
                 .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)
-    }
-
-    #[instrument(skip_all)]
-    async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query("SELECT * FROM audit_events ORDER BY seq DESC LIMIT $1")
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(audit_row).collect()
     }
 }
 

@@ -33,6 +33,7 @@ mod cases;
 mod clients;
 
 pub use clients::key_unkeyed;
+pub use notes::note_row;
 mod database;
 mod deadlines;
 mod notes;
@@ -285,11 +286,7 @@ pub trait SqlRow: Send + Sync + 'static {
 /// What differs between the databases. Implemented by `caseload_sqlite::Sqlite`
 /// and `caseload_postgres::Postgres`, each holding its pools.
 ///
-/// Until a capability's logic has moved here, the dialect implements that
-/// capability itself (the supertraits below) and [`SqlStore`] forwards to it.
-pub trait Dialect:
-    Send + Sync + Sized + 'static + caseload_store::Notes + caseload_store::Audit
-{
+pub trait Dialect: Send + Sync + Sized + 'static {
     /// `"sqlite"` or `"postgres"`.
     const NAME: &'static str;
 
@@ -339,6 +336,30 @@ pub trait Dialect:
     fn commit(tx: Self::Tx) -> impl Future<Output = Result<()>> + Send;
 
     fn query(sql: &str) -> Self::Query<'_>;
+
+    /// Append audit events on their own (reads, denials), all or none; per
+    /// database for speed. SQLite appends them to its journal file (moved
+    /// into `audit_events` about once a second), so a read never queues for
+    /// the one writer; PostgreSQL inserts them, a usual batch in one
+    /// statement.
+    fn record_audits(
+        &self,
+        events: &[caseload_store::NewAuditEvent],
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Make every recorded audit event readable in `audit_events` (SQLite
+    /// moves its journal in now).
+    fn settle_audits(&self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Append a note with the case's activity columns (migration 0008), its
+    /// timeline entry and audit event: the hot write, so per database.
+    /// PostgreSQL does it in one statement (one round trip, atomic on its
+    /// own, with LEAST/GREATEST); SQLite, in-process, in a transaction on its
+    /// one writer, with MIN/MAX as scalar functions.
+    fn add_note(
+        &self,
+        new: &caseload_store::NewNote,
+        ctx: &caseload_store::WriteCtx,
+    ) -> impl Future<Output = Result<caseload_store::Note>> + Send;
 
     /// `column` is one of the list bound at `$param` (by `bind_str_list`):
     /// SQLite has no arrays and reads a JSON array (`json_each`); PostgreSQL

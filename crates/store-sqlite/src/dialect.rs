@@ -204,6 +204,19 @@ impl Dialect for Sqlite {
     async fn commit(tx: Self::Tx) -> Result<()> {
         tx.commit().await.map_err(db_err)
     }
+    async fn record_audits(&self, events: &[caseload_store::NewAuditEvent]) -> Result<()> {
+        Sqlite::record_audits(self, events).await
+    }
+    async fn settle_audits(&self) -> Result<()> {
+        self.move_journal().await.map(|_| ())
+    }
+    async fn add_note(
+        &self,
+        new: &caseload_store::NewNote,
+        ctx: &caseload_store::WriteCtx,
+    ) -> Result<caseload_store::Note> {
+        Sqlite::add_note(self, new, ctx).await
+    }
     fn query(sql: &str) -> Query<'_> {
         Query(sqlx::query(sql))
     }
