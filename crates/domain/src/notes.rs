@@ -287,6 +287,24 @@ pub fn current_sections<'a>(
 }
 
 #[cfg(test)]
+mod client_contact_tests {
+    use super::*;
+
+    #[test]
+    fn only_internal_notes_reviews_and_supervision_are_not_client_contact() {
+        let not_contact: Vec<NoteKind> = NoteKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| !k.is_client_contact())
+            .collect();
+        assert_eq!(
+            not_contact,
+            [NoteKind::Internal, NoteKind::Review, NoteKind::Supervision]
+        );
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

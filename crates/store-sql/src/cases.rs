@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange};
 use caseload_domain::ids::*;
+use caseload_domain::notes::NoteKind;
 use caseload_domain::records::EventKind;
 use caseload_store::*;
 use jiff::Timestamp;
@@ -135,15 +136,24 @@ impl<D: Dialect> Cases for SqlStore<D> {
         .bind_str(id.as_str())
         .execute_in(&mut tx)
         .await?;
-        // Reopening moves the start of the first-contact clock.
-        D::query(
+        // Reopening moves the start of the first-contact clock: the earliest
+        // client contact since (which kinds count is the domain's rule).
+        let first_contact = format!(
             "UPDATE cases SET first_contact_at = (SELECT MIN(n.occurred_at) FROM notes n \
-             WHERE n.case_id = cases.id AND n.kind NOT IN ('internal', 'review', 'supervision') \
+             WHERE n.case_id = cases.id AND {} \
              AND n.occurred_at >= COALESCE(cases.opened_at, cases.created_at)) WHERE id = $1",
-        )
-        .bind_str(id.as_str())
-        .execute_in(&mut tx)
-        .await?;
+            D::in_list("n.kind", 2)
+        );
+        let contact_kinds = NoteKind::ALL
+            .iter()
+            .filter(|k| k.is_client_contact())
+            .map(|k| k.as_str().to_owned())
+            .collect();
+        D::query(&first_contact)
+            .bind_str(id.as_str())
+            .bind_str_list(contact_kinds)
+            .execute_in(&mut tx)
+            .await?;
         let change_id = new_id(CaseId::from_parts, ctx.at)
             .to_string()
             .replacen("cas_", "chg_", 1);

@@ -255,3 +255,32 @@ pub mod prelude {
         Tasks, Timescales, Users,
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_databases_names_for_a_unique_key_give_the_same_conflict_kind() {
+        for (postgres, sqlite) in [
+            ("users_email_key", "users.email"),
+            ("teams_name_key", "teams.name"),
+            ("closure_days_pkey", "closure_days.day"),
+            ("notes_submission_key_idx", "notes.submission_key"),
+            ("some_other_key", "some.other"),
+        ] {
+            assert_eq!(
+                ConflictKind::of_unique(postgres),
+                ConflictKind::of_unique(sqlite)
+            );
+        }
+        assert_eq!(
+            ConflictKind::of_unique("notes.submission_key"),
+            ConflictKind::DoubleSubmission
+        );
+        assert_eq!(
+            ConflictKind::of_unique("some.other"),
+            ConflictKind::duplicate("record")
+        );
+    }
+}
