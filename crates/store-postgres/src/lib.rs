@@ -3,6 +3,11 @@
 //! PostgreSQL's own types (timestamptz, date, jsonb) and row locks where
 //! SQLite relies on its single writer. Default commit settings: a commit is
 //! durable when acknowledged.
+//!
+//! The store logic is `caseload-sql`'s, shared with SQLite; this crate is
+//! PostgreSQL's dialect of it ([`Postgres`], see `dialect.rs`): the pool, the
+//! migrations, constraint errors by SQLSTATE and name, and the statements
+//! tuned for PostgreSQL (appending a note in one statement, recording audits).
 
 mod dialect;
 

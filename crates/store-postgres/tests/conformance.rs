@@ -141,7 +141,9 @@ async fn the_two_schemas_hold_the_same_tables_and_columns() {
 #[tokio::test]
 async fn constraint_violations_become_typed_conflict_kinds() {
     use caseload_store::{ConflictKind, StoreError};
-    let Some(store) = support::fresh().await else { return };
+    let Some(store) = support::fresh().await else {
+        return;
+    };
     let at = jiff::Timestamp::from_second(1_700_000_000).expect("time");
     store.create_team("North", at).await.expect("team");
     let again = store.create_team("North", at).await.expect_err("duplicate");

@@ -3,6 +3,11 @@
 //! in a `BEGIN IMMEDIATE` transaction on a single writer connection, so
 //! writers queue in-process instead of spinning on SQLite's busy lock.
 //! Readers use their own pool and never block the writer (WAL).
+//!
+//! The store logic is `caseload-sql`'s, shared with PostgreSQL; this crate
+//! is SQLite's dialect of it ([`Sqlite`], see `dialect.rs`): opening the file,
+//! the migrations, the read-audit journal, constraint errors, and the
+//! statements tuned for SQLite (appending a note, recording audits).
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -1,7 +1,10 @@
-//! The storage contract. [`Store`] is the one trait every backend implements
-//! (SQLite, PostgreSQL); the records here are what it reads and writes; the
-//! [`conformance`] suite (feature `conformance`) is the one set of tests every
-//! backend must pass, so that behaviour is the same on both.
+//! The storage contract. Each capability (users, sessions, clients, cases,
+//! notes, …) is a module holding its narrow trait and the records it reads
+//! and writes; [`Store`] combines them all, and `Arc<dyn Store>` holds any
+//! backend. The one implementation is `caseload-sql` (over SQLite and
+//! PostgreSQL dialects); the [`conformance`] suite (feature `conformance`)
+//! is the one set of tests both databases must pass, so that behaviour is
+//! the same on both. Callers of `dyn Store` methods import [`prelude`].
 //!
 //! Writes take a [`WriteCtx`] (who, when, which request) and append their
 //! audit event and timeline entry in the same transaction as the write: an

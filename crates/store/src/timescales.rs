@@ -98,6 +98,27 @@ pub fn alert_notifications(
     rows
 }
 
+#[async_trait]
+pub trait Timescales: Send + Sync {
+    /// Save the organisation's timescales as the next version.
+    async fn save_timescales(
+        &self,
+        body: &str,
+        by: Option<&UserId>,
+        at: Timestamp,
+    ) -> Result<TimescaleVersion>;
+
+    /// Every version, oldest first.
+    async fn timescale_versions(&self) -> Result<Vec<TimescaleVersion>>;
+
+    async fn latest_timescales(&self) -> Result<Option<TimescaleVersion>>;
+
+    /// Record at-risk and breach alerts and notify, except those (case,
+    /// clock, state, due day) already sent, in one transaction; how many
+    /// were new.
+    async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize>;
+}
+
 #[cfg(test)]
 mod alert_tests {
     use super::*;
@@ -169,25 +190,4 @@ mod alert_tests {
         let ids: std::collections::BTreeSet<_> = rows.iter().map(|r| r.id.to_string()).collect();
         assert_eq!(ids.len(), rows.len(), "each notification its own id");
     }
-}
-
-#[async_trait]
-pub trait Timescales: Send + Sync {
-    /// Save the organisation's timescales as the next version.
-    async fn save_timescales(
-        &self,
-        body: &str,
-        by: Option<&UserId>,
-        at: Timestamp,
-    ) -> Result<TimescaleVersion>;
-
-    /// Every version, oldest first.
-    async fn timescale_versions(&self) -> Result<Vec<TimescaleVersion>>;
-
-    async fn latest_timescales(&self) -> Result<Option<TimescaleVersion>>;
-
-    /// Record at-risk and breach alerts and notify, except those (case,
-    /// clock, state, due day) already sent, in one transaction; how many
-    /// were new.
-    async fn record_alerts(&self, alerts: &[NewAlert], ctx: &WriteCtx) -> Result<usize>;
 }
