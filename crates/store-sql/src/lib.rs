@@ -284,8 +284,11 @@ pub trait SqlRow: Send + Sync + 'static {
 }
 
 /// What differs between the databases. Implemented by `caseload_sqlite::Sqlite`
-/// and `caseload_postgres::Postgres`, each holding its pools.
-///
+/// and `caseload_postgres::Postgres`, each holding its pools: encodings (by
+/// its [`Statement`] and [`SqlRow`] types), connections and transactions,
+/// migrations and catalogue, and the few statements kept per database, each
+/// saying why. Constraint errors are mapped by the dialect's statements into
+/// `caseload_store::ConflictKind`.
 pub trait Dialect: Send + Sync + Sized + 'static {
     /// `"sqlite"` or `"postgres"`.
     const NAME: &'static str;
