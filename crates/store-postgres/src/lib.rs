@@ -116,36 +116,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
-#[derive(Debug)]
-struct Embedded;
-
-impl sqlx::migrate::MigrationSource<'static> for Embedded {
-    fn resolve(
-        self,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<
-                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
-                > + Send,
-        >,
-    > {
-        Box::pin(async {
-            Ok(MIGRATIONS
-                .iter()
-                .map(|(version, description, sql)| {
-                    sqlx::migrate::Migration::new(
-                        *version,
-                        (*description).into(),
-                        sqlx::migrate::MigrationType::Simple,
-                        (*sql).into(),
-                        false,
-                    )
-                })
-                .collect())
-        })
-    }
-}
-
 #[derive(Debug, Clone)]
 /// PostgreSQL's dialect: its pools.
 pub struct Postgres {
@@ -364,7 +334,7 @@ impl Postgres {
 
 impl Postgres {
     async fn run_migrations(&self) -> Result<()> {
-        let migrator = sqlx::migrate::Migrator::new(Embedded)
+        let migrator = sqlx::migrate::Migrator::new(caseload_sql::Migrations(MIGRATIONS))
             .await
             .map_err(StoreError::other)?;
         migrator

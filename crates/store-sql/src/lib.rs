@@ -33,9 +33,11 @@ mod cases;
 mod clients;
 
 pub use clients::key_unkeyed;
+pub use migrations::Migrations;
 pub use notes::note_row;
 mod database;
 mod deadlines;
+mod migrations;
 mod notes;
 mod notifications;
 mod obstacles;

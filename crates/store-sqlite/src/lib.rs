@@ -167,36 +167,6 @@ async fn event(
     Ok(())
 }
 
-#[derive(Debug)]
-struct Embedded;
-
-impl sqlx::migrate::MigrationSource<'static> for Embedded {
-    fn resolve(
-        self,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<
-                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
-                > + Send,
-        >,
-    > {
-        Box::pin(async {
-            Ok(MIGRATIONS
-                .iter()
-                .map(|(version, description, sql)| {
-                    sqlx::migrate::Migration::new(
-                        *version,
-                        (*description).into(),
-                        sqlx::migrate::MigrationType::Simple,
-                        (*sql).into(),
-                        false,
-                    )
-                })
-                .collect())
-        })
-    }
-}
-
 #[derive(Debug, Clone)]
 /// SQLite's dialect: its writer and reader pools and the read-audit journal.
 pub struct Sqlite {
@@ -499,7 +469,7 @@ impl Sqlite {
 
 impl Sqlite {
     async fn run_migrations(&self) -> Result<()> {
-        let migrator = sqlx::migrate::Migrator::new(Embedded)
+        let migrator = sqlx::migrate::Migrator::new(caseload_sql::Migrations(MIGRATIONS))
             .await
             .map_err(StoreError::other)?;
         migrator
