@@ -34,6 +34,7 @@ use caseload_domain::priority::Policy;
 use caseload_domain::text::Email;
 use caseload_domain::timescales::Timescales;
 use caseload_domain::users::Role;
+use caseload_store::prelude::*;
 use caseload_store::*;
 use caseload_web::{AppState, Settings};
 use jiff::Timestamp;

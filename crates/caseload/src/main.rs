@@ -164,8 +164,17 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One line: the error and its causes.
-            let causes: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            // One line: the error and its causes, conflicts worded as the
+            // web layer words them.
+            let causes: Vec<String> = e
+                .chain()
+                .map(|c| match c.downcast_ref::<caseload_store::StoreError>() {
+                    Some(caseload_store::StoreError::Conflict(kind)) => {
+                        caseload_web::problem::conflict_detail(kind)
+                    }
+                    _ => c.to_string(),
+                })
+                .collect();
             eprintln!("caseload: error: {}", causes.join(": "));
             ExitCode::FAILURE
         }

@@ -206,7 +206,7 @@ async fn acknowledged_notes_survive_sigkill() {
 /// into the database later, so SIGKILL between the two loses none.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answered_reads_are_audited_after_sigkill() {
-    use caseload_store::Store;
+    use caseload_store::prelude::*;
     let Served {
         db,
         mut server,

@@ -32,6 +32,18 @@ vocabulary!(
     }
 );
 
+impl NoteKind {
+    /// Whether a note of this kind records contact with the client, which
+    /// the first- and last-contact clocks count; internal notes, case
+    /// reviews and supervision do not.
+    pub fn is_client_contact(self) -> bool {
+        !matches!(
+            self,
+            NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
+        )
+    }
+}
+
 /// An organisation's note template: named sections in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -272,6 +284,24 @@ pub fn current_sections<'a>(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod client_contact_tests {
+    use super::*;
+
+    #[test]
+    fn only_internal_notes_reviews_and_supervision_are_not_client_contact() {
+        let not_contact: Vec<NoteKind> = NoteKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| !k.is_client_contact())
+            .collect();
+        assert_eq!(
+            not_contact,
+            [NoteKind::Internal, NoteKind::Review, NoteKind::Supervision]
+        );
+    }
 }
 
 #[cfg(test)]

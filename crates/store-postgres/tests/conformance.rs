@@ -2,7 +2,7 @@
 
 mod support;
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 caseload_store::store_conformance_tests!(support::fresh());
 
@@ -136,4 +136,35 @@ async fn the_two_schemas_hold_the_same_tables_and_columns() {
     b.sort();
     assert!(a.len() >= 12, "the schema has its tables: {a:?}");
     assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn constraint_violations_become_typed_conflict_kinds() {
+    use caseload_store::{ConflictKind, StoreError};
+    let Some(store) = support::fresh().await else {
+        return;
+    };
+    let at = jiff::Timestamp::from_second(1_700_000_000).expect("time");
+    store.create_team("North", at).await.expect("team");
+    let again = store.create_team("North", at).await.expect_err("duplicate");
+    assert!(
+        matches!(
+            &again,
+            StoreError::Conflict(ConflictKind::Duplicate { what: "team", .. })
+        ),
+        "{again:?}"
+    );
+    let day = jiff::civil::date(2026, 12, 24);
+    store
+        .add_closure_day(day, "Closed", at)
+        .await
+        .expect("closure");
+    let again = store
+        .add_closure_day(day, "Closed", at)
+        .await
+        .expect_err("duplicate");
+    assert!(
+        matches!(&again, StoreError::Conflict(ConflictKind::Duplicate { what: "closure day", key: Some(k) }) if k == "2026-12-24"),
+        "{again:?}"
+    );
 }

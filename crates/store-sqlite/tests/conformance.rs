@@ -1,7 +1,7 @@
 //! The shared store conformance suite, on a fresh SQLite file per test.
 
 use caseload_sqlite::SqliteStore;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
@@ -185,4 +185,33 @@ async fn a_journal_moved_twice_stores_each_read_once() {
     assert_eq!(store.move_journal().await.unwrap(), 3);
     assert_eq!(reads(&store).await, ["req-3", "req-2", "req-1"]);
     assert_eq!(std::fs::metadata(&journal).unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn constraint_violations_become_typed_conflict_kinds() {
+    use caseload_store::{ConflictKind, StoreError};
+    let Some(store) = fresh().await else { return };
+    let at = jiff::Timestamp::from_second(1_700_000_000).expect("time");
+    store.create_team("North", at).await.expect("team");
+    let again = store.create_team("North", at).await.expect_err("duplicate");
+    assert!(
+        matches!(
+            &again,
+            StoreError::Conflict(ConflictKind::Duplicate { what: "team", .. })
+        ),
+        "{again:?}"
+    );
+    let day = jiff::civil::date(2026, 12, 24);
+    store
+        .add_closure_day(day, "Closed", at)
+        .await
+        .expect("closure");
+    let again = store
+        .add_closure_day(day, "Closed", at)
+        .await
+        .expect_err("duplicate");
+    assert!(
+        matches!(&again, StoreError::Conflict(ConflictKind::Duplicate { what: "closure day", key: Some(k) }) if k == "2026-12-24"),
+        "{again:?}"
+    );
 }

@@ -5,7 +5,7 @@
 //! statement log process-wide.
 
 use caseload_sqlite::SqliteStore;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use sqlx::Row;
 
 async fn fresh(n: usize) -> SqliteStore {

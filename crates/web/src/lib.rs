@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use caseload_domain::Clock;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 pub use settings::{Secret, Settings};
 
 /// Everything a handler needs, cheap to clone.

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use caseload_domain::text::FieldErrors;
-use caseload_store::StoreError;
+use caseload_store::{ConflictKind, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -155,11 +155,46 @@ impl From<caseload_domain::FieldError> for ApiError {
     }
 }
 
+/// What a user is told about a conflict with what is stored.
+pub fn conflict_detail(kind: &ConflictKind) -> String {
+    match kind {
+        ConflictKind::Duplicate { what: "user", .. } => {
+            "a user with this email address already exists".into()
+        }
+        ConflictKind::Duplicate { what: "team", .. } => {
+            "a team with this name already exists".into()
+        }
+        ConflictKind::Duplicate {
+            what: "closure day",
+            key: Some(day),
+        } => format!("{day} is already a closure day"),
+        ConflictKind::Duplicate { .. } => "this record already exists".into(),
+        ConflictKind::Stale {
+            what: "obstacle", ..
+        } => "this obstacle is already resolved".into(),
+        ConflictKind::Stale {
+            what,
+            expected,
+            now: Some(now),
+        } => format!("the {what} is now {now}, not {expected}: reload it and try again"),
+        ConflictKind::Stale {
+            what,
+            expected,
+            now: None,
+        } => format!("the {what} is no longer {expected}: reload it and try again"),
+        ConflictKind::DoubleSubmission => {
+            "this note has already been saved (the form was submitted twice)".into()
+        }
+        ConflictKind::MissingParent { .. } => "a record this refers to does not exist".into(),
+        ConflictKind::Refused(detail) => detail.clone(),
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => ApiError::not_found(what),
-            StoreError::Conflict(detail) => ApiError::Conflict(detail),
+            StoreError::Conflict(kind) => ApiError::Conflict(conflict_detail(&kind)),
             StoreError::Other(source) => ApiError::unexpected(source.as_ref()),
         }
     }

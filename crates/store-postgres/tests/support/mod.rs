@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use caseload_postgres::PgStore;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use sqlx::Connection;
 use tokio::sync::OnceCell;
 

@@ -782,8 +782,9 @@ pub async fn system_user(
     if let Some(u) = store.find_user_by_email(EMAIL).await? {
         return Ok(u.id);
     }
-    let email = caseload_domain::text::Email::parse("email", EMAIL)
-        .map_err(|e| caseload_store::StoreError::Conflict(e.message))?;
+    let email = caseload_domain::text::Email::parse("email", EMAIL).map_err(|e| {
+        caseload_store::StoreError::Conflict(caseload_store::ConflictKind::Refused(e.message))
+    })?;
     let user = store
         .create_user(
             &caseload_store::NewUser {

@@ -220,7 +220,8 @@ pub async fn create_user(
         .await
     {
         Ok(u) => u,
-        Err(StoreError::Conflict(m)) => {
+        Err(StoreError::Conflict(kind)) => {
+            let m = crate::problem::conflict_detail(&kind);
             let errors = FormErrors::labelled(&FieldErrors::single("email", m), &[("email", "")]);
             return render_invalid(
                 &user_form(&state, &viewer, None, without_password(fields), errors).await?,
@@ -395,7 +396,7 @@ pub async fn create_team(
                     .await?;
                 None
             }
-            Err(StoreError::Conflict(m)) => Some(m),
+            Err(StoreError::Conflict(kind)) => Some(crate::problem::conflict_detail(&kind)),
             Err(e) => return Err(e.into()),
         },
     };

@@ -337,7 +337,9 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => PageError::NotFound,
-            StoreError::Conflict(m) => PageError::Conflict(m),
+            StoreError::Conflict(kind) => {
+                PageError::Conflict(crate::problem::conflict_detail(&kind))
+            }
             StoreError::Other(source) => {
                 let reference = crate::request_id::reference();
                 tracing::error!(reference, error = %source, "internal error (page)");

@@ -1,6 +1,6 @@
 //! The audit trail: every read and write is recorded with its request id.
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::support::TestApp;
 

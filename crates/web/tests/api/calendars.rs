@@ -1,6 +1,6 @@
 //! The organisation's calendars: calculations follow its working days.
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::json;
 
 use crate::support::{self, TestApp};

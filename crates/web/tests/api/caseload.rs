@@ -2,7 +2,7 @@
 //! capacity budget.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;

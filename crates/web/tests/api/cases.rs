@@ -2,7 +2,7 @@
 //! the timeline and the list.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::{Value, json};
 
 use crate::support::TestApp;

@@ -1,7 +1,7 @@
 //! Clients through the API: search, patch with history, and team access.
 
 use axum::http::{Method, StatusCode};
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::{Value, json};
 
 use crate::support::{self, TestApp};

@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::json;
 
 use crate::support::TestApp;

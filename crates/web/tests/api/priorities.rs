@@ -2,7 +2,7 @@
 //! re-evaluation and reassessment.
 
 use axum::http::{Method, StatusCode};
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::json;
 
 use crate::support::{self, TestApp};

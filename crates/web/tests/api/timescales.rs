@@ -2,7 +2,7 @@
 //! changed outside the server.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::json;
 
 use crate::support::{self, TestApp};

@@ -1,7 +1,7 @@
 //! A practitioner works a case end to end: caseload, case, notes, the
 //! late-entry error, amendment, another team's case, a cross-site POST, sign out.
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use fantoccini::Locator;
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! The real browser shared by the browser tests: chromedriver, a served app,
 //! a signed-in session, and the axe-core check and screenshot of each page.
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::io::Write;

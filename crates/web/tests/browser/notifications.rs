@@ -1,6 +1,6 @@
 //! Notifications in a real browser: a group acknowledged at once.
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::{PASSWORD, Session, browser, serve, skip, start_chromedriver, workspace};
 use crate::support::TestApp;

@@ -1,7 +1,7 @@
 //! The case page of issue 13 in a real browser: cancelling a task with a
 //! reason, and a colleague who cannot amend another's note.
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use fantoccini::Locator;
 use serde_json::json;
 

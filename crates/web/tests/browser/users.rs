@@ -1,6 +1,6 @@
 //! Administrators in a real browser: the logo leads to administration.
 
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::{PASSWORD, signed_in};
 use crate::support::TestApp;

@@ -1,7 +1,7 @@
 //! The audit trail page, for auditors only.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::sign_in;
 use crate::support::{self, TestApp};

@@ -2,7 +2,7 @@
 //! save confirmed.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::json;
 
 use crate::common::{at, sign_in, status_of};

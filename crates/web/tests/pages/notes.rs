@@ -2,7 +2,7 @@
 //! and amendments by the author or a supervisor.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::{csrf_of, post_form, sign_in, status_of};
 use crate::support::TestApp;

@@ -1,7 +1,7 @@
 //! Notifications: the unread count, groups, filters and acknowledgement.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::{csrf_of, post_form, sign_in};
 use crate::support::TestApp;

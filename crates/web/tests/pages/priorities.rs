@@ -2,7 +2,7 @@
 //! as new versions.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 use serde_json::json;
 
 use crate::common::sign_in;

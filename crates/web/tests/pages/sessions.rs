@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::{Browser, PASSWORD, csrf_of, form_body, post_form, set_password, sign_in};
 use crate::support::TestApp;

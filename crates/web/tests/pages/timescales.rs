@@ -1,7 +1,7 @@
 //! Timescales: administrators version them and the note window follows.
 
 use axum::http::StatusCode;
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::sign_in;
 use crate::support::TestApp;

@@ -2,7 +2,7 @@
 //! adding and deactivating users.
 
 use axum::http::{Method, StatusCode};
-use caseload_store::Store;
+use caseload_store::prelude::*;
 
 use crate::common::{PASSWORD, post_form, sign_in};
 use crate::support::{self, TestApp};
