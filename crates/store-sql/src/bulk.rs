@@ -19,7 +19,7 @@ impl<D: Dialect> BulkLoad for SqlStore<D> {
                     "INSERT INTO {} ({}){}",
                     batch.table,
                     batch.columns.join(", "),
-                    values(chunk.len(), batch.columns.len())
+                    values::<D>(chunk.len(), batch.columns.len())
                 );
                 let mut q = D::query(&sql);
                 for row in chunk {

@@ -151,7 +151,7 @@ pub(crate) async fn write_keys<D: Dialect>(conn: &mut D::Conn, id: &str, name: &
     if !words.is_empty() {
         let sql = format!(
             "INSERT INTO client_words (word, client_id){}",
-            values(words.len(), 2)
+            values::<D>(words.len(), 2)
         );
         let mut q = D::query(&sql);
         for w in &words {
@@ -311,7 +311,7 @@ async fn update<D: Dialect>(
     }
     let sql = format!(
         "INSERT INTO client_changes (client_id, at, actor_id, request_id, field, old_value, new_value){}",
-        values(changes.len(), 7)
+        values::<D>(changes.len(), 7)
     );
     let mut q = D::query(&sql);
     for (field, old_value, new_value) in &changes {

@@ -73,16 +73,16 @@ fn one<R, T>(row: Option<R>, what: &'static str, map: impl FnOnce(&R) -> Result<
 
 /// `VALUES ($1, $2), ($3, $4), …` for `rows` rows of `columns` values: many
 /// rows a statement, numbered as both databases read them.
-fn values(rows: usize, columns: usize) -> String {
-    let mut out = String::from(" VALUES ");
+fn values<D: Dialect>(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(8 + rows * columns * 7);
+    out.push_str(" VALUES ");
     for row in 0..rows {
         out.push_str(if row == 0 { "(" } else { ", (" });
         for col in 0..columns {
             if col > 0 {
                 out.push_str(", ");
             }
-            out.push('$');
-            out.push_str(&(row * columns + col + 1).to_string());
+            D::push_placeholder(&mut out, row * columns + col + 1);
         }
         out.push(')');
     }
@@ -90,11 +90,15 @@ fn values(rows: usize, columns: usize) -> String {
 }
 
 /// `$from, $from+1, …` (`n` of them), for an `IN (…)` list.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn placeholders<D: Dialect>(from: usize, n: usize) -> String {
+    let mut out = String::with_capacity(n * 7);
+    for i in from..from + n {
+        if i > from {
+            out.push_str(", ");
+        }
+        D::push_placeholder(&mut out, i);
+    }
+    out
 }
 
 /// A statement written piece by piece (optional filters, scopes): its text,
@@ -370,4 +374,16 @@ pub trait Dialect: Send + Sync + Sized + 'static {
     /// SQLite has no arrays and reads a JSON array (`json_each`); PostgreSQL
     /// takes a text[] (`= ANY`).
     fn in_list(column: &str, param: u32) -> String;
+
+    /// Append the `n`th (from 1) placeholder of a statement built at run
+    /// time with many values (`values`, `placeholders`): `$n` here. SQLite
+    /// writes `?` instead, because it looks every `$n` up by name in a list,
+    /// when preparing and again for each value bound — quadratic in a bulk
+    /// statement's thousands of values. The numbering is the same: those
+    /// lists are always bound in order, and a `?` takes the number after
+    /// the largest already used.
+    fn push_placeholder(sql: &mut String, n: usize) {
+        use std::fmt::Write as _;
+        let _ = write!(sql, "${n}");
+    }
 }

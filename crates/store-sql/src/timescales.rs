@@ -71,7 +71,7 @@ impl<D: Dialect> Timescales for SqlStore<D> {
             let sql = format!(
                 "INSERT INTO timescale_alerts (case_id, clock, state, due_on, at){} \
                  ON CONFLICT DO NOTHING RETURNING case_id, clock, state, due_on",
-                values(chunk.len(), 5)
+                values::<D>(chunk.len(), 5)
             );
             let mut q = D::query(&sql);
             for a in chunk {
@@ -116,7 +116,7 @@ impl<D: Dialect> Timescales for SqlStore<D> {
             let sql = format!(
                 "SELECT c.id, c.team_id, CASE WHEN u.active THEN c.owner_id END AS owner \
                  FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.id IN ({})",
-                placeholders(1, chunk.len())
+                placeholders::<D>(1, chunk.len())
             );
             let mut q = D::query(&sql);
             for id in chunk {
@@ -142,7 +142,7 @@ impl<D: Dialect> Timescales for SqlStore<D> {
         for chunk in teams.chunks(500) {
             let sql = format!(
                 "SELECT id, team_id FROM users WHERE role = 'supervisor' AND active AND team_id IN ({})",
-                placeholders(1, chunk.len())
+                placeholders::<D>(1, chunk.len())
             );
             let mut q = D::query(&sql);
             for team in chunk {
@@ -159,7 +159,7 @@ impl<D: Dialect> Timescales for SqlStore<D> {
         for chunk in rows.chunks(500) {
             let sql = format!(
                 "INSERT INTO notifications (id, user_id, case_id, kind, message, created_at){}",
-                values(chunk.len(), 6)
+                values::<D>(chunk.len(), 6)
             );
             let mut q = D::query(&sql);
             for n in chunk {

@@ -223,6 +223,11 @@ impl Dialect for Sqlite {
     fn in_list(column: &str, param: u32) -> String {
         format!("{column} IN (SELECT value FROM json_each(${param}))")
     }
+    /// `?`: see `Dialect::push_placeholder` (SQLite numbers `?` in order,
+    /// with no name to look up).
+    fn push_placeholder(sql: &mut String, _n: usize) {
+        sql.push('?');
+    }
     async fn lock_table(_conn: &mut SqliteConnection, _table: &str) -> Result<()> {
         Ok(())
     }
