@@ -14,7 +14,7 @@ use super::{
     render_invalid, see_other,
 };
 use crate::AppState;
-use crate::api::clients::{
+use crate::clients::{
     AccessNeedsPatch, ClientPatch, ContactPatch, NewClientBody, parse_client_edit,
     parse_client_query, parse_new_client,
 };
@@ -38,7 +38,7 @@ pub async fn visible_client(
 /// A client whose record this viewer's team holds, to edit; or 404, logged.
 async fn editable_client(state: &AppState, viewer: &Viewer, id: &str) -> Result<Client, PageError> {
     let client = visible_client(state, viewer, id).await?;
-    if !crate::api::clients::holds(&viewer.user, &client) {
+    if !crate::clients::holds(&viewer.user, &client) {
         return Err(viewer.denied(state, "client", id).await);
     }
     Ok(client)
@@ -341,7 +341,7 @@ pub async fn show(
         address: client.address.clone().unwrap_or_default(),
         recorded: when(client.created_at, &state.tz),
         reach: ClientReach::of(&client),
-        cases: cases.iter().map(super::cases::client_case_line).collect(),
+        cases: cases.iter().map(client_case_line).collect(),
         history: history
             .iter()
             .rev()
@@ -622,4 +622,16 @@ pub async fn update(
         .update_client(&client.id, &edit, &viewer.write_ctx(&state))
         .await?;
     Ok(see_other(&format!("/clients/{}", client.id)))
+}
+
+/// Used by the client page: a case list entry.
+pub fn client_case_line(
+    case: &caseload_store::Case,
+) -> (String, String, &'static str, &'static str) {
+    (
+        case.id.to_string(),
+        case.title.clone(),
+        case.service_area.label(),
+        case.status.label(),
+    )
 }

@@ -15,7 +15,7 @@ use super::{
     Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_saved,
 };
 use crate::AppState;
-use crate::api::priority::{assess_case, check_override, chosen_policy};
+use crate::priorities::{assess_case, check_override, chosen_policy};
 use crate::problem::ApiError;
 
 pub struct Question {
