@@ -8,10 +8,13 @@ use caseload_domain::ids::{ClientId, TeamId};
 use caseload_domain::text::{
     Email, FieldError, FieldErrors, limits, optional_single_line, prose, single_line,
 };
-use caseload_store::{Client, ClientEdit, ClientQuery, NewClient};
+use caseload_store::{Client, ClientEdit, ClientQuery, NewClient, WriteCtx};
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::problem::Refused;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -323,4 +326,29 @@ pub fn parse_client_query(
 /// still read it, but not edit it.
 pub fn holds(user: &caseload_store::User, client: &Client) -> bool {
     user.team_id.as_ref() == Some(&client.team_id)
+}
+
+/// Record a new client in a team. `today` bounds the date of birth.
+pub async fn create(
+    state: &AppState,
+    ctx: &WriteCtx,
+    body: &NewClientBody,
+    team_id: TeamId,
+    today: Date,
+) -> Result<Client, Refused> {
+    let new = parse_new_client(body, team_id, today)?;
+    Ok(state.store.create_client(&new, ctx).await?)
+}
+
+/// Change a client's details (only what the patch names), keeping the
+/// history of every change. `today` bounds the date of birth.
+pub async fn update(
+    state: &AppState,
+    ctx: &WriteCtx,
+    client: &Client,
+    patch: &ClientPatch,
+    today: Date,
+) -> Result<Client, Refused> {
+    let edit = parse_client_edit(patch, client, today)?;
+    Ok(state.store.update_client(&client.id, &edit, ctx).await?)
 }

@@ -10,11 +10,11 @@ use caseload_domain::notes::{
     AmendedAs, NoteKind, STAR, Template, amend_capacity, check_timing, parse_sections,
 };
 use caseload_domain::text::{FieldErrors, limits, prose};
-use caseload_store::{Case, NewAmendment, NewNote, Note, StoreError, WriteCtx};
+use caseload_store::{Amendment, Case, NewAmendment, NewNote, Note, StoreError, WriteCtx};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::AppState;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, Refused};
 
 /// Why a note was not appended.
 #[derive(Debug)]
@@ -257,4 +257,19 @@ pub async fn log_refused_amendment(
         Some(note.id.as_str()),
     )
     .await
+}
+
+/// Correct a note, in the capacity the amender has (`capacity_to_amend`,
+/// which each face checks first: a refusal is logged and worded by it).
+/// The original and every earlier amendment stay readable.
+pub async fn amend(
+    state: &AppState,
+    ctx: &WriteCtx,
+    note: &Note,
+    capacity: AmendedAs,
+    reason: &str,
+    sections: &BTreeMap<String, String>,
+) -> Result<Amendment, Refused> {
+    let new = parse_amendment(note, reason, sections)?;
+    Ok(state.store.add_amendment_as(&new, capacity, ctx).await?)
 }

@@ -11,7 +11,9 @@ use caseload_domain::ids::UserId;
 use caseload_domain::priority::{Answer, Facts, Policy, assess};
 use caseload_domain::text::{FieldErrors, limits, prose};
 use caseload_domain::users::Role;
-use caseload_store::{Case, NewAssessment, NewOverride, PolicyVersion, User, WriteCtx};
+use caseload_store::{
+    Case, NewAssessment, NewOverride, PolicyVersion, PriorityChange, StoreError, User, WriteCtx,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -260,4 +262,42 @@ pub async fn check_override(
         }),
         rationale,
     })
+}
+
+/// Why a band was not overridden.
+#[derive(Debug)]
+pub enum OverrideError {
+    /// The override is refused: an unknown band, no rationale (422), or
+    /// below a hard rule's band without being a supervisor (403).
+    Refused(ApiError),
+    Store(StoreError),
+}
+
+impl From<OverrideError> for ApiError {
+    fn from(e: OverrideError) -> Self {
+        match e {
+            OverrideError::Refused(e) => e,
+            OverrideError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Set a case's band by hand, with a written rationale (AG14 PC10): it
+/// stands until the next assessment.
+pub async fn override_band(
+    state: &AppState,
+    ctx: &WriteCtx,
+    user: &User,
+    case: &Case,
+    band: &str,
+    rationale: &str,
+) -> Result<PriorityChange, OverrideError> {
+    let new = check_override(state, user, case, band, rationale)
+        .await
+        .map_err(OverrideError::Refused)?;
+    state
+        .store
+        .override_priority(&new, ctx)
+        .await
+        .map_err(OverrideError::Store)
 }

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::ApiQuery;
 use crate::AppState;
 use crate::auth::Caller;
-use crate::clients::{parse_client_edit, parse_client_query, parse_new_client};
+use crate::clients::parse_client_query;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 // The bodies are the operations' input, which the forms fill in too.
@@ -56,11 +56,10 @@ pub async fn create(
         ));
     };
     let today = state.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    let new = parse_new_client(&body, team_id, today)?;
-    let client = state
-        .store
-        .create_client(&new, &caller.write_ctx(&state))
-        .await?;
+    // The API bounds a date of birth by today in UTC, the pages by today
+    // in the organisation's time zone (as they always have).
+    let client =
+        crate::clients::create(&state, &caller.write_ctx(&state), &body, team_id, today).await?;
     Ok((StatusCode::CREATED, Json(client)))
 }
 
@@ -102,11 +101,14 @@ pub async fn update(
     if !holds(&caller.user, &client) {
         return Err(caller.denied(&state, "client", &id).await);
     }
-    let edit = parse_client_edit(&patch, &client, state.today())?;
-    let client = state
-        .store
-        .update_client(&client.id, &edit, &caller.write_ctx(&state))
-        .await?;
+    let client = crate::clients::update(
+        &state,
+        &caller.write_ctx(&state),
+        &client,
+        &patch,
+        state.today(),
+    )
+    .await?;
     Ok(Json(client))
 }
 

@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::extract::ApiJson;
 use crate::notes::{
     NoteAccess, NoteInput, amend_refusal, capacity_to_amend, log_refused_amendment,
-    parse_amendment, visible_note_for,
+    visible_note_for,
 };
 use crate::problem::ApiError;
 
@@ -149,10 +149,14 @@ pub async fn amend(
         log_refused_amendment(&state, &caller.user, &caller.request_id, &note).await?;
         return Err(ApiError::Forbidden(amend_refusal(&note)));
     };
-    let new = parse_amendment(&note, &body.reason, &body.sections)?;
-    let amendment = state
-        .store
-        .add_amendment_as(&new, capacity, &caller.write_ctx(&state))
-        .await?;
+    let amendment = crate::notes::amend(
+        &state,
+        &caller.write_ctx(&state),
+        &note,
+        capacity,
+        &body.reason,
+        &body.sections,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(amendment)))
 }

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::auth::{Caller, QueueCaller};
 use crate::extract::ApiJson;
-use crate::priorities::{assess_case, check_override, import_policy};
+use crate::priorities::{assess_case, import_policy, override_band};
 use crate::problem::ApiError;
 // The operations live with their capability; these names stay for the
 // binary and the tests that reach them here.
@@ -149,11 +149,15 @@ pub async fn override_priority(
     ApiJson(body): ApiJson<OverrideBody>,
 ) -> Result<(StatusCode, Json<PriorityChange>), ApiError> {
     let case = caller.case(&state, &id).await?;
-    let new = check_override(&state, &caller.user, &case, &body.band, &body.rationale).await?;
-    let change = state
-        .store
-        .override_priority(&new, &caller.write_ctx(&state))
-        .await?;
+    let change = override_band(
+        &state,
+        &caller.write_ctx(&state),
+        &caller.user,
+        &case,
+        &body.band,
+        &body.rationale,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(change)))
 }
 

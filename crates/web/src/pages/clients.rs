@@ -18,6 +18,7 @@ use crate::clients::{
     AccessNeedsPatch, ClientPatch, ContactPatch, NewClientBody, parse_client_edit,
     parse_client_query, parse_new_client,
 };
+use crate::problem::Refused;
 
 /// A client this viewer may see (their team's, or one they recorded), or 404.
 pub async fn visible_client(
@@ -460,13 +461,25 @@ pub async fn create(
         contact,
         access_needs,
     };
-    let parsed = parse_new_client(&body, team_id, state.today());
-    let new = match parsed {
-        Ok(n) if errors.is_empty() => n,
-        other => {
-            if let Err(e) = other {
-                errors.0.extend(e.0);
-            }
+    let created = if errors.is_empty() {
+        crate::clients::create(
+            &state,
+            &viewer.write_ctx(&state),
+            &body,
+            team_id,
+            state.today(),
+        )
+        .await
+    } else {
+        // A field the form parses itself is wrong: say what else is, too,
+        // but save nothing.
+        let rest = parse_new_client(&body, team_id, state.today());
+        Err(Refused::Input(rest.err().unwrap_or_default()))
+    };
+    let client = match created {
+        Ok(client) => client,
+        Err(Refused::Input(e)) => {
+            errors.0.extend(e.0);
             return render_invalid(&ClientForm {
                 chrome: viewer.chrome("clients"),
                 errors: FormErrors::labelled(&errors, LABELS),
@@ -476,11 +489,9 @@ pub async fn create(
                 cancel: "/clients".into(),
             });
         }
+        Err(Refused::Missing(_)) => return Err(PageError::NotFound),
+        Err(Refused::Store(e)) => return Err(e.into()),
     };
-    let client = state
-        .store
-        .create_client(&new, &viewer.write_ctx(&state))
-        .await?;
     Ok(see_other(&format!("/clients/{}", client.id)))
 }
 
@@ -603,12 +614,23 @@ pub async fn update(
         contact,
         access_needs,
     };
-    let edit = match parse_client_edit(&patch, &client, state.today()) {
-        Ok(edit) if errors.is_empty() => edit,
-        other => {
-            if let Err(e) = other {
-                errors.0.extend(e.0);
-            }
+    let updated = if errors.is_empty() {
+        crate::clients::update(
+            &state,
+            &viewer.write_ctx(&state),
+            &client,
+            &patch,
+            state.today(),
+        )
+        .await
+    } else {
+        let rest = parse_client_edit(&patch, &client, state.today());
+        Err(Refused::Input(rest.err().unwrap_or_default()))
+    };
+    match updated {
+        Ok(_) => {}
+        Err(Refused::Input(e)) => {
+            errors.0.extend(e.0);
             return render_invalid(&edit_form(
                 &viewer,
                 &client,
@@ -616,11 +638,9 @@ pub async fn update(
                 fields,
             ));
         }
-    };
-    state
-        .store
-        .update_client(&client.id, &edit, &viewer.write_ctx(&state))
-        .await?;
+        Err(Refused::Missing(_)) => return Err(PageError::NotFound),
+        Err(Refused::Store(e)) => return Err(e.into()),
+    }
     Ok(see_other(&format!("/clients/{}", client.id)))
 }
 

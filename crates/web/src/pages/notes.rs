@@ -21,8 +21,9 @@ use super::{
 use crate::AppState;
 use crate::notes::{
     AppendError, NoteAccess, NoteInput, amend_refusal, capacity_to_amend, log_refused_amendment,
-    parse_amendment, visible_note_for,
+    visible_note_for,
 };
+use crate::problem::Refused;
 use caseload_domain::notes::AmendedAs;
 
 pub struct SectionField {
@@ -356,24 +357,26 @@ pub async fn amend(
             "sections",
             "has not changed: edit the text you are correcting",
         );
-        Err(e)
+        Err(Refused::Input(e))
     } else {
-        parse_amendment(&note, fields.get("reason"), &changed)
+        crate::notes::amend(
+            &state,
+            &viewer.write_ctx(&state),
+            &note,
+            capacity,
+            fields.get("reason"),
+            &changed,
+        )
+        .await
     };
     match result {
-        Ok(new) => {
-            let amendment = state
-                .store
-                .add_amendment_as(&new, capacity, &viewer.write_ctx(&state))
-                .await?;
-            Ok(see_saved(
-                &format!("/cases/{}", case.id),
-                "amendment",
-                Some(amendment.id.as_str()),
-                &format!("note-{}", note.id),
-            ))
-        }
-        Err(errors) => {
+        Ok(amendment) => Ok(see_saved(
+            &format!("/cases/{}", case.id),
+            "amendment",
+            Some(amendment.id.as_str()),
+            &format!("note-{}", note.id),
+        )),
+        Err(Refused::Input(errors)) => {
             let owned = labels(template);
             let mut borrowed: Vec<(&str, &str)> = owned
                 .iter()
@@ -391,5 +394,7 @@ pub async fn amend(
                 capacity,
             ))
         }
+        Err(Refused::Missing(_)) => Err(PageError::NotFound),
+        Err(Refused::Store(e)) => Err(e.into()),
     }
 }
