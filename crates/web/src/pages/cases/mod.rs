@@ -21,9 +21,11 @@ use super::{
 use crate::AppState;
 use crate::cases::{StatusError, StatusRequest};
 
+mod history;
 mod notes;
 mod page;
 
+pub use history::{HISTORY_KINDS, HistoryView};
 pub use notes::{AmendmentView, NoteView, note_view, note_view_for};
 pub use page::*;
 
