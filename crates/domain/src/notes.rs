@@ -32,6 +32,19 @@ vocabulary!(
     }
 );
 
+impl NoteKind {
+    /// A contact with the client: any kind but internal work, a case
+    /// review or supervision. What "last contact" and the first-contact
+    /// clock count (the stores' `NOT IN ('internal', 'review',
+    /// 'supervision')` says the same in SQL).
+    pub fn is_client_contact(self) -> bool {
+        !matches!(
+            self,
+            NoteKind::Internal | NoteKind::Review | NoteKind::Supervision
+        )
+    }
+}
+
 /// An organisation's note template: named sections in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -280,6 +293,20 @@ mod tests {
 
     fn t(s: &str) -> Timestamp {
         s.parse().expect("timestamp")
+    }
+
+    #[test]
+    fn only_internal_work_reviews_and_supervision_are_not_client_contact() {
+        let not_contact: Vec<NoteKind> = NoteKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| !k.is_client_contact())
+            .collect();
+        assert_eq!(
+            not_contact,
+            [NoteKind::Internal, NoteKind::Review, NoteKind::Supervision]
+        );
+        assert!(NoteKind::Phone.is_client_contact());
     }
 
     #[test]

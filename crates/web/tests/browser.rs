@@ -981,8 +981,15 @@ async fn a_client_is_found_by_a_misspelt_accent_name_and_edited() {
         s.client.set_window_size(width, 900).await.unwrap();
         s.go("/clients").await;
         s.fill("#f-q", "lukasz").await;
-        s.click_then("form[role='search'] button", "table.stack")
+        // The unsearched list is a table.stack too: wait for the page that
+        // answers the search (its box says what was searched), then its table.
+        s.click_then("form[role='search'] button", "#f-q[value='lukasz']")
             .await;
+        s.client
+            .wait()
+            .for_element(Locator::Css("table.stack"))
+            .await
+            .unwrap();
         let html = s.html().await;
         assert!(html.contains("Łukasz Nowak"), "found without the accent");
         assert!(!html.contains("Zoë Adams"));
