@@ -13,6 +13,7 @@ use std::time::Instant;
 use anyhow::Context;
 use caseload_domain::cases::ServiceArea;
 use caseload_domain::ids::*;
+use caseload_domain::notes::NoteKind;
 use caseload_domain::priority::{Policy, assess};
 use caseload_store::{BulkValue, PolicyVersion, Store};
 use jiff::{SignedDuration, Timestamp};
@@ -306,17 +307,17 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
                 };
                 let recorded = occurred.checked_add(delay)?.min(now);
                 let kind = if n == 0 {
-                    "face_to_face"
+                    NoteKind::FaceToFace
                 } else {
                     *rng.pick(&[
-                        "phone",
-                        "email",
-                        "face_to_face",
-                        "letter",
-                        "video",
-                        "internal",
-                        "phone",
-                        "review",
+                        NoteKind::Phone,
+                        NoteKind::Email,
+                        NoteKind::FaceToFace,
+                        NoteKind::Letter,
+                        NoteKind::Video,
+                        NoteKind::Internal,
+                        NoteKind::Phone,
+                        NoteKind::Review,
                     ])
                 };
                 let situation = rng_pick(&mut rng, area.situations);
@@ -337,7 +338,7 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
                         text(note.as_str()),
                         text(case.as_str()),
                         text(owner.as_str()),
-                        text(kind),
+                        text(kind.as_str()),
                         text("star"),
                         ts(occurred),
                         ts(recorded),
@@ -353,7 +354,7 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
                     owner,
                     "note_added",
                     note.as_str(),
-                    json!({"kind": kind, "late_entry": late}),
+                    json!({"kind": kind.as_str(), "late_entry": late}),
                 );
                 if rng.chance(1) {
                     let amended = after(recorded, 2)?.min(now);
@@ -384,17 +385,16 @@ pub async fn load(store: &dyn Store, scale: Scale, seed: u64) -> anyhow::Result<
                 }
                 last_note = last_note.max(occurred);
                 // The case's activity columns, as add_note keeps them.
-                let contact = !matches!(kind, "internal" | "review" | "supervision");
-                if contact {
+                if kind.is_client_contact() {
                     last_contact = last_contact.max(Some(occurred));
                     if occurred >= opened {
                         first_contact = Some(first_contact.map_or(occurred, |f| f.min(occurred)));
                     }
                 }
-                if kind != "supervision" {
+                if kind != NoteKind::Supervision {
                     last_action = last_action.max(Some(occurred));
                 }
-                if kind == "review" {
+                if kind == NoteKind::Review {
                     last_review = last_review.max(Some(occurred));
                 }
                 late_notes += i64::from(late);

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod calendars;
+pub mod caseload;
 pub mod cases;
 pub mod clients;
 pub mod clock;

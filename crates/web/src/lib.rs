@@ -1,22 +1,50 @@
 //! Caseload's HTTP face. [`router`] builds the whole application: the JSON
-//! API under `/api/v1` (described by its OpenAPI document) — and the pages,
-//! as they land. Handlers parse input into domain types at the boundary,
-//! check need-to-know access, call the [`Store`], and answer problem+json on
-//! any error.
+//! API under `/api/v1` (described by its OpenAPI document) and the pages.
+//!
+//! The crate has three kinds of module:
+//! - **Capabilities** (`cases`, `clients`, `deadlines`, `notes`,
+//!   `notifications`, `obstacles`, `outcomes`, `priorities`, `queue`, `reevaluation`,
+//!   `tasks`, `timescales`): one function per operation — check what a body
+//!   or form asks for and turn it into domain and store values, assess a
+//!   case, build the queue — called alike by both faces. The rules
+//!   themselves are `caseload_domain`'s; these gather what the rules need
+//!   from the store and the settings in force.
+//! - **The two faces**: `api` (JSON handlers) and `pages` (HTML handlers).
+//!   Each calls the capabilities, never the other face: a page never
+//!   imports an API module.
+//! - **Plumbing** both faces share: `auth`, `access` (need-to-know and the
+//!   audit log), `extract`, `problem` (errors as problem+json), `reference`
+//!   (the settings in force, cached), `caseloads` (kept caseload rows),
+//!   `passwords`, `request_id`, `schema` (the domain's text rules as the
+//!   API document states them), `security`.
+//!
+//! Dependencies run one way: faces → capabilities → plumbing → the store
+//! and the domain.
 
 pub mod access;
 pub mod api;
 pub mod auth;
 pub mod caseloads;
+pub mod cases;
+pub mod clients;
+pub mod deadlines;
 pub mod extract;
+pub mod notes;
+pub mod notifications;
+pub mod obstacles;
+pub mod outcomes;
 pub mod pages;
 pub mod passwords;
+pub mod priorities;
 pub mod problem;
+pub mod queue;
 pub mod reevaluation;
 pub mod reference;
 pub mod request_id;
+pub mod schema;
 pub mod security;
 pub mod settings;
+pub mod tasks;
 pub mod timescales;
 
 use std::sync::Arc;

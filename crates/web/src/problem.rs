@@ -15,6 +15,45 @@ use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// Why an operation on a record did not happen, as the capabilities say it
+/// to both faces: what was sent breaks the rules (a form shows each field's
+/// problem beside it; the API answers 422), or the store refused or failed.
+#[derive(Debug)]
+pub enum Refused {
+    /// No such record (named) on this case.
+    Missing(&'static str),
+    Input(FieldErrors),
+    Store(StoreError),
+}
+
+impl From<FieldErrors> for Refused {
+    fn from(e: FieldErrors) -> Self {
+        Refused::Input(e)
+    }
+}
+
+impl From<caseload_domain::FieldError> for Refused {
+    fn from(e: caseload_domain::FieldError) -> Self {
+        Refused::Input(FieldErrors(vec![e]))
+    }
+}
+
+impl From<StoreError> for Refused {
+    fn from(e: StoreError) -> Self {
+        Refused::Store(e)
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(e: Refused) -> Self {
+        match e {
+            Refused::Missing(what) => ApiError::not_found(what),
+            Refused::Input(f) => f.into(),
+            Refused::Store(s) => s.into(),
+        }
+    }
+}
+
 /// An API error. Each variant has one status and one stable `type`.
 #[derive(Debug)]
 pub enum ApiError {

@@ -8,21 +8,27 @@
 
 use std::collections::BTreeMap;
 
-use caseload_domain::calendars::Calendar;
 use caseload_domain::ids::{CaseId, UserId};
-use caseload_domain::priority::{Answer, Facts, Policy, assess};
+use caseload_domain::priority::{Answer, Policy, facts, rescore};
 use caseload_domain::timescales::{State, Timescales};
-use caseload_store::{CaseloadRow, NewAlert, NewOverride, WriteCtx};
+use caseload_domain::users::Role;
+use caseload_store::{CaseloadRow, NewAlert, NewOverride, Store, StoreError, WriteCtx};
 use jiff::civil::Date;
 
 use crate::AppState;
-use crate::api::priority::Reevaluation;
 use crate::problem::ApiError;
 use crate::timescales::{TimescaleRun, for_row};
 
 /// Cases a re-evaluation reads at once: enough to amortise the query, few
 /// enough to keep the server's memory flat on a national service.
 pub const PAGE: u32 = 2_000;
+
+/// What a re-evaluation of priorities did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reevaluation {
+    pub checked: usize,
+    pub changed: usize,
+}
 
 /// What one re-evaluation run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +76,7 @@ pub async fn run(
         let Some(last) = rows.last() else { break };
         next = fetch(Some(last.case.id.clone()));
         if priorities {
-            let changes = rescore(&mut rows, &policies, &reference, today, now, &mut done);
+            let changes = band_changes(&mut rows, &policies, &reference, today, now, &mut done);
             if !changes.is_empty() {
                 done.priorities.changed += state.store.override_priorities(&changes, &ctx).await?;
             }
@@ -85,26 +91,9 @@ pub async fn run(
     Ok(done)
 }
 
-/// The facts Caseload works out for a policy's derived criteria: working
-/// days to the nearest deadline still to be met, and days since the last
-/// client contact. The one definition, for assessments and re-evaluation.
-pub fn facts(row: &CaseloadRow, calendar: &Calendar, today: Date, now: jiff::Timestamp) -> Facts {
-    Facts {
-        working_days_to_nearest_deadline: row
-            .deadlines
-            .iter()
-            .filter(|d| !d.met && d.due >= today)
-            .map(|d| i64::from(calendar.working_days_between(today, d.due)))
-            .min(),
-        days_since_contact: row
-            .last_contact
-            .map(|t| (now.duration_since(t).as_secs() / 86_400).max(0)),
-    }
-}
-
 /// The band changes a page of cases needs; the rows take their new band so
 /// that the timescales that follow use it.
-fn rescore(
+fn band_changes(
     rows: &mut [CaseloadRow],
     policies: &BTreeMap<String, Option<std::sync::Arc<Policy>>>,
     reference: &crate::reference::Reference,
@@ -118,6 +107,7 @@ fn rescore(
             continue;
         };
         done.priorities.checked += 1;
+        // A band set by override stands: no need to read its answers.
         if row.last_priority_cause.as_deref() == Some("override") {
             continue;
         }
@@ -127,34 +117,36 @@ fn rescore(
         let Some(Some(policy)) = policies.get(&latest.policy_id) else {
             continue;
         };
-        let facts = facts(row, &reference.team_calendar(&row.case.team_id), today, now);
-        let Ok(verdict) = assess(policy, &answers, &facts) else {
+        let facts = facts(
+            row.deadlines.iter().map(|d| (d.due, d.met)),
+            row.last_contact,
+            &reference.team_calendar(&row.case.team_id),
+            today,
+            now,
+        );
+        let case = &mut row.case;
+        let Some(moved) = rescore(
+            policy,
+            &answers,
+            &facts,
+            case.priority_band.as_deref(),
+            row.last_priority_cause.as_deref(),
+        ) else {
             continue;
         };
-        let case = &mut row.case;
-        if case.priority_band.as_deref() == Some(verdict.band.as_str()) {
-            continue;
-        }
-        let enters_high = policy.enters_high(case.priority_band.as_deref(), &verdict.band);
-        let words = verdict
-            .rationale
-            .iter()
-            .map(|r| r.words.clone())
-            .collect::<Vec<_>>()
-            .join("; ");
         changes.push(NewOverride {
             case_id: case.id.clone(),
             cause: "time".into(),
-            band: verdict.band.clone(),
-            rationale: format!("Re-evaluated as circumstances changed: {words}"),
-            notify: enters_high.then(|| {
+            band: moved.band.clone(),
+            rationale: moved.rationale,
+            notify: moved.enters_high.then(|| {
                 format!(
                     "{} — {}: now {} {} as time has passed",
-                    case.client_name, case.title, verdict.band, verdict.band_name
+                    case.client_name, case.title, moved.band, moved.band_name
                 )
             }),
         });
-        case.priority_band = Some(verdict.band);
+        case.priority_band = Some(moved.band);
     }
     changes
 }
@@ -234,6 +226,52 @@ fn lower_first(s: &str) -> String {
 /// Re-evaluate priorities, then timescales, as the system account, in one
 /// pass: what `caseload reevaluate` and the server's hourly run do.
 pub async fn everything(state: &AppState) -> Result<Reevaluated, ApiError> {
-    let actor = crate::api::priority::system_user(state.store.as_ref(), state.clock.now()).await?;
+    let actor = system_user(state.store.as_ref(), state.clock.now()).await?;
     run(state, &actor, true, true).await
+}
+
+/// Re-score every assessed active case with its latest answers and today's
+/// facts (deadlines approaching, contact going quiet) against the policy in
+/// force; where the band changes, record it with the cause `time`. A band a
+/// person set by override stands until the next assessment. Running it
+/// again changes nothing. (`run` does this and the timescales together, in
+/// one pass over the cases.)
+pub async fn reevaluate_all(
+    state: &AppState,
+    system_actor: &UserId,
+) -> Result<Reevaluation, ApiError> {
+    let run = run(state, system_actor, true, false).await?;
+    Ok(run.priorities)
+}
+
+/// The account Caseload records automatic changes under (re-evaluation as
+/// time passes). It can never sign in: it has no password and is inactive.
+pub async fn system_user(store: &dyn Store, at: jiff::Timestamp) -> Result<UserId, StoreError> {
+    const EMAIL: &str = "system@caseload.invalid";
+    if let Some(u) = store.find_user_by_email(EMAIL).await? {
+        return Ok(u.id);
+    }
+    let email = caseload_domain::text::Email::parse("email", EMAIL)
+        .map_err(|e| StoreError::Conflict(caseload_store::ConflictKind::Refused(e.message)))?;
+    let user = store
+        .create_user(
+            &caseload_store::NewUser {
+                email,
+                name: "Caseload (automatic)".into(),
+                role: Role::Auditor,
+                team_id: None,
+            },
+            at,
+        )
+        .await?;
+    store
+        .update_user(
+            &user.id,
+            &caseload_store::UserChange {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(user.id)
 }

@@ -7,13 +7,11 @@ use std::sync::Arc;
 
 use caseload_domain::calendars::Calendar;
 use caseload_domain::ids::UserId;
-use caseload_domain::timescales::{
-    ClockInput, Hold, Reading, State, Timescales, case_clocks, deadline_state,
-};
+use caseload_domain::timescales::{ClockInput, Hold, Timescales, case_clocks, deadline_state};
+// A case's readings are the domain's; these names stay for the API.
+pub use caseload_domain::timescales::{CaseTimescales, DeadlineReading};
 use caseload_store::{CaseloadRow, Store, StoreError, TimescaleVersion};
 use jiff::civil::Date;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::problem::ApiError;
@@ -46,65 +44,13 @@ pub async fn import(
     by: Option<&UserId>,
     at: jiff::Timestamp,
 ) -> Result<(TimescaleVersion, bool), ApiError> {
-    Timescales::parse(text).map_err(crate::api::priority::problems_to_fields)?;
+    Timescales::parse(text).map_err(caseload_domain::text::FieldErrors::from)?;
     if let Some(last) = store.latest_timescales().await?
         && last.body == text
     {
         return Ok((last, false));
     }
     Ok((store.save_timescales(text, by, at).await?, true))
-}
-
-/// A deadline's state on a case.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DeadlineReading {
-    pub deadline_id: String,
-    pub title: String,
-    #[schema(value_type = String, format = Date)]
-    #[serde(serialize_with = "caseload_domain::json::date")]
-    pub due: Date,
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub state: State,
-}
-
-/// Every clock and deadline of one case, as of today.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct CaseTimescales {
-    /// The organisation's timescales: first contact, next action, review,
-    /// and client response while on hold.
-    #[schema(value_type = Vec<Object>)]
-    pub clocks: Vec<Reading>,
-    pub deadlines: Vec<DeadlineReading>,
-}
-
-impl CaseTimescales {
-    /// The worst state (breached 2, at risk 1, otherwise 0) and the nearest
-    /// due date among the items in that state.
-    pub fn attention(&self) -> (u8, Option<Date>) {
-        let items = self
-            .clocks
-            .iter()
-            .map(|r| (r.state.severity(), r.due))
-            .chain(
-                self.deadlines
-                    .iter()
-                    .map(|d| (d.state.severity(), Some(d.due))),
-            );
-        let mut worst = (0u8, None::<Date>);
-        for (severity, due) in items {
-            if severity > worst.0 || (severity == worst.0 && severity > 0 && due < worst.1) {
-                worst = (severity, due);
-            }
-        }
-        worst
-    }
-
-    /// True when any clock or deadline is in this state (`at_risk`, `breached`).
-    pub fn any(&self, state: &str) -> bool {
-        self.clocks.iter().any(|r| r.state.as_str() == state)
-            || self.deadlines.iter().any(|d| d.state.as_str() == state)
-    }
 }
 
 /// Work out a case's clocks and deadline states from its caseload row.

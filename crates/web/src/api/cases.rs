@@ -4,13 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseload_domain::cases::{
-    CaseStatus, ClosureReason, Complexity, ServiceArea, StatusChange, TransitionError,
-    check_transition,
-};
+use caseload_domain::cases::{CaseStatus, ClosureReason, Complexity, ServiceArea};
 use caseload_domain::ids::{ClientId, UserId};
 use caseload_domain::records::EventKind;
-use caseload_domain::text::{FieldErrors, limits, prose, single_line};
+use caseload_domain::text::{FieldErrors, limits, single_line};
 use caseload_store::{Case, CaseFilter, NewCase, Note, StoreError, TimelineEntry};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,6 +16,7 @@ use super::clients::visible_client;
 use super::{ApiQuery, page};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::cases::StatusRequest;
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,7 +42,7 @@ fn new_case_status() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> 
 #[serde(deny_unknown_fields)]
 pub struct NewCaseBody {
     pub client_id: String,
-    #[schema(schema_with = crate::api::text::line::<{ limits::TITLE }>)]
+    #[schema(schema_with = crate::schema::line::<{ limits::TITLE }>)]
     pub title: String,
     pub service_area: ServiceArea,
     /// Default `medium`.
@@ -88,12 +86,12 @@ pub struct CaseListParams {
 pub struct StatusChangeBody {
     pub status: CaseStatus,
     /// Why: required to put a case on hold or reopen it.
-    #[schema(schema_with = crate::api::text::optional_prose::<{ limits::REASON }>)]
+    #[schema(schema_with = crate::schema::optional_prose::<{ limits::REASON }>)]
     pub reason: Option<String>,
     /// Required when closing.
     pub closure_reason: Option<ClosureReason>,
     /// Required when closing: what was done and where the client stands.
-    #[schema(schema_with = crate::api::text::optional_prose::<{ limits::SUMMARY }>)]
+    #[schema(schema_with = crate::schema::optional_prose::<{ limits::SUMMARY }>)]
     pub closure_summary: Option<String>,
 }
 
@@ -235,36 +233,6 @@ pub async fn show(
     Ok(Json(case))
 }
 
-/// Turn a status-change request into a checked domain change.
-pub fn parse_status_change(case: &Case, body: &StatusChangeBody) -> Result<StatusChange, ApiError> {
-    let mut errors = FieldErrors::new();
-    let reason = match body.reason.as_deref().filter(|r| !r.trim().is_empty()) {
-        Some(r) => errors.take(prose("reason", r, limits::REASON)),
-        None => None,
-    };
-    let summary = match body
-        .closure_summary
-        .as_deref()
-        .filter(|r| !r.trim().is_empty())
-    {
-        Some(s) => errors.take(prose("closure_summary", s, limits::SUMMARY)),
-        None => None,
-    };
-    errors.into_result()?;
-    let change = StatusChange {
-        from: case.status,
-        to: body.status,
-        reason,
-        closure_reason: body.closure_reason,
-        closure_summary: summary,
-    };
-    match check_transition(&change) {
-        Ok(()) => Ok(change),
-        Err(e @ TransitionError::NotAllowed { .. }) => Err(ApiError::Conflict(e.to_string())),
-        Err(TransitionError::Incomplete(errors)) => Err(errors.into()),
-    }
-}
-
 /// Handles `POST /api/v1/cases/{id}/status`: move a case through its
 /// lifecycle (referral → open ⇄ on hold → closed; closed → open to reopen).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/status", tag = "cases", params(("id" = String, Path)),
@@ -276,11 +244,14 @@ pub async fn change_status(
     ApiJson(body): ApiJson<StatusChangeBody>,
 ) -> Result<Json<Case>, ApiError> {
     let case = caller.case(&state, &id).await?;
-    let change = parse_status_change(&case, &body)?;
-    let case = state
-        .store
-        .change_case_status(&case.id, &change, &caller.write_ctx(&state))
-        .await?;
+    let request = StatusRequest {
+        status: body.status,
+        reason: body.reason.as_deref(),
+        closure_reason: body.closure_reason,
+        closure_summary: body.closure_summary.as_deref(),
+    };
+    let case =
+        crate::cases::change_status(&state, &caller.write_ctx(&state), &case, &request).await?;
     Ok(Json(case))
 }
 

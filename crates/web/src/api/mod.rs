@@ -15,7 +15,6 @@ pub mod openapi;
 pub mod outcomes;
 pub mod priority;
 pub mod tasks;
-pub mod text;
 pub mod timescales;
 
 use axum::Router;

@@ -7,19 +7,19 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseload_domain::ids::NoteId;
-use caseload_domain::notes::{
-    AmendedAs, NoteKind, STAR, Template, amend_capacity, check_timing, parse_sections,
-};
-use caseload_domain::text::{FieldErrors, limits, prose};
-use caseload_store::{Amendment, Case, NewAmendment, NewNote, Note};
-use jiff::Timestamp;
+use caseload_domain::notes::NoteKind;
+use caseload_domain::text::limits;
+use caseload_store::{Amendment, Case, Note};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::ApiJson;
+use crate::notes::{
+    NoteAccess, NoteInput, amend_refusal, capacity_to_amend, log_refused_amendment,
+    visible_note_for,
+};
 use crate::problem::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -43,106 +43,10 @@ pub struct NewNoteBody {
 #[serde(deny_unknown_fields)]
 pub struct NewAmendmentBody {
     /// Why the note is being corrected.
-    #[schema(schema_with = crate::api::text::prose::<{ limits::REASON }>)]
+    #[schema(schema_with = crate::schema::prose::<{ limits::REASON }>)]
     pub reason: String,
     /// The sections being corrected, with their new text.
     pub sections: BTreeMap<String, String>,
-}
-
-/// Parse an RFC 3339 timestamp from a form or JSON field.
-pub fn parse_timestamp(field: &str, value: &str) -> Result<Timestamp, FieldErrors> {
-    if value.trim().is_empty() {
-        return Err(FieldErrors::single(field, "is required"));
-    }
-    value.trim().parse::<Timestamp>().map_err(|_| {
-        FieldErrors::single(
-            field,
-            "must be a date and time with a UTC offset (RFC 3339), e.g. 2026-03-02T14:30:00Z",
-        )
-    })
-}
-
-/// A note as submitted, from the API or a form.
-pub struct NoteInput<'a> {
-    pub kind: NoteKind,
-    pub occurred_at: &'a str,
-    pub template: Option<&'a str>,
-    pub sections: &'a BTreeMap<String, String>,
-    pub late_reason: Option<&'a str>,
-    /// A form's one-time key against double submission.
-    pub submission_key: Option<&'a str>,
-}
-
-/// Check a new note against the rules: known template, sections from it,
-/// not in the future, late entries explained. Shared with the pages.
-pub fn parse_new_note(
-    case: &Case,
-    input: &NoteInput<'_>,
-    now: Timestamp,
-    window: jiff::SignedDuration,
-) -> Result<NewNote, FieldErrors> {
-    let NoteInput {
-        kind,
-        occurred_at,
-        template,
-        sections,
-        late_reason,
-        submission_key,
-    } = *input;
-    let mut errors = FieldErrors::new();
-    let template = match template {
-        None | Some("") => Some(&STAR),
-        Some(t) => {
-            let found = Template::find(t);
-            if found.is_none() {
-                errors.push("template", "is not a known template: use star or soap");
-            }
-            found
-        }
-    };
-    let sections = match template {
-        Some(t) => match parse_sections(t, sections, "sections") {
-            Ok(s) => Some(s),
-            Err(e) => {
-                errors.0.extend(e.0);
-                None
-            }
-        },
-        None => None,
-    };
-    let occurred = match parse_timestamp("occurred_at", occurred_at) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            errors.0.extend(e.0);
-            None
-        }
-    };
-    let timing = match occurred {
-        Some(at) => match check_timing(at, now, window, late_reason) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                errors.0.extend(e.0);
-                None
-            }
-        },
-        None => None,
-    };
-    errors.into_result()?;
-    let (Some(template), Some(sections), Some(occurred_at), Some(timing)) =
-        (template, sections, occurred, timing)
-    else {
-        return Err(FieldErrors::single("body", "is incomplete"));
-    };
-    Ok(NewNote {
-        case_id: case.id.clone(),
-        kind,
-        template: template.id.to_owned(),
-        occurred_at,
-        late_entry: timing.late_entry,
-        late_reason: timing.late_reason,
-        sections,
-        submission_key: submission_key.map(str::to_owned),
-    })
 }
 
 /// Handles `POST /api/v1/cases/{id}/notes`: record a note. `recorded_at` and
@@ -158,16 +62,14 @@ pub async fn create(
     let case = caller.case(&state, &id).await?;
     let ctx = caller.write_ctx(&state);
     let input = NoteInput {
-        kind: body.kind,
+        kind: Some(body.kind),
         occurred_at: &body.occurred_at,
         template: body.template.as_deref(),
         sections: &body.sections,
         late_reason: body.late_reason.as_deref(),
         submission_key: None,
     };
-    let (_, timescales) = crate::timescales::current(&state).await?;
-    let new = parse_new_note(&case, &input, ctx.at, timescales.note_window())?;
-    let note = state.store.add_note(&new, &ctx).await?;
+    let note = crate::notes::append(&state, &ctx, &case, &input).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -186,37 +88,6 @@ pub async fn list(
         .audit(&state, "note.list", "case", Some(case.id.as_str()))
         .await?;
     Ok(Json(notes))
-}
-
-/// Why a note cannot be reached.
-pub enum NoteAccess {
-    Missing,
-    Denied,
-    Store(caseload_store::StoreError),
-}
-
-/// A note and its case, if this user may work on the case.
-pub async fn visible_note_for(
-    state: &AppState,
-    user: &caseload_store::User,
-    id: &str,
-) -> Result<(Note, Case), NoteAccess> {
-    use caseload_store::StoreError;
-    let note_id = NoteId::parse(id).ok_or(NoteAccess::Missing)?;
-    let note = match state.store.get_note(&note_id).await {
-        Ok(n) => n,
-        Err(StoreError::NotFound(_)) => return Err(NoteAccess::Missing),
-        Err(e) => return Err(NoteAccess::Store(e)),
-    };
-    let case = state
-        .store
-        .get_case(&note.case_id)
-        .await
-        .map_err(NoteAccess::Store)?;
-    if !user.actor().can_read_case(&case.owner_id, &case.team_id) {
-        return Err(NoteAccess::Denied);
-    }
-    Ok((note, case))
 }
 
 /// A note the caller may see (through its case), or 404 (logged if denied).
@@ -259,76 +130,6 @@ pub async fn no_edits(_caller: Caller) -> ApiError {
     }
 }
 
-/// Check an amendment against the note's template. Shared with the pages.
-pub fn parse_amendment(
-    note: &Note,
-    reason: &str,
-    sections: &BTreeMap<String, String>,
-) -> Result<NewAmendment, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let reason = errors.take(prose("reason", reason, limits::REASON));
-    let template = Template::find(&note.template).unwrap_or(&STAR);
-    let sections = match parse_sections(template, sections, "sections") {
-        Ok(s) => Some(s),
-        Err(e) => {
-            errors.0.extend(e.0);
-            None
-        }
-    };
-    errors.into_result()?;
-    Ok(NewAmendment {
-        note_id: note.id.clone(),
-        reason: reason.unwrap_or_default(),
-        sections: sections.unwrap_or_default(),
-    })
-}
-
-/// In what capacity `user` may amend `note` on `case`: the domain's rule
-/// (SPEC C1), for the API and the pages alike.
-pub fn capacity_to_amend(
-    user: &caseload_store::User,
-    note: &Note,
-    case: &Case,
-) -> Option<AmendedAs> {
-    amend_capacity(
-        &user.actor(),
-        &note.author_id,
-        &case.owner_id,
-        &case.team_id,
-    )
-}
-
-/// Why someone who can read a note may not amend it, in words they can act on.
-pub fn amend_refusal(note: &Note) -> String {
-    format!(
-        "only the note's author ({}) or a supervisor of the case's team may amend this note; add a note of your own to the case instead",
-        note.author_name
-    )
-}
-
-/// Log and audit an attempt to amend a note by someone who may read it but
-/// not amend it (`note.amend.denied`).
-pub async fn log_refused_amendment(
-    state: &AppState,
-    user: &caseload_store::User,
-    request_id: &str,
-    note: &Note,
-) -> Result<(), caseload_store::StoreError> {
-    tracing::warn!(
-        user = %user.id, role = %user.role, note = %note.id, author = %note.author_id,
-        request_id, "amendment refused: not the note's author or a supervisor of its team"
-    );
-    crate::access::audit(
-        state,
-        user,
-        request_id,
-        "note.amend.denied",
-        "note",
-        Some(note.id.as_str()),
-    )
-    .await
-}
-
 /// Handles `POST /api/v1/notes/{id}/amendments`: correct a note. The
 /// original and every earlier amendment stay readable. Only the note's
 /// author amends it, or a supervisor of the case's team (the amendment then
@@ -354,11 +155,15 @@ pub async fn amend(
         log_refused_amendment(&state, &caller.user, &caller.request_id, &note).await?;
         return Err(ApiError::Forbidden(amend_refusal(&note)));
     };
-    let new = parse_amendment(&note, &body.reason, &body.sections)?;
-    let amendment = state
-        .store
-        .add_amendment_as(&new, capacity, &caller.write_ctx(&state))
-        .await?;
+    let amendment = crate::notes::amend(
+        &state,
+        &caller.write_ctx(&state),
+        &note,
+        capacity,
+        &body.reason,
+        &body.sections,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(amendment)))
 }
 

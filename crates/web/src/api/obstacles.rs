@@ -3,10 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseload_domain::ids::ObstacleId;
 use caseload_domain::records::ObstacleCategory;
-use caseload_domain::text::{limits, prose};
-use caseload_store::{NewObstacle, Obstacle};
+use caseload_domain::text::limits;
+use caseload_store::Obstacle;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -21,7 +20,7 @@ use utoipa_axum::routes;
 #[serde(deny_unknown_fields)]
 pub struct NewObstacleBody {
     pub category: ObstacleCategory,
-    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
+    #[schema(schema_with = crate::schema::prose::<{ limits::SUMMARY }>)]
     pub description: String,
 }
 
@@ -29,7 +28,7 @@ pub struct NewObstacleBody {
 #[serde(deny_unknown_fields)]
 pub struct ResolveBody {
     /// How the obstacle was overcome.
-    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
+    #[schema(schema_with = crate::schema::prose::<{ limits::SUMMARY }>)]
     pub resolution: String,
 }
 
@@ -43,16 +42,14 @@ pub async fn create(
     ApiJson(body): ApiJson<NewObstacleBody>,
 ) -> Result<(StatusCode, Json<Obstacle>), ApiError> {
     let case = caller.case(&state, &id).await?;
-    let description = prose("description", &body.description, limits::SUMMARY)?;
-    let new = NewObstacle {
-        case_id: case.id,
-        category: body.category,
-        description,
-    };
-    let obstacle = state
-        .store
-        .add_obstacle(&new, &caller.write_ctx(&state))
-        .await?;
+    let obstacle = crate::obstacles::add(
+        &state,
+        &caller.write_ctx(&state),
+        &case,
+        Some(body.category),
+        &body.description,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(obstacle)))
 }
 
@@ -83,17 +80,14 @@ pub async fn resolve(
     ApiJson(body): ApiJson<ResolveBody>,
 ) -> Result<Json<Obstacle>, ApiError> {
     let case = caller.case(&state, &id).await?;
-    let obstacle_id =
-        ObstacleId::parse(&obstacle_id).ok_or_else(|| ApiError::not_found("obstacle"))?;
-    let obstacle = state.store.get_obstacle(&obstacle_id).await?;
-    if obstacle.case_id != case.id {
-        return Err(ApiError::not_found("obstacle"));
-    }
-    let resolution = prose("resolution", &body.resolution, limits::SUMMARY)?;
-    let obstacle = state
-        .store
-        .resolve_obstacle(&obstacle_id, &resolution, &caller.write_ctx(&state))
-        .await?;
+    let obstacle = crate::obstacles::resolve(
+        &state,
+        &caller.write_ctx(&state),
+        &case,
+        &obstacle_id,
+        &body.resolution,
+    )
+    .await?;
     Ok(Json(obstacle))
 }
 

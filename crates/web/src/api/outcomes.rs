@@ -3,10 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseload_domain::ids::OutcomeId;
 use caseload_domain::records::OutcomeStatus;
-use caseload_domain::text::{FieldErrors, limits, prose};
-use caseload_store::{NewOutcome, NewProgress, Outcome};
+use caseload_domain::text::limits;
+use caseload_store::Outcome;
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -22,7 +21,7 @@ use utoipa_axum::routes;
 #[serde(deny_unknown_fields)]
 pub struct NewOutcomeBody {
     /// What the case must achieve, e.g. "Tenancy sustained".
-    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
+    #[schema(schema_with = crate::schema::prose::<{ limits::SUMMARY }>)]
     pub description: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub target_date: Option<Date>,
@@ -34,30 +33,8 @@ pub struct ProgressBody {
     /// The outcome's status after this entry.
     pub status: OutcomeStatus,
     /// What has happened toward the outcome.
-    #[schema(schema_with = crate::api::text::prose::<{ limits::SUMMARY }>)]
+    #[schema(schema_with = crate::schema::prose::<{ limits::SUMMARY }>)]
     pub text: String,
-}
-
-pub fn parse_outcome(
-    case_id: &caseload_domain::ids::CaseId,
-    description: &str,
-    target_date: Option<Date>,
-) -> Result<NewOutcome, FieldErrors> {
-    let description =
-        prose("description", description, limits::SUMMARY).map_err(|e| FieldErrors(vec![e]))?;
-    if let Some(d) = target_date
-        && (d.year() < 2000 || d.year() > 2200)
-    {
-        return Err(FieldErrors::single(
-            "target_date",
-            "must be a plausible date",
-        ));
-    }
-    Ok(NewOutcome {
-        case_id: case_id.clone(),
-        description,
-        target_date,
-    })
 }
 
 /// Handles `POST /api/v1/cases/{id}/outcomes`: set a required outcome.
@@ -70,11 +47,14 @@ pub async fn create(
     ApiJson(body): ApiJson<NewOutcomeBody>,
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
     let case = caller.case(&state, &id).await?;
-    let new = parse_outcome(&case.id, &body.description, body.target_date)?;
-    let outcome = state
-        .store
-        .add_outcome(&new, &caller.write_ctx(&state))
-        .await?;
+    let outcome = crate::outcomes::add(
+        &state,
+        &caller.write_ctx(&state),
+        &case,
+        &body.description,
+        body.target_date,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
@@ -105,21 +85,15 @@ pub async fn progress(
     ApiJson(body): ApiJson<ProgressBody>,
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
     let case = caller.case(&state, &id).await?;
-    let outcome_id = OutcomeId::parse(&outcome_id).ok_or_else(|| ApiError::not_found("outcome"))?;
-    let outcome = state.store.get_outcome(&outcome_id).await?;
-    if outcome.case_id != case.id {
-        return Err(ApiError::not_found("outcome"));
-    }
-    let text = prose("text", &body.text, limits::SUMMARY)?;
-    let new = NewProgress {
-        outcome_id,
-        status: body.status,
-        text,
-    };
-    let outcome = state
-        .store
-        .add_outcome_progress(&new, &caller.write_ctx(&state))
-        .await?;
+    let outcome = crate::outcomes::progress(
+        &state,
+        &caller.write_ctx(&state),
+        &case,
+        &outcome_id,
+        body.status,
+        &body.text,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 

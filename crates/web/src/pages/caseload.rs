@@ -6,7 +6,6 @@
 //! and deadlines at risk or breached. Other orders (by any column) are a
 //! click away, and the page always says which order it shows.
 
-use crate::api::priority::QueueRow;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -16,6 +15,7 @@ use serde::Deserialize;
 use super::format::{day, when};
 use super::{Chrome, PageError, QueueViewer, Viewer, render};
 use crate::AppState;
+use crate::queue::QueueRow;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct CaseloadQuery {
@@ -256,16 +256,6 @@ pub fn build(
     }
 }
 
-fn flag_label(flag: &str) -> Option<&'static str> {
-    Some(match flag {
-        "no_assessment" => "Needs assessing",
-        "assessment_due" => "Reassessment due",
-        "high_priority_no_next_action" => "High priority, no next action",
-        "high_priority_not_contacted" => "High priority, not contacted in time",
-        _ => return None,
-    })
-}
-
 /// A row's flags as a practitioner reads them: which clock or deadline is
 /// at risk or breached, and its date, rather than "timescale breached".
 /// (Overdue tasks are counted separately on the row.)
@@ -274,7 +264,7 @@ fn flags_in_words(q: &QueueRow) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = q
         .flags
         .iter()
-        .filter_map(|f| flag_label(f))
+        .filter_map(|f| f.words())
         .map(|f| (f.to_owned(), "flag-overdue"))
         .collect();
     for r in &q.timescales.clocks {
@@ -323,7 +313,7 @@ pub async fn my_caseload(
         viewer.audit(&state, "case.list", "case", None)
     );
     audited?;
-    let rows = crate::api::priority::queue(&state, rows?)
+    let rows = crate::queue::queue(&state, rows?)
         .await
         .map_err(|_| PageError::Internal {
             reference: viewer.request_id.clone(),

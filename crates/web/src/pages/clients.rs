@@ -14,10 +14,11 @@ use super::{
     render_invalid, see_other,
 };
 use crate::AppState;
-use crate::api::clients::{
+use crate::clients::{
     AccessNeedsPatch, ClientPatch, ContactPatch, NewClientBody, parse_client_edit,
     parse_client_query, parse_new_client,
 };
+use crate::problem::Refused;
 
 /// A client this viewer may see (their team's, or one they recorded), or 404.
 pub async fn visible_client(
@@ -38,7 +39,7 @@ pub async fn visible_client(
 /// A client whose record this viewer's team holds, to edit; or 404, logged.
 async fn editable_client(state: &AppState, viewer: &Viewer, id: &str) -> Result<Client, PageError> {
     let client = visible_client(state, viewer, id).await?;
-    if !crate::api::clients::holds(&viewer.user, &client) {
+    if !crate::clients::holds(&viewer.user, &client) {
         return Err(viewer.denied(state, "client", id).await);
     }
     Ok(client)
@@ -341,7 +342,7 @@ pub async fn show(
         address: client.address.clone().unwrap_or_default(),
         recorded: when(client.created_at, &state.tz),
         reach: ClientReach::of(&client),
-        cases: cases.iter().map(super::cases::client_case_line).collect(),
+        cases: cases.iter().map(client_case_line).collect(),
         history: history
             .iter()
             .rev()
@@ -460,13 +461,25 @@ pub async fn create(
         contact,
         access_needs,
     };
-    let parsed = parse_new_client(&body, team_id, state.today());
-    let new = match parsed {
-        Ok(n) if errors.is_empty() => n,
-        other => {
-            if let Err(e) = other {
-                errors.0.extend(e.0);
-            }
+    let created = if errors.is_empty() {
+        crate::clients::create(
+            &state,
+            &viewer.write_ctx(&state),
+            &body,
+            team_id,
+            state.today(),
+        )
+        .await
+    } else {
+        // A field the form parses itself is wrong: say what else is, too,
+        // but save nothing.
+        let rest = parse_new_client(&body, team_id, state.today());
+        Err(Refused::Input(rest.err().unwrap_or_default()))
+    };
+    let client = match created {
+        Ok(client) => client,
+        Err(Refused::Input(e)) => {
+            errors.0.extend(e.0);
             return render_invalid(&ClientForm {
                 chrome: viewer.chrome("clients"),
                 errors: FormErrors::labelled(&errors, LABELS),
@@ -476,11 +489,9 @@ pub async fn create(
                 cancel: "/clients".into(),
             });
         }
+        Err(Refused::Missing(_)) => return Err(PageError::NotFound),
+        Err(Refused::Store(e)) => return Err(e.into()),
     };
-    let client = state
-        .store
-        .create_client(&new, &viewer.write_ctx(&state))
-        .await?;
     Ok(see_other(&format!("/clients/{}", client.id)))
 }
 
@@ -603,12 +614,23 @@ pub async fn update(
         contact,
         access_needs,
     };
-    let edit = match parse_client_edit(&patch, &client, state.today()) {
-        Ok(edit) if errors.is_empty() => edit,
-        other => {
-            if let Err(e) = other {
-                errors.0.extend(e.0);
-            }
+    let updated = if errors.is_empty() {
+        crate::clients::update(
+            &state,
+            &viewer.write_ctx(&state),
+            &client,
+            &patch,
+            state.today(),
+        )
+        .await
+    } else {
+        let rest = parse_client_edit(&patch, &client, state.today());
+        Err(Refused::Input(rest.err().unwrap_or_default()))
+    };
+    match updated {
+        Ok(_) => {}
+        Err(Refused::Input(e)) => {
+            errors.0.extend(e.0);
             return render_invalid(&edit_form(
                 &viewer,
                 &client,
@@ -616,10 +638,20 @@ pub async fn update(
                 fields,
             ));
         }
-    };
-    state
-        .store
-        .update_client(&client.id, &edit, &viewer.write_ctx(&state))
-        .await?;
+        Err(Refused::Missing(_)) => return Err(PageError::NotFound),
+        Err(Refused::Store(e)) => return Err(e.into()),
+    }
     Ok(see_other(&format!("/clients/{}", client.id)))
+}
+
+/// Used by the client page: a case list entry.
+pub fn client_case_line(
+    case: &caseload_store::Case,
+) -> (String, String, &'static str, &'static str) {
+    (
+        case.id.to_string(),
+        case.title.clone(),
+        case.service_area.label(),
+        case.status.label(),
+    )
 }

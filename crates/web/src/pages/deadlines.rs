@@ -3,16 +3,21 @@
 //! of your active cases in one step.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use caseload_domain::calendars::Division;
 use caseload_domain::deadlines::Pause;
+use caseload_domain::text::FieldErrors;
+use caseload_store::Case;
 use serde::Deserialize;
 
+use super::cases::{Header, header, parse_date};
 use super::format::day;
-use super::{Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid};
+use super::{
+    Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_saved,
+};
 use crate::AppState;
-use crate::api::deadlines::{CalcError, Calculation, calculate};
+use crate::deadlines::{CalcError, Calculation, calculate};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct CalculatorQuery {
@@ -103,15 +108,15 @@ pub async fn add_to_case(
                     .map(|k| ((*k).to_owned(), fields.get(k).to_owned()))
                     .collect(),
             );
-            match super::cases::save_deadline(&state, &viewer, case, &fields).await? {
-                Ok(deadline) => return Ok(super::cases::deadline_saved(case, &deadline)),
+            match save_deadline(&state, &viewer, case, &fields).await? {
+                Ok(deadline) => return Ok(deadline_saved(case, &deadline)),
                 Err(errors) => errors,
             }
         }
     };
     let (mut page, _) = calculate_page(&state, &viewer, q).await?;
     page.case_id = fields.get("case_id").to_owned();
-    let mut labels: Vec<(&str, &str)> = super::cases::DEADLINE_LABELS.to_vec();
+    let mut labels: Vec<(&str, &str)> = DEADLINE_LABELS.to_vec();
     labels.push(("case_id", "Case"));
     page.errors
         .0
@@ -213,9 +218,149 @@ async fn calculate_page(
                 return Ok((page, true));
             }
             Err(CalcError::Input(e)) => errors.0.extend(e.0),
+            Err(CalcError::Missing(_)) => return Err(PageError::NotFound),
             Err(CalcError::Store(e)) => return Err(e.into()),
         }
     }
     page.errors = FormErrors::labelled(&errors, labels);
     Ok((page, false))
+}
+
+// ---- Deadlines ----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "deadline_form.html")]
+pub struct DeadlineForm {
+    pub chrome: Chrome,
+    pub case: Header,
+    pub errors: FormErrors,
+    pub fields: Fields,
+    pub rules: Vec<(String, String)>,
+    pub calendars: Vec<(&'static str, &'static str)>,
+}
+
+fn deadline_form(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    fields: Fields,
+    errors: FormErrors,
+) -> DeadlineForm {
+    DeadlineForm {
+        chrome: viewer.chrome("caseload"),
+        case: header(case, state),
+        errors,
+        fields,
+        rules: state
+            .deadlines
+            .rules
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect(),
+        calendars: caseload_domain::calendars::Division::ALL
+            .iter()
+            .map(|d| (d.as_str(), d.label()))
+            .collect(),
+    }
+}
+
+/// Handles `GET /cases/{id}/deadlines/new`.
+pub async fn deadline_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    render(&deadline_form(
+        &state,
+        &viewer,
+        &case,
+        Fields::default(),
+        FormErrors::default(),
+    ))
+}
+
+/// Handles `POST /cases/{id}/deadlines/new`.
+pub async fn add_deadline(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(viewer, fields): CsrfForm,
+) -> Result<Response, PageError> {
+    let case = viewer.case(&state, &id).await?;
+    match save_deadline(&state, &viewer, &case, &fields).await? {
+        Ok(deadline) => Ok(deadline_saved(&case, &deadline)),
+        Err(errors) => render_invalid(&deadline_form(
+            &state,
+            &viewer,
+            &case,
+            fields,
+            FormErrors::labelled(&errors, DEADLINE_LABELS),
+        )),
+    }
+}
+
+/// Back to the case, saying which deadline was added.
+pub fn deadline_saved(case: &Case, deadline: &caseload_store::Deadline) -> Response {
+    see_saved(
+        &format!("/cases/{}", case.id),
+        "deadline",
+        Some(deadline.id.as_str()),
+        "deadlines",
+    )
+}
+
+pub const DEADLINE_LABELS: &[(&str, &str)] = &[
+    ("rule", "Deadline rule"),
+    ("trigger_date", "Trigger date"),
+    ("due_date", "Due date"),
+    ("title", "Title"),
+    ("pause_from", "Clock stop start"),
+    ("pause_to", "Clock stop end"),
+    ("pauses", "Clock stop"),
+];
+
+/// Add a deadline to `case` from a form's fields (the case's own form, or
+/// the calculator's "add to a case"): the deadline, or what is wrong.
+pub async fn save_deadline(
+    state: &AppState,
+    viewer: &Viewer,
+    case: &Case,
+    fields: &Fields,
+) -> Result<Result<caseload_store::Deadline, FieldErrors>, PageError> {
+    use caseload_domain::calendars::Division;
+    use caseload_domain::deadlines::Pause;
+    let mut errors = FieldErrors::new();
+    let trigger = parse_date("trigger_date", fields.get("trigger_date"), &mut errors);
+    let due = parse_date("due_date", fields.get("due_date"), &mut errors);
+    let pause_from = parse_date("pause_from", fields.get("pause_from"), &mut errors);
+    let pause_to = parse_date("pause_to", fields.get("pause_to"), &mut errors);
+    let pauses = match (pause_from, pause_to) {
+        (Some(from), Some(to)) => vec![Pause { from, to }],
+        (None, None) => Vec::new(),
+        _ => {
+            errors.push(
+                "pause_from",
+                "and the end of the clock stop go together: give both dates or neither",
+            );
+            Vec::new()
+        }
+    };
+    if errors.is_empty() {
+        let input = crate::deadlines::DeadlineInput {
+            rule: fields.opt("rule"),
+            trigger_date: trigger,
+            calendar: Division::parse(fields.get("calendar")),
+            pauses,
+            title: fields.opt("title"),
+            due_date: due,
+            assignee: None,
+        };
+        match crate::deadlines::add(state, &viewer.write_ctx(state), case, &input).await {
+            Ok(deadline) => return Ok(Ok(deadline)),
+            Err(crate::deadlines::CalcError::Input(e)) => errors.0.extend(e.0),
+            Err(crate::deadlines::CalcError::Missing(_)) => return Err(PageError::NotFound),
+            Err(crate::deadlines::CalcError::Store(e)) => return Err(e.into()),
+        }
+    }
+    Ok(Err(errors))
 }

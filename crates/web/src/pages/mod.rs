@@ -16,9 +16,12 @@ pub mod feed;
 pub mod format;
 pub mod notes;
 pub mod notifications;
+pub mod obstacles;
+pub mod outcomes;
 pub mod policies;
 pub mod priority;
 pub mod session;
+pub mod tasks;
 pub mod team;
 
 use askama::Template;
@@ -68,35 +71,35 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/cases/{id}/outcomes/new",
-            get(cases::outcome_page).post(cases::add_outcome),
+            get(outcomes::outcome_page).post(outcomes::add_outcome),
         )
         .route(
             "/cases/{id}/outcomes/{outcome_id}/progress",
-            post(cases::outcome_progress),
+            post(outcomes::outcome_progress),
         )
         .route(
             "/cases/{id}/obstacles/new",
-            get(cases::obstacle_page).post(cases::add_obstacle),
+            get(obstacles::obstacle_page).post(obstacles::add_obstacle),
         )
         .route(
             "/cases/{id}/obstacles/{obstacle_id}/resolve",
-            post(cases::resolve_obstacle),
+            post(obstacles::resolve_obstacle),
         )
         .route(
             "/cases/{id}/tasks/new",
-            get(cases::task_page).post(cases::add_task),
+            get(tasks::task_page).post(tasks::add_task),
         )
         .route(
             "/cases/{id}/deadlines/new",
-            get(cases::deadline_page).post(cases::add_deadline),
+            get(deadlines::deadline_page).post(deadlines::add_deadline),
         )
         .route(
             "/cases/{id}/tasks/{task_id}/status",
-            post(cases::task_status),
+            post(tasks::task_status),
         )
         .route(
             "/cases/{id}/tasks/{task_id}/cancel",
-            get(cases::cancel_task_page),
+            get(tasks::cancel_task_page),
         )
         .route("/deadlines/calculator/add", post(deadlines::add_to_case))
         .route("/team", get(team::team))

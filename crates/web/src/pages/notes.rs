@@ -19,10 +19,11 @@ use super::{
     see_saved,
 };
 use crate::AppState;
-use crate::api::notes::{
-    NoteAccess, NoteInput, amend_refusal, capacity_to_amend, log_refused_amendment,
-    parse_amendment, parse_new_note, visible_note_for,
+use crate::notes::{
+    AppendError, NoteAccess, NoteInput, amend_refusal, capacity_to_amend, log_refused_amendment,
+    visible_note_for,
 };
+use crate::problem::Refused;
 use caseload_domain::notes::AmendedAs;
 
 pub struct SectionField {
@@ -152,7 +153,6 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let case = viewer.case(&state, &id).await?;
     let template = NoteTemplate::find(fields.get("template")).unwrap_or(&STAR);
-    let now = state.clock.now();
     let sections: BTreeMap<String, String> = template
         .sections
         .iter()
@@ -169,46 +169,37 @@ pub async fn create(
             .map(|t| t.to_string())
             .unwrap_or_else(|| "invalid".into()),
     };
-    let kind = NoteKind::parse(fields.get("kind"));
     let input = NoteInput {
-        kind: kind.unwrap_or(NoteKind::FaceToFace),
+        kind: NoteKind::parse(fields.get("kind")),
         occurred_at: &occurred,
         template: Some(template.id),
         sections: &sections,
         late_reason: fields.opt("late_reason"),
         submission_key: fields.opt("submission_key"),
     };
-    let window = crate::timescales::current(&state).await?.1.note_window();
-    let mut result = parse_new_note(&case, &input, now, window);
-    if kind.is_none() {
-        let mut errors = result.err().unwrap_or_default();
-        errors.push("kind", "must be chosen");
-        result = Err(errors);
-    }
-    let new = match result {
-        Ok(n) => n,
-        Err(errors) => {
-            let owned = labels(template);
-            let borrowed: Vec<(&str, &str)> = owned
-                .iter()
-                .map(|(a, b)| (a.as_str(), b.as_str()))
-                .collect();
-            let errors = FormErrors::labelled(&errors, &borrowed);
-            return render_invalid(&note_form(
-                &state, &viewer, &case, template, &fields, errors, window,
-            ));
-        }
-    };
-    match state.store.add_note(&new, &viewer.write_ctx(&state)).await {
+    match crate::notes::append(&state, &viewer.write_ctx(&state), &case, &input).await {
         Ok(note) => Ok(see_saved(
             &format!("/cases/{}", case.id),
             "note",
             Some(note.id.as_str()),
             &format!("note-{}", note.id),
         )),
+        Err(AppendError::Invalid(errors, window)) => {
+            let owned = labels(template);
+            let borrowed: Vec<(&str, &str)> = owned
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            let errors = FormErrors::labelled(&errors, &borrowed);
+            render_invalid(&note_form(
+                &state, &viewer, &case, template, &fields, errors, window,
+            ))
+        }
         // The same form sent twice: the first one was saved.
-        Err(StoreError::Conflict(_)) => Ok(see_other(&format!("/cases/{}", case.id))),
-        Err(e) => Err(e.into()),
+        Err(AppendError::Store(StoreError::Conflict(_))) => {
+            Ok(see_other(&format!("/cases/{}", case.id)))
+        }
+        Err(AppendError::Store(e)) => Err(e.into()),
     }
 }
 
@@ -366,24 +357,26 @@ pub async fn amend(
             "sections",
             "has not changed: edit the text you are correcting",
         );
-        Err(e)
+        Err(Refused::Input(e))
     } else {
-        parse_amendment(&note, fields.get("reason"), &changed)
+        crate::notes::amend(
+            &state,
+            &viewer.write_ctx(&state),
+            &note,
+            capacity,
+            fields.get("reason"),
+            &changed,
+        )
+        .await
     };
     match result {
-        Ok(new) => {
-            let amendment = state
-                .store
-                .add_amendment_as(&new, capacity, &viewer.write_ctx(&state))
-                .await?;
-            Ok(see_saved(
-                &format!("/cases/{}", case.id),
-                "amendment",
-                Some(amendment.id.as_str()),
-                &format!("note-{}", note.id),
-            ))
-        }
-        Err(errors) => {
+        Ok(amendment) => Ok(see_saved(
+            &format!("/cases/{}", case.id),
+            "amendment",
+            Some(amendment.id.as_str()),
+            &format!("note-{}", note.id),
+        )),
+        Err(Refused::Input(errors)) => {
             let owned = labels(template);
             let mut borrowed: Vec<(&str, &str)> = owned
                 .iter()
@@ -401,5 +394,7 @@ pub async fn amend(
                 capacity,
             ))
         }
+        Err(Refused::Missing(_)) => Err(PageError::NotFound),
+        Err(Refused::Store(e)) => Err(e.into()),
     }
 }

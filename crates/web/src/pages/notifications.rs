@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::format::when;
 use super::{Chrome, CsrfForm, FormErrors, PageError, Viewer, render, see_other};
 use crate::AppState;
-use crate::api::notifications::{KINDS, MAX_IDS, filter, kind_label};
+use crate::notifications::{KINDS, MAX_IDS, filter, kind_label};
 
 pub struct NotificationRow {
     pub id: String,

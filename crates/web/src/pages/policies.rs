@@ -111,7 +111,7 @@ pub async fn save(
     if !problems.is_empty() {
         return render_invalid(&policy_page(&state, &viewer, &id, Some(body), problems).await?);
     }
-    match crate::api::priority::import_policy(&state, &body, Some(&viewer.user.id)).await {
+    match crate::priorities::import_policy(&state, &body, Some(&viewer.user.id)).await {
         Ok((saved, _)) => {
             viewer
                 .audit(

@@ -15,7 +15,7 @@ use super::{
     Chrome, CsrfForm, Fields, FormErrors, PageError, Viewer, render, render_invalid, see_saved,
 };
 use crate::AppState;
-use crate::api::priority::{assess_case, check_override, chosen_policy};
+use crate::priorities::{OverrideError, assess_case, chosen_policy};
 use crate::problem::ApiError;
 
 pub struct Question {
@@ -242,28 +242,23 @@ pub async fn override_band(
     CsrfForm(viewer, fields): CsrfForm,
 ) -> Result<Response, PageError> {
     let case = viewer.case(&state, &id).await?;
-    match check_override(
+    let changed = crate::priorities::override_band(
         &state,
+        &viewer.write_ctx(&state),
         &viewer.user,
         &case,
         fields.get("band"),
         fields.get("rationale"),
     )
-    .await
-    {
-        Ok(new) => {
-            state
-                .store
-                .override_priority(&new, &viewer.write_ctx(&state))
-                .await?;
-            Ok(see_saved(
-                &format!("/cases/{}", case.id),
-                "priority",
-                None,
-                "priority",
-            ))
-        }
-        Err(ApiError::Validation(e)) => {
+    .await;
+    match changed {
+        Ok(_) => Ok(see_saved(
+            &format!("/cases/{}", case.id),
+            "priority",
+            None,
+            "priority",
+        )),
+        Err(OverrideError::Refused(ApiError::Validation(e))) => {
             let message =
                 e.0.iter()
                     .map(|x| {
@@ -281,7 +276,7 @@ pub async fn override_band(
                     .join("; ");
             super::cases::show_with_error(&state, &viewer, &case, "override", &message).await
         }
-        Err(ApiError::Forbidden(m)) => {
+        Err(OverrideError::Refused(ApiError::Forbidden(m))) => {
             super::cases::show_with_error(
                 &state,
                 &viewer,
@@ -291,6 +286,7 @@ pub async fn override_band(
             )
             .await
         }
-        Err(e) => Err(page_error(e, &viewer)),
+        Err(OverrideError::Refused(e)) => Err(page_error(e, &viewer)),
+        Err(OverrideError::Store(e)) => Err(e.into()),
     }
 }

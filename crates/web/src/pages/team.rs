@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use caseload_domain::caseload::Flag;
 use caseload_domain::ids::UserId;
 use caseload_domain::users::Role;
 
@@ -83,11 +84,12 @@ pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     }
     for (owner, active) in &owners {
         let rows = state.store.caseload(&owner.id, state.today()).await?;
-        let queue = crate::api::priority::queue_of(&state, rows)
-            .await
-            .map_err(|_| PageError::Internal {
-                reference: viewer.request_id.clone(),
-            })?;
+        let queue =
+            crate::queue::queue_of(&state, rows)
+                .await
+                .map_err(|_| PageError::Internal {
+                    reference: viewer.request_id.clone(),
+                })?;
         for q in queue {
             let high = matches!(q.band.as_deref(), Some("P1") | Some("P2"));
             if !high {
@@ -106,7 +108,7 @@ pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
             {
                 reasons.push("No contact in the last 14 days");
             }
-            if q.flags.iter().any(|f| f == "high_priority_not_contacted") {
+            if q.flags.contains(&Flag::HighPriorityNotContacted) {
                 reasons.push("First contact target missed");
             }
             if !reasons.is_empty() {
@@ -146,7 +148,7 @@ pub async fn member(
         return Err(viewer.denied(&state, "user", &user_id).await);
     }
     let rows = state.store.caseload(&member.id, state.today()).await?;
-    let rows = crate::api::priority::queue_of(&state, rows)
+    let rows = crate::queue::queue_of(&state, rows)
         .await
         .map_err(|_| PageError::Internal {
             reference: viewer.request_id.clone(),

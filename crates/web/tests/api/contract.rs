@@ -388,7 +388,7 @@ async fn notification_filters_are_documented_as_checked() {
             .unwrap()
             .to_owned()
     };
-    for (kind, _) in caseload_web::api::notifications::KINDS {
+    for (kind, _) in caseload_web::notifications::KINDS {
         assert!(pattern("kind").contains(&format!("|{kind}")), "{kind}");
         let r = app
             .get(&format!("/api/v1/notifications?kind={kind}"), &app.ann.1)
