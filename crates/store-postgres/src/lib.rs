@@ -26,95 +26,8 @@ use sqlx::{PgPool, QueryBuilder};
 use time::OffsetDateTime;
 use tracing::instrument;
 
-/// The migrations, embedded in the binary: `caseload init` and `serve` apply
-/// whichever have not run yet, so running them again is harmless.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "case records",
-        include_str!("../migrations/0001_case_records.sql"),
-    ),
-    (
-        2,
-        "sessions",
-        include_str!("../migrations/0002_sessions.sql"),
-    ),
-    (
-        3,
-        "deadlines",
-        include_str!("../migrations/0003_deadlines.sql"),
-    ),
-    (
-        4,
-        "calendars",
-        include_str!("../migrations/0004_calendars.sql"),
-    ),
-    (
-        5,
-        "priorities",
-        include_str!("../migrations/0005_priorities.sql"),
-    ),
-    (
-        6,
-        "calendar feeds",
-        include_str!("../migrations/0006_calendar_feeds.sql"),
-    ),
-    (
-        7,
-        "timescales",
-        include_str!("../migrations/0007_timescales.sql"),
-    ),
-    (
-        8,
-        "case activity",
-        include_str!("../migrations/0008_case_activity.sql"),
-    ),
-    (
-        9,
-        "client scope",
-        include_str!("../migrations/0009_client_scope.sql"),
-    ),
-    (
-        10,
-        "settings generation",
-        include_str!("../migrations/0010_settings_generation.sql"),
-    ),
-    (
-        11,
-        "audit event keys",
-        include_str!("../migrations/0011_audit_event_keys.sql"),
-    ),
-    (
-        12,
-        "case summary",
-        include_str!("../migrations/0012_case_summary.sql"),
-    ),
-    (
-        13,
-        "case client name",
-        include_str!("../migrations/0013_case_client_name.sql"),
-    ),
-    (
-        14,
-        "case revision",
-        include_str!("../migrations/0014_case_revision.sql"),
-    ),
-    (
-        15,
-        "client details",
-        include_str!("../migrations/0015_client_details.sql"),
-    ),
-    (
-        16,
-        "notification inbox",
-        include_str!("../migrations/0016_notification_inbox.sql"),
-    ),
-    (
-        17,
-        "amendments and cancellations",
-        include_str!("../migrations/0017_amendments_and_cancellations.sql"),
-    ),
-];
+/// The migrations, embedded in the binary (`caseload_sql::migrations!`).
+const MIGRATIONS: caseload_sql::Migrations = caseload_sql::migrations!();
 
 #[derive(Debug, Clone)]
 /// PostgreSQL's dialect: its pools.
@@ -334,7 +247,7 @@ impl Postgres {
 
 impl Postgres {
     async fn run_migrations(&self) -> Result<()> {
-        let migrator = sqlx::migrate::Migrator::new(caseload_sql::Migrations(MIGRATIONS))
+        let migrator = sqlx::migrate::Migrator::new(MIGRATIONS)
             .await
             .map_err(StoreError::other)?;
         migrator
@@ -377,5 +290,18 @@ impl Postgres {
             out.push((table, cols));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every file in `migrations/` is one `caseload_sql::migrations!` lists.
+    #[test]
+    fn every_migration_file_is_listed() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        assert_eq!(
+            super::MIGRATIONS.check_folder(&folder),
+            Vec::<String>::new()
+        );
     }
 }
