@@ -408,3 +408,13 @@ pub async fn create_team(
         }
     }
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/admin/users", get(users))
+        .route("/admin/users/new", get(new_user_page).post(create_user))
+        .route("/admin/users/{id}", get(edit_user_page).post(update_user))
+        .route("/admin/teams", get(teams).post(create_team))
+}

@@ -59,3 +59,9 @@ pub async fn audit(State(state): State<AppState>, viewer: Viewer) -> Result<Resp
             .collect(),
     })
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/audit", get(audit))
+}

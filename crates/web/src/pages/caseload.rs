@@ -329,3 +329,9 @@ pub async fn my_caseload(
     page.intro = "Your active cases: what to do next, and why.".into();
     render(&page)
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/caseload", get(my_caseload))
+}

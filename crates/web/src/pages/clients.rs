@@ -655,3 +655,13 @@ pub fn client_case_line(
         case.status.label(),
     )
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/clients", get(list))
+        .route("/clients/new", get(new_page).post(create))
+        .route("/clients/{id}", get(show))
+        .route("/clients/{id}/edit", get(edit_page).post(update))
+}

@@ -114,3 +114,9 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         ],
     })
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/deadlines", get(list))
+}

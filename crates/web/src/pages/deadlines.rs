@@ -364,3 +364,15 @@ pub async fn save_deadline(
     }
     Ok(Err(errors))
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/cases/{id}/deadlines/new",
+            get(deadline_page).post(add_deadline),
+        )
+        .route("/deadlines/calculator/add", post(add_to_case))
+        .route("/deadlines/calculator", get(calculator))
+}

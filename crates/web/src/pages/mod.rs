@@ -30,123 +30,36 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use caseload_domain::users::Role;
 use caseload_store::{Case, StoreError, User};
 
 use crate::AppState;
 
+/// Every page: each capability's module registers its own routes
+/// (`router()` beside its handlers), so adding one is a line here.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(start))
-        .route(
-            "/sign-in",
-            get(session::sign_in_page).post(session::sign_in),
-        )
-        .route("/sign-out", post(session::sign_out))
-        .route("/caseload", get(caseload::my_caseload))
-        .route("/clients", get(clients::list))
-        .route("/clients/new", get(clients::new_page).post(clients::create))
-        .route("/clients/{id}", get(clients::show))
-        .route(
-            "/clients/{id}/edit",
-            get(clients::edit_page).post(clients::update),
-        )
-        .route(
-            "/clients/{id}/cases/new",
-            get(cases::new_page).post(cases::create),
-        )
-        .route("/cases/{id}", get(cases::show))
-        .route(
-            "/cases/{id}/status",
-            get(cases::status_page).post(cases::change_status),
-        )
-        .route(
-            "/cases/{id}/notes/new",
-            get(notes::new_page).post(notes::create),
-        )
-        .route(
-            "/notes/{id}/amend",
-            get(notes::amend_page).post(notes::amend),
-        )
-        .route(
-            "/cases/{id}/outcomes/new",
-            get(outcomes::outcome_page).post(outcomes::add_outcome),
-        )
-        .route(
-            "/cases/{id}/outcomes/{outcome_id}/progress",
-            post(outcomes::outcome_progress),
-        )
-        .route(
-            "/cases/{id}/obstacles/new",
-            get(obstacles::obstacle_page).post(obstacles::add_obstacle),
-        )
-        .route(
-            "/cases/{id}/obstacles/{obstacle_id}/resolve",
-            post(obstacles::resolve_obstacle),
-        )
-        .route(
-            "/cases/{id}/tasks/new",
-            get(tasks::task_page).post(tasks::add_task),
-        )
-        .route(
-            "/cases/{id}/deadlines/new",
-            get(deadlines::deadline_page).post(deadlines::add_deadline),
-        )
-        .route(
-            "/cases/{id}/tasks/{task_id}/status",
-            post(tasks::task_status),
-        )
-        .route(
-            "/cases/{id}/tasks/{task_id}/cancel",
-            get(tasks::cancel_task_page),
-        )
-        .route("/deadlines/calculator/add", post(deadlines::add_to_case))
-        .route("/team", get(team::team))
-        .route("/team/{user_id}", get(team::member))
-        .route("/admin/users", get(admin::users))
-        .route(
-            "/admin/users/new",
-            get(admin::new_user_page).post(admin::create_user),
-        )
-        .route(
-            "/admin/users/{id}",
-            get(admin::edit_user_page).post(admin::update_user),
-        )
-        .route("/admin/teams", get(admin::teams).post(admin::create_team))
-        .route("/audit", get(audit::audit))
-        .route("/notifications", get(notifications::list))
-        .route("/deadlines", get(deadline_list::list))
-        .route("/calendar-feed", get(feed::page).post(feed::change))
-        .route("/feeds/{file}", get(feed::feed))
-        .route(
-            "/admin/timescales",
-            get(policies::timescales).post(policies::save_timescales),
-        )
-        .route("/admin/policies", get(policies::list))
-        .route(
-            "/admin/policies/{id}",
-            get(policies::show).post(policies::save),
-        )
-        .route(
-            "/notifications/{id}/acknowledge",
-            post(notifications::acknowledge),
-        )
-        .route(
-            "/notifications/acknowledge",
-            post(notifications::acknowledge_many),
-        )
-        .route(
-            "/cases/{id}/priority/assess",
-            get(priority::assess_page).post(priority::assess),
-        )
-        .route(
-            "/cases/{id}/priority/override",
-            post(priority::override_band),
-        )
-        .route("/deadlines/calculator", get(deadlines::calculator))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
+        .merge(session::router())
+        .merge(caseload::router())
+        .merge(clients::router())
+        .merge(cases::router())
+        .merge(notes::router())
+        .merge(outcomes::router())
+        .merge(obstacles::router())
+        .merge(tasks::router())
+        .merge(deadlines::router())
+        .merge(team::router())
+        .merge(admin::router())
+        .merge(audit::router())
+        .merge(notifications::router())
+        .merge(deadline_list::router())
+        .merge(feed::router())
+        .merge(policies::router())
+        .merge(priority::router())
         .with_state(state)
 }
 

@@ -398,3 +398,11 @@ pub async fn amend(
         Err(Refused::Store(e)) => Err(e.into()),
     }
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/cases/{id}/notes/new", get(new_page).post(create))
+        .route("/notes/{id}/amend", get(amend_page).post(amend))
+}

@@ -360,3 +360,12 @@ pub async fn acknowledge_many(
         query_string(&f, Some(("done", done.to_string())))
     )))
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/notifications", get(list))
+        .route("/notifications/{id}/acknowledge", post(acknowledge))
+        .route("/notifications/acknowledge", post(acknowledge_many))
+}

@@ -114,3 +114,17 @@ pub async fn resolve_obstacle(
         Err(Refused::Store(e)) => Err(e.into()),
     }
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/cases/{id}/obstacles/new",
+            get(obstacle_page).post(add_obstacle),
+        )
+        .route(
+            "/cases/{id}/obstacles/{obstacle_id}/resolve",
+            post(resolve_obstacle),
+        )
+}

@@ -137,3 +137,17 @@ pub async fn outcome_progress(
         Err(Refused::Store(e)) => Err(e.into()),
     }
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/cases/{id}/outcomes/new",
+            get(outcome_page).post(add_outcome),
+        )
+        .route(
+            "/cases/{id}/outcomes/{outcome_id}/progress",
+            post(outcome_progress),
+        )
+}

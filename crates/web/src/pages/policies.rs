@@ -201,3 +201,12 @@ pub async fn save_timescales(
         Err(e) => Err(PageError::Conflict(e.problem().detail)),
     }
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/admin/timescales", get(timescales).post(save_timescales))
+        .route("/admin/policies", get(list))
+        .route("/admin/policies/{id}", get(show).post(save))
+}

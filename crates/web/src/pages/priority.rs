@@ -290,3 +290,11 @@ pub async fn override_band(
         Err(OverrideError::Store(e)) => Err(e.into()),
     }
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/cases/{id}/priority/assess", get(assess_page).post(assess))
+        .route("/cases/{id}/priority/override", post(override_band))
+}

@@ -244,3 +244,12 @@ pub async fn cancel_task_page(
         FormErrors::default(),
     ))
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/cases/{id}/tasks/new", get(task_page).post(add_task))
+        .route("/cases/{id}/tasks/{task_id}/status", post(task_status))
+        .route("/cases/{id}/tasks/{task_id}/cancel", get(cancel_task_page))
+}

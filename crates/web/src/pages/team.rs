@@ -169,3 +169,11 @@ pub async fn member(
     page.can_add = false;
     render(&page)
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/team", get(team))
+        .route("/team/{user_id}", get(member))
+}

@@ -409,3 +409,12 @@ pub(super) fn parse_date(field: &str, value: &str, errors: &mut FieldErrors) -> 
         }
     }
 }
+
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/clients/{id}/cases/new", get(new_page).post(create))
+        .route("/cases/{id}", get(show))
+        .route("/cases/{id}/status", get(status_page).post(change_status))
+}
