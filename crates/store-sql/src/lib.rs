@@ -16,7 +16,9 @@
 //! database. Everything is monomorphised: `SqlStore<Sqlite>` runs the same
 //! machine code and prepares the same statements as a hand-written store.
 //!
-//! SQL text is shared: sqlx binds `$N` placeholders on SQLite as well.
+//! SQL text is shared: sqlx binds `$N` placeholders on SQLite as well
+//! (statements built at run time with many values use
+//! [`Dialect::push_placeholder`]).
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
