@@ -109,39 +109,8 @@ fn pg_date(d: jiff::civil::Date) -> Option<time::Date> {
     time::Date::from_calendar_date(i32::from(d.year()), month, u8::try_from(d.day()).ok()?).ok()
 }
 
-/// The mark of user `u`'s caseload as a select-list item (`CaseloadMark`:
-/// the same cases as `Store::caseload`, in the order it gives them).
-macro_rules! caseload_mark_of_u {
-    () => {
-        "(SELECT coalesce(string_agg(c.id || ':' || c.revision, ',' ORDER BY c.id COLLATE \"C\"), '') FROM cases c \
-         WHERE c.owner_id = u.id AND c.status IN ('referral', 'open', 'on_hold')) AS caseload_mark"
-    };
-}
-
-/// `TOKEN_USER` and the mark of the user's caseload.
-pub(crate) const TOKEN_USER_AND_CASELOAD_MARK: &str = concat!(
-    "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation, ",
-    caseload_mark_of_u!(),
-    " FROM api_tokens t JOIN users u ON u.id = t.user_id \
-     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
-);
-
-/// The count of user `u`'s unacknowledged notifications, as a select-list
-/// item (an index range on `notifications_user_idx`).
-macro_rules! unread_notifications_of_u {
-    () => {
-        "(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.acknowledged_at IS NULL) AS unread_notifications"
-    };
-}
-
-/// `SESSION_USER` and the mark of the user's caseload.
-pub(crate) const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
-    "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, ",
-    unread_notifications_of_u!(),
-    ", ",
-    caseload_mark_of_u!(),
-    " FROM sessions s JOIN users u ON u.id = s.user_id \
-     WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active"
+caseload_sql::user_and_caseload_mark_statements!(
+    "string_agg(c.id || ':' || c.revision, ',' ORDER BY c.id COLLATE \"C\")"
 );
 
 impl Postgres {

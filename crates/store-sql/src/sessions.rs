@@ -155,3 +155,38 @@ impl<D: Dialect> Sessions for SqlStore<D> {
             .transpose()
     }
 }
+
+/// The two statements that read a caller's user together with the mark of
+/// their caseload (`CaseloadMark`: `id:revision` of each active case, in
+/// id order, byte-wise) — for an API token, with the settings generation;
+/// for a session, with the count of unread notifications. Written once;
+/// each dialect gives only its aggregate of `c.id || ':' || c.revision`
+/// (SQLite's `group_concat` orders bytes as they are; PostgreSQL's
+/// `string_agg` needs `COLLATE "C"`, which SQLite does not know), and
+/// takes the two `pub(crate) const`s this defines for its `Dialect`.
+#[macro_export]
+macro_rules! user_and_caseload_mark_statements {
+    ($ids_in_order:literal) => {
+        /// `TOKEN_USER` and the mark of the user's caseload.
+        pub(crate) const TOKEN_USER_AND_CASELOAD_MARK: &str = concat!(
+            "SELECT u.*, (SELECT generation FROM settings_generation WHERE id = 1) AS settings_generation, ",
+            "(SELECT coalesce(", $ids_in_order, ", '') FROM cases c \
+             WHERE c.owner_id = u.id AND c.status IN ('referral', 'open', 'on_hold')) AS caseload_mark",
+            " FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
+        );
+
+        /// `SESSION_USER`, the count of the user's unacknowledged
+        /// notifications (an index range on `notifications_user_idx`) and
+        /// the mark of the user's caseload.
+        pub(crate) const SESSION_USER_AND_CASELOAD_MARK: &str = concat!(
+            "SELECT u.*, s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, ",
+            "(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.acknowledged_at IS NULL) AS unread_notifications",
+            ", ",
+            "(SELECT coalesce(", $ids_in_order, ", '') FROM cases c \
+             WHERE c.owner_id = u.id AND c.status IN ('referral', 'open', 'on_hold')) AS caseload_mark",
+            " FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND u.active"
+        );
+    };
+}

@@ -22,6 +22,7 @@ macro_rules! conformance_clients {
             [$($raw)*
                 clients::a_client_renamed_in_the_database_is_renamed_on_their_cases,
                 clients::a_client_renamed_in_the_database_is_found_by_the_new_name_once_keyed_again,
+                clients::the_database_refuses_to_rewrite_or_delete_a_clients_history,
             ]
             $($rest)*
         }
@@ -387,4 +388,35 @@ pub async fn a_client_renamed_in_the_database_is_found_by_the_new_name_once_keye
         found(store, &f.ann, &client_query(&["lucja"], None)).await,
         ["Łucja Renamed"]
     );
+}
+
+/// A client's history of changes is append-only in the database itself.
+pub async fn the_database_refuses_to_rewrite_or_delete_a_clients_history(
+    store: &dyn Store,
+    raw: &dyn RawSql,
+) {
+    let f = Fixture::new(store).await;
+    let edit = ClientEdit {
+        phone: Some(Some("07700 900999".into())),
+        ..Default::default()
+    };
+    store
+        .update_client(&f.client.id, &edit, &ctx(&f.ann, 3))
+        .await
+        .unwrap();
+    let id = f.client.id.as_str();
+    let update = raw
+        .try_execute(
+            "UPDATE client_changes SET new_value = 'forged' WHERE client_id = ?",
+            &[id],
+        )
+        .await;
+    assert!(update.unwrap_err().contains("append-only"));
+    let delete = raw
+        .try_execute("DELETE FROM client_changes WHERE client_id = ?", &[id])
+        .await;
+    assert!(delete.is_err());
+    let history = store.client_history(&f.client.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].new_value.as_deref(), Some("07700 900999"));
 }

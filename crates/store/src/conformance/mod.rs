@@ -326,6 +326,14 @@ fn scope(u: &User) -> Scope {
 /// relies on.
 #[async_trait::async_trait]
 pub trait RawSql: Sync {
-    /// Run one statement; `?` stands for each argument in turn.
-    async fn execute(&self, sql: &str, args: &[&str]);
+    /// Run one statement; `?` stands for each argument in turn. The
+    /// database's refusal, if it refuses, as its message.
+    async fn try_execute(&self, sql: &str, args: &[&str]) -> std::result::Result<u64, String>;
+
+    /// Run one statement that must succeed.
+    async fn execute(&self, sql: &str, args: &[&str]) {
+        if let Err(e) = self.try_execute(sql, args).await {
+            panic!("{sql}: {e}");
+        }
+    }
 }

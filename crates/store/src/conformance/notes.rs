@@ -17,7 +17,9 @@ macro_rules! conformance_notes {
                 notes::a_double_submitted_note_is_stored_once,
                 notes::a_supervisors_amendment_is_kept_as_such,
             ]
-            [$($raw)*]
+            [$($raw)*
+                notes::the_database_refuses_to_rewrite_or_delete_notes,
+            ]
             $($rest)*
         }
     };
@@ -219,4 +221,26 @@ pub async fn a_supervisors_amendment_is_kept_as_such(store: &dyn Store) {
         .expect("the supervisor's amendment is on the timeline");
     assert_eq!(entry.kind, EventKind::NoteAmended);
     assert_eq!(entry.data["amended_as"], "supervisor");
+}
+
+/// The notes table is append-only in the database itself: an operator's
+/// own SQL cannot rewrite or delete a legal record.
+pub async fn the_database_refuses_to_rewrite_or_delete_notes(store: &dyn Store, raw: &dyn RawSql) {
+    let f = Fixture::new(store).await;
+    let n = store
+        .add_note(&note(&f.case, 2, "original"), &ctx(&f.ann, 3))
+        .await
+        .unwrap();
+    let update = raw
+        .try_execute(
+            "UPDATE notes SET sections = '[]' WHERE id = ?",
+            &[n.id.as_str()],
+        )
+        .await;
+    assert!(update.unwrap_err().contains("append-only"));
+    let delete = raw
+        .try_execute("DELETE FROM notes WHERE id = ?", &[n.id.as_str()])
+        .await;
+    assert!(delete.is_err());
+    assert_eq!(store.get_note(&n.id).await.unwrap().sections, n.sections);
 }

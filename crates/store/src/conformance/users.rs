@@ -10,6 +10,7 @@ macro_rules! conformance_users {
     ([$($then:tt)*] [$($plain:tt)*] [$($raw:tt)*] $($rest:ident)*) => {
         $crate::conformance_collect! { [$($then)*]
             [$($plain)*
+                users::constraint_violations_become_typed_conflict_kinds,
                 users::teams_and_users_round_trip,
                 users::duplicate_emails_and_team_names_are_conflicts,
                 users::passwords_and_user_changes_are_kept,
@@ -118,4 +119,29 @@ pub async fn passwords_and_user_changes_are_kept(store: &dyn Store) {
             .await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// A write that breaks a uniqueness rule is a typed conflict naming what
+/// and, where it helps, the key — the same on both databases, recognised
+/// by constraint name, never by message text.
+pub async fn constraint_violations_become_typed_conflict_kinds(store: &dyn Store) {
+    store.create_team("North", at(0)).await.unwrap();
+    let again = store.create_team("North", at(0)).await.unwrap_err();
+    assert!(
+        matches!(
+            &again,
+            StoreError::Conflict(ConflictKind::Duplicate { what: "team", .. })
+        ),
+        "{again:?}"
+    );
+    let day = jiff::civil::date(2026, 12, 24);
+    store.add_closure_day(day, "Closed", at(0)).await.unwrap();
+    let again = store
+        .add_closure_day(day, "Closed", at(0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, StoreError::Conflict(ConflictKind::Duplicate { what: "closure day", key: Some(k) }) if k == "2026-12-24"),
+        "{again:?}"
+    );
 }
