@@ -201,6 +201,14 @@ pub async fn feed(
     Ok(response)
 }
 
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/calendar-feed", get(page).post(change))
+        .route("/feeds/{file}", get(feed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,12 +222,4 @@ mod tests {
         }
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
     }
-}
-
-/// This module's pages and forms, registered by `pages::router`.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/calendar-feed", get(page).post(change))
-        .route("/feeds/{file}", get(feed))
 }
