@@ -57,9 +57,7 @@ pub async fn change(
     }
     let secret = crate::auth::new_token()
         .map(|t| t.trim_start_matches("cl_").to_owned())
-        .map_err(|_| PageError::Internal {
-            reference: viewer.request_id.clone(),
-        })?;
+        .map_err(PageError::internal)?;
     state
         .store
         .create_feed(&viewer.user.id, &crate::auth::token_hash(&secret), now)
@@ -201,6 +199,14 @@ pub async fn feed(
     Ok(response)
 }
 
+/// This module's pages and forms, registered by `pages::router`.
+pub fn router() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/calendar-feed", get(page).post(change))
+        .route("/feeds/{file}", get(feed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,12 +220,4 @@ mod tests {
         }
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
     }
-}
-
-/// This module's pages and forms, registered by `pages::router`.
-pub fn router() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/calendar-feed", get(page).post(change))
-        .route("/feeds/{file}", get(feed))
 }

@@ -32,16 +32,38 @@ pub struct SignInQuery {
     expired: Option<String>,
 }
 
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains("://")
-        && !next.starts_with("/sign-")
-    {
-        next.to_owned()
-    } else {
-        String::new()
+/// Where to go after signing in: `next` only when it is a path on this
+/// site, else "" (the role's start page). A browser must resolve it to our
+/// own origin whatever it does with it, so it must begin with exactly one
+/// `/` (not `//`, which is another host, nor `/\`, which browsers read as
+/// `//`), be printable ASCII with no backslash at all (browsers drop tabs and
+/// newlines and read `\` as `/`), and stay so when its percent-escapes are
+/// undone, however many times (`/%5Cevil.example/`, `/%09/evil.example`,
+/// `/%2F%2Fevil.example`). The sign-in and sign-out pages are no destination.
+pub(crate) fn safe_next(next: &str) -> String {
+    fn local(path: &[u8]) -> bool {
+        path.first() == Some(&b'/')
+            && !matches!(path.get(1), Some(b'/' | b'\\'))
+            && path.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
     }
+    let mut form = next.as_bytes().to_vec();
+    // Each round undoes one layer of escapes; a path that still changes
+    // after a few layers is no honest link.
+    for _ in 0..4 {
+        if !local(&form) {
+            return String::new();
+        }
+        let decoded = crate::extract::percent_decode(&form);
+        if decoded == form {
+            return if next.starts_with("/sign-") {
+                String::new()
+            } else {
+                next.to_owned()
+            };
+        }
+        form = decoded;
+    }
+    String::new()
 }
 
 /// Handles `GET /sign-in`.
@@ -59,9 +81,7 @@ pub async fn sign_in_page(Query(q): Query<SignInQuery>) -> Result<Response, Page
 fn random_secret() -> Result<String, PageError> {
     crate::auth::new_token()
         .map(|t| t.trim_start_matches("cl_").to_owned())
-        .map_err(|_| PageError::Internal {
-            reference: "entropy".into(),
-        })
+        .map_err(PageError::internal)
 }
 
 /// The address a request came from (for the sign-in throttle and the log).
@@ -88,12 +108,14 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.settings.secure_cookies) {
         tracing::warn!("cross-site sign-in post refused");
         return Err(PageError::Csrf);
     }
+    let body = body.map_err(|rejection| super::body_error(rejection.status()))?;
+    let form = super::form_fields(&body)?;
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)
@@ -222,4 +244,122 @@ pub fn router() -> axum::Router<crate::AppState> {
     axum::Router::new()
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Where a browser on our origin goes for a `Location` of `target`,
+    /// read as the WHATWG URL standard says — and again after each layer of
+    /// percent-escapes is undone, in case anything downstream decodes it.
+    fn stays_home(target: &str) -> bool {
+        let base = url::Url::parse("https://caseload.test/").expect("base");
+        let mut form = target.as_bytes().to_vec();
+        for _ in 0..6 {
+            let text = String::from_utf8_lossy(&form).into_owned();
+            match base.join(&text) {
+                Ok(u) if u.origin() == base.origin() => {}
+                _ => return false,
+            }
+            if text.chars().any(char::is_control) {
+                return false;
+            }
+            form = crate::extract::percent_decode(&form);
+        }
+        true
+    }
+
+    #[test]
+    fn the_reported_payloads_and_their_cousins_are_refused() {
+        for hostile in [
+            "/%5Cevil.example/",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/%2F/evil.example",
+            "%2F%2Fevil.example",
+            "/%252F%252Fevil.example",
+            "/%255Cevil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            " /caseload",
+            "/caseload\u{7f}",
+            "/caf\u{e9}",
+            "/sign-in",
+            "/sign-out",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "", "{hostile:?}");
+        }
+    }
+
+    #[test]
+    fn a_path_on_this_site_is_kept_as_it_is() {
+        for local in [
+            "/caseload",
+            "/cases/cas_01?tab=notes#timeline",
+            "/clients?q=O%27Brien&page=2",
+            "/a/../b",
+            "/%7Euser",
+        ] {
+            assert_eq!(safe_next(local), local);
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("/".to_owned()),
+            Just("//".to_owned()),
+            Just("\\".to_owned()),
+            Just("%5C".to_owned()),
+            Just("%5c".to_owned()),
+            Just("%2F".to_owned()),
+            Just("%2f".to_owned()),
+            Just("%25".to_owned()),
+            Just("%09".to_owned()),
+            Just("%0A".to_owned()),
+            Just("%00".to_owned()),
+            Just("%".to_owned()),
+            Just("\t".to_owned()),
+            Just("\n".to_owned()),
+            Just("\r".to_owned()),
+            Just(" ".to_owned()),
+            Just(":".to_owned()),
+            Just("@".to_owned()),
+            Just("?".to_owned()),
+            Just("#".to_owned()),
+            Just(".".to_owned()),
+            Just("http:".to_owned()),
+            Just("javascript:".to_owned()),
+            Just("evil.example".to_owned()),
+            Just("caseload".to_owned()),
+            "[a-z0-9]{1,4}".prop_map(|s| s),
+            any::<char>().prop_map(|c| c.to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn whatever_is_asked_a_browser_stays_on_our_origin(
+            pieces in prop::collection::vec(piece(), 0..10),
+        ) {
+            let asked = pieces.concat();
+            let target = safe_next(&asked);
+            prop_assert!(target.is_empty() || target == asked);
+            prop_assert!(target.is_empty() || stays_home(&target), "{asked:?} -> {target:?}");
+            prop_assert!(axum::http::HeaderValue::from_str(&target).is_ok());
+        }
+
+        #[test]
+        fn any_string_at_all_is_answered_safely(asked in any::<String>()) {
+            let target = safe_next(&asked);
+            prop_assert!(target.is_empty() || stays_home(&target), "{asked:?} -> {target:?}");
+        }
+    }
 }

@@ -74,7 +74,13 @@ pub(crate) async fn post_form(
         .header("host", "caseload.test")
         .header("sec-fetch-site", site);
     if site == "same-origin" {
-        req = req.header("origin", "http://caseload.test");
+        // The page was served over HTTPS when the app is set up for it.
+        let scheme = if app.state.settings.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
+        req = req.header("origin", format!("{scheme}://caseload.test"));
     }
     if let Some(c) = cookie {
         req = req.header("cookie", c);

@@ -297,3 +297,238 @@ async fn cross_site_and_tokenless_posts_are_refused_and_change_nothing() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
     assert_eq!(app.count("notes").await, 1);
 }
+
+#[tokio::test]
+async fn next_after_sign_in_is_only_ever_a_path_on_this_site() {
+    let app = TestApp::new().await;
+    set_password(&app, "ann@example.org").await;
+    // The two reported payloads (browsers read both as `//evil.example`),
+    // and a raw control character, which used to answer 500 after a
+    // successful sign-in.
+    for next in [
+        "/%5Cevil.example/",
+        "/%09/evil.example",
+        "/\t/evil.example",
+        "/\u{1}",
+        "//evil.example",
+        "https://evil.example/",
+    ] {
+        let r = post_form(
+            &app,
+            "/sign-in",
+            None,
+            &[
+                ("email", "ann@example.org"),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
+            "same-origin",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.html());
+        assert_eq!(r.location(), "/caseload", "{next:?} goes to the start page");
+        let shown = app
+            .call(
+                Method::GET,
+                &format!(
+                    "/sign-in?next={}",
+                    next.replace('%', "%25")
+                        .replace('\t', "%09")
+                        .replace('\u{1}', "%01")
+                ),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(
+            shown.html().contains("name=\"next\" value=\"\""),
+            "{next:?} is not carried by the form: {}",
+            shown.html()
+        );
+    }
+    let kept = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[
+            ("email", "ann@example.org"),
+            ("password", PASSWORD),
+            ("next", "/clients?q=O%27Brien"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(kept.location(), "/clients?q=O%27Brien");
+}
+
+/// A sign-in post with this `Host` and `Origin` (and no `Sec-Fetch-Site`,
+/// as older browsers send).
+async fn sign_in_from(app: &TestApp, host: &str, origin: &str) -> StatusCode {
+    app.raw(
+        Request::builder()
+            .method(Method::POST)
+            .uri("/sign-in")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", host)
+            .header("origin", origin)
+            .body(Body::from(form_body(&[
+                ("email", "ann@example.org"),
+                ("password", PASSWORD),
+            ])))
+            .unwrap(),
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn the_origin_check_compares_scheme_host_and_port() {
+    let app = TestApp::new().await;
+    set_password(&app, "ann@example.org").await;
+    for (host, origin) in [
+        ("caseload.test", "https://caseload.test"),
+        ("caseload.test", "http://caseload.test:8080"),
+        ("caseload.test:8080", "http://caseload.test"),
+        ("caseload.test:8080", "http://caseload.test:8081"),
+        ("caseload.test", "http://evil.example"),
+        ("caseload.test", "http://caseload.test.evil.example"),
+        ("caseload.test", "http://user@caseload.test"),
+        ("caseload.test", "null"),
+        ("caseload.test", "caseload.test"),
+    ] {
+        assert_eq!(
+            sign_in_from(&app, host, origin).await,
+            StatusCode::FORBIDDEN,
+            "{origin} is not the origin of http://{host}"
+        );
+    }
+    for (host, origin) in [
+        ("caseload.test", "http://caseload.test"),
+        ("caseload.test", "http://caseload.test:80"),
+        ("Caseload.Test:8080", "HTTP://caseload.test:8080"),
+        ("[::1]:8080", "http://[::1]:8080"),
+    ] {
+        assert_eq!(
+            sign_in_from(&app, host, origin).await,
+            StatusCode::SEE_OTHER,
+            "{origin} is the origin of http://{host}"
+        );
+    }
+    // Served over HTTPS, an `http:` page of the same host is another origin.
+    let https = TestApp::new_with(caseload_web::Settings {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    set_password(&https, "ann@example.org").await;
+    assert_eq!(
+        sign_in_from(&https, "caseload.test", "http://caseload.test").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sign_in_from(&https, "caseload.test", "https://caseload.test").await,
+        StatusCode::SEE_OTHER
+    );
+    // A signed-in form is held to the same rule.
+    let (_, case) = https.client_and_case(&https.ann.1).await;
+    let b = sign_in(&https, "ann@example.org").await;
+    let csrf = csrf_of(b.get(&format!("/cases/{case}/notes/new")).await.html());
+    let note = [
+        ("csrf", csrf.as_str()),
+        ("kind", "phone"),
+        ("occurred_at", "2026-03-02T08:30"),
+        ("section_situation", "From the plain-text page"),
+    ];
+    let downgraded = https
+        .raw(
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("/cases/{case}/notes/new"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("host", "caseload.test")
+                .header("origin", "http://caseload.test")
+                .header("cookie", &b.cookie)
+                .body(Body::from(form_body(&note)))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(downgraded.status, StatusCode::FORBIDDEN);
+    assert_eq!(https.count("notes").await, 0);
+}
+
+#[tokio::test]
+async fn a_form_that_is_not_utf_8_or_too_large_is_refused_for_what_it_is() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let path = format!("/cases/{case}/notes/new");
+    let csrf = csrf_of(b.get(&path).await.html());
+    let post = |body: Vec<u8>| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(&path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "caseload.test")
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", "http://caseload.test")
+            .header("cookie", &b.cookie)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let fields = form_body(&[
+        ("csrf", csrf.as_str()),
+        ("kind", "phone"),
+        ("occurred_at", "2026-03-02T08:30"),
+    ]);
+    // Latin-1 "café", escaped and raw: never stored as replacement characters.
+    for situation in [&b"caf%E9"[..], &b"caf\xe9"[..]] {
+        let mut body = format!("{fields}&section_situation=").into_bytes();
+        body.extend_from_slice(situation);
+        let r = app.raw(post(body)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html());
+        assert!(r.html().contains("section_situation"), "{}", r.html());
+    }
+    let mut huge = format!("{fields}&section_situation=").into_bytes();
+    huge.resize(huge.len() + 10 * 1024 * 1024, b'a');
+    let r = app.raw(post(huge)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.html());
+    assert_eq!(app.count("notes").await, 0);
+    // Signing in is held to the same rules.
+    let mut sign_in_huge = b"email=ann%40example.org&password=".to_vec();
+    sign_in_huge.resize(sign_in_huge.len() + 10 * 1024 * 1024, b'a');
+    let mut bad_sign_in = b"email=ann%40example.org&password=".to_vec();
+    bad_sign_in.push(0xff);
+    for (body, status) in [
+        (sign_in_huge, StatusCode::PAYLOAD_TOO_LARGE),
+        (bad_sign_in, StatusCode::BAD_REQUEST),
+    ] {
+        let r = app
+            .raw(
+                Request::builder()
+                    .method(Method::POST)
+                    .uri("/sign-in")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("host", "caseload.test")
+                    .header("origin", "http://caseload.test")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, status);
+    }
+    let ok = post_form(
+        &app,
+        &path,
+        Some(&b.cookie),
+        &[
+            ("csrf", csrf.as_str()),
+            ("kind", "phone"),
+            ("occurred_at", "2026-03-02T08:30"),
+            ("section_situation", "café"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
+}
