@@ -49,6 +49,19 @@ fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
     (logs, tracing::subscriber::set_default(subscriber))
 }
 
+/// A sign-in form post from our own pages with this body.
+fn sign_in_request(body: &'static str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/sign-in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "caseload.test")
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", "http://caseload.test")
+        .body(Body::from(body))
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_server_error_quotes_its_request_id_and_the_log_line_for_it_names_the_same_id() {
     let (logs, _guard) = capture_logs();
@@ -93,18 +106,11 @@ async fn a_server_error_page_quotes_the_request_id_as_its_reference() {
         .execute(app.store.pool())
         .await
         .unwrap();
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/sign-in")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("host", "caseload.test")
-        .header("sec-fetch-site", "same-origin")
-        .header("origin", "http://caseload.test")
-        .body(Body::from(
+    let r = app
+        .raw(sign_in_request(
             "email=ann%40example.org&password=plum+kettle+orbit&next=",
         ))
-        .unwrap();
-    let r = app.raw(request).await;
+        .await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     let id = r.headers["x-request-id"].to_str().unwrap().to_owned();
     let html = r.body.as_str().unwrap();
@@ -145,16 +151,7 @@ async fn every_server_error_is_logged_once_with_its_cause() {
         .await
         .unwrap();
     let page = app
-        .raw(
-            Request::builder()
-                .method(Method::POST)
-                .uri("/sign-in")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("host", "caseload.test")
-                .header("origin", "http://caseload.test")
-                .body(Body::from("email=ann%40example.org&password=x"))
-                .unwrap(),
-        )
+        .raw(sign_in_request("email=ann%40example.org&password=x"))
         .await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     let id = page.headers["x-request-id"].to_str().unwrap().to_owned();
@@ -204,18 +201,9 @@ async fn an_unknown_policy_on_the_assessment_page_is_the_askers_mistake() {
         .await
         .unwrap();
     let signed_in = app
-        .raw(
-            Request::builder()
-                .method(Method::POST)
-                .uri("/sign-in")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("host", "caseload.test")
-                .header("origin", "http://caseload.test")
-                .body(Body::from(
-                    "email=ann%40example.org&password=plum+kettle+orbit&next=",
-                ))
-                .unwrap(),
-        )
+        .raw(sign_in_request(
+            "email=ann%40example.org&password=plum+kettle+orbit&next=",
+        ))
         .await;
     let cookie = signed_in.headers["set-cookie"]
         .to_str()

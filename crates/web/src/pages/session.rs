@@ -8,7 +8,8 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use caseload_store::NewSession;
+use caseload_domain::users::sign_in_pause;
+use caseload_store::{NewAuditEvent, NewSession};
 use serde::Deserialize;
 
 use super::{
@@ -103,10 +104,23 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
     }
 }
 
+/// Failures for an account from an address are forgotten after a quiet day.
+const FORGET_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// "1 second", "30 seconds", "2 minutes": how long to wait, rounded up.
+fn wait_words(seconds: i64) -> String {
+    match seconds {
+        ..=1 => "1 second".into(),
+        2..=90 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", (seconds + 59) / 60),
+    }
+}
+
 /// Handles `POST /sign-in`.
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    crate::request_id::RequestId(request_id): crate::request_id::RequestId,
     headers: HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, PageError> {
@@ -144,12 +158,34 @@ pub async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    if state.throttle.blocked(&email, &address, now) {
-        tracing::warn!(email, address, "sign-in refused: too many failed attempts");
-        return again(
-            "Too many failed attempts. Wait 15 minutes and try again, or ask an administrator to reset your password",
-            StatusCode::TOO_MANY_REQUESTS,
+    // Paused after repeated failures for this account from this address
+    // (only: the owner signing in from elsewhere is not held up).
+    let counted = state.store.sign_in_failures(&email, &address).await?;
+    if let Some(wait) = counted.as_ref().and_then(|c| {
+        let until = c
+            .last_failure_at
+            .checked_add(sign_in_pause(c.failures)?)
+            .ok()?;
+        (now < until).then(|| until.duration_since(now))
+    }) {
+        let seconds = wait.as_secs() + i64::from(wait.subsec_nanos() > 0);
+        tracing::warn!(
+            email,
+            address,
+            seconds,
+            "sign-in refused: paused after repeated failures"
         );
+        let mut r = again(
+            &format!(
+                "Too many failed attempts. Wait {} and try again, or ask an administrator to reset your password",
+                wait_words(seconds)
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
+        )?;
+        if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(r);
     }
     let user = state.store.find_user_by_email(&email).await?;
     let stored = match &user {
@@ -164,15 +200,31 @@ pub async fn sign_in(
             false
         }
     };
+    let known = user.as_ref().map(|u| u.id.to_string());
     let Some(user) = user.filter(|_| ok) else {
-        state.throttle.fail(&email, &address, now);
-        tracing::warn!(email, address, "failed sign-in");
+        let failures = state
+            .store
+            .record_sign_in_failure(&email, &address, now, now - FORGET_AFTER)
+            .await?
+            .failures;
+        tracing::warn!(email, address, failures, "failed sign-in");
+        state
+            .store
+            .record_audits(&[NewAuditEvent {
+                at: now,
+                actor: None,
+                action: "sign_in.failed".into(),
+                object_type: "user",
+                object_id: known,
+                request_id: request_id.clone(),
+            }])
+            .await?;
         return again(
             "The email address or password is not right",
             StatusCode::UNAUTHORIZED,
         );
     };
-    state.throttle.succeed(&email);
+    state.store.clear_sign_in_failures(&email, &address).await?;
     // Any session this browser had is ended; a fresh id is issued.
     if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
         state

@@ -143,3 +143,24 @@ pub(crate) fn status_of(html: &str) -> String {
     let end = start + html[start..].find("</div>").unwrap();
     html[start..end].to_owned()
 }
+
+/// A form post to `path` as a browser on `origin` sends it to `host` (no
+/// `Sec-Fetch-Site`, as older browsers), with the session `cookie` if any.
+pub(crate) fn form_request(
+    path: &str,
+    host: &str,
+    origin: &str,
+    cookie: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", host)
+        .header("origin", origin);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.body(body.into()).unwrap()
+}
