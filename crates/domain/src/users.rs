@@ -57,3 +57,42 @@ impl std::fmt::Display for Role {
         f.write_str(self.as_str())
     }
 }
+
+/// Failed sign-ins to one account from one address allowed before a pause.
+pub const FREE_SIGN_IN_FAILURES: i64 = 5;
+
+/// The longest pause between sign-in attempts.
+pub const LONGEST_SIGN_IN_PAUSE: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
+
+/// How long to refuse signing in to an account from one address after
+/// `failures` failures in a row from there: not at all for the first four,
+/// a second after the fifth, doubling with each further failure to at most
+/// 15 minutes (OWASP ASVS 2.2.1). Counted per account *and* address, a
+/// pause never locks the account's owner out from another address.
+pub fn sign_in_pause(failures: i64) -> Option<jiff::SignedDuration> {
+    let beyond = failures.checked_sub(FREE_SIGN_IN_FAILURES)?;
+    if beyond < 0 {
+        return None;
+    }
+    // 2^10 s already passes the cap, so larger exponents need not be computed.
+    let seconds = 1i64 << beyond.min(10);
+    Some(jiff::SignedDuration::from_secs(seconds).min(LONGEST_SIGN_IN_PAUSE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_pauses_start_at_the_fifth_failure_and_double_to_fifteen_minutes() {
+        use jiff::SignedDuration as D;
+        assert_eq!(sign_in_pause(0), None);
+        assert_eq!(sign_in_pause(4), None);
+        assert_eq!(sign_in_pause(5), Some(D::from_secs(1)));
+        assert_eq!(sign_in_pause(6), Some(D::from_secs(2)));
+        assert_eq!(sign_in_pause(7), Some(D::from_secs(4)));
+        assert_eq!(sign_in_pause(14), Some(D::from_secs(512)));
+        assert_eq!(sign_in_pause(15), Some(D::from_mins(15)));
+        assert_eq!(sign_in_pause(i64::MAX), Some(D::from_mins(15)));
+    }
+}

@@ -47,6 +47,7 @@ mod outcomes;
 mod priorities;
 mod sessions;
 mod settings;
+mod sign_in_attempts;
 mod tasks;
 mod timescales;
 mod users;

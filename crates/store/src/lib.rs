@@ -31,6 +31,7 @@ pub mod plans;
 pub mod priorities;
 pub mod sessions;
 pub mod settings;
+pub mod sign_in_attempts;
 pub mod tasks;
 pub mod timescales;
 pub mod users;
@@ -53,6 +54,7 @@ pub use outcomes::*;
 pub use priorities::*;
 pub use sessions::*;
 pub use settings::*;
+pub use sign_in_attempts::*;
 pub use tasks::*;
 pub use timescales::*;
 pub use users::*;
@@ -203,6 +205,7 @@ pub trait Store:
     Database
     + Users
     + Sessions
+    + SignInAttempts
     + Clients
     + Cases
     + Notes
@@ -228,6 +231,7 @@ impl<T> Store for T where
     T: Database
         + Users
         + Sessions
+        + SignInAttempts
         + Clients
         + Cases
         + Notes
@@ -254,8 +258,8 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         Audit, BulkLoad, Calendars, Caseloads, Cases, Clients, Database, Deadlines, Notes,
-        Notifications, Obstacles, OrganisationSettings, Outcomes, Priorities, Sessions, Store,
-        Tasks, Timescales, Users,
+        Notifications, Obstacles, OrganisationSettings, Outcomes, Priorities, Sessions,
+        SignInAttempts, Store, Tasks, Timescales, Users,
     };
 }
 

@@ -93,6 +93,15 @@ impl FromRequestParts<AppState> for QueueCaller {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header. The scheme is
+/// matched without regard to case (`bearer`, `BEARER`), as RFC 9110 says
+/// authentication schemes are.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// The caller the request's token belongs to; with `with_mark`, their
 /// caseload's mark too, read in the same statement.
 async fn authenticate(
@@ -112,11 +121,7 @@ async fn authenticate(
             "send an API token as Authorization: Bearer <token>".into(),
         ));
     };
-    let Some(token) = value
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    else {
+    let Some(token) = bearer_token(value) else {
         return Err(ApiError::Unauthorized(
             "the Authorization header must be: Bearer <token>".into(),
         ));

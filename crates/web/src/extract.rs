@@ -57,6 +57,14 @@ where
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    // A JSON value keeps the last of two equal keys; a key sent twice is
+    // ambiguous (two parsers may read different values), so it is refused.
+    if let Ok(Duplicate(Some(field))) = serde_json::from_slice::<Duplicate>(bytes) {
+        return Err(ApiError::Validation(caseload_domain::FieldErrors::single(
+            &field,
+            "is given more than once",
+        )));
+    }
     // serde reads a struct from an array too, field by field in order; the
     // API's bodies are objects, as documented.
     if !value.is_object() {
@@ -92,4 +100,131 @@ fn clean_serde_message(message: &str) -> String {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
     }
+}
+
+/// The path of the first key that appears twice in one JSON object
+/// (`sections.situation`, `items[2].name`), if any.
+struct Duplicate(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Duplicate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DuplicateVisitor)
+    }
+}
+
+struct DuplicateVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DuplicateVisitor {
+    type Value = Duplicate;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Duplicate, E> {
+        Ok(Duplicate(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Duplicate, E> {
+        Ok(Duplicate(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Duplicate, E> {
+        Ok(Duplicate(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Duplicate, E> {
+        Ok(Duplicate(None))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Duplicate, E> {
+        Ok(Duplicate(None))
+    }
+    fn visit_unit<E>(self) -> Result<Duplicate, E> {
+        Ok(Duplicate(None))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Duplicate, A::Error> {
+        let mut found = None;
+        let mut i = 0;
+        while let Some(Duplicate(inner)) = seq.next_element::<Duplicate>()? {
+            if found.is_none()
+                && let Some(inner) = inner
+            {
+                found = Some(format!("[{i}]{}", dotted(&inner)));
+            }
+            i += 1;
+        }
+        Ok(Duplicate(found))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Duplicate, A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            let Duplicate(inner) = map.next_value::<Duplicate>()?;
+            if found.is_none() {
+                if let Some(inner) = inner {
+                    found = Some(format!("{key}{}", dotted(&inner)));
+                } else if keys.contains(&key) {
+                    found = Some(key.clone());
+                }
+            }
+            keys.insert(key);
+        }
+        Ok(Duplicate(found))
+    }
+}
+
+/// `inner` as it follows its parent's name: `.name`, or `[2]` as it is.
+fn dotted(inner: &str) -> String {
+    if inner.starts_with('[') {
+        inner.to_owned()
+    } else {
+        format!(".{inner}")
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`) as its fields, in
+/// order. Unlike a lenient parser, bytes that are not UTF-8 once their
+/// escapes are undone are refused (naming the field), never stored as
+/// replacement characters.
+pub fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    let text = |raw: &[u8]| {
+        let plus: Vec<u8> = raw
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        String::from_utf8(percent_decode(&plus))
+    };
+    body.split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &b""[..]),
+            };
+            let name = text(name).map_err(|_| "a field name is not valid UTF-8".to_owned())?;
+            let value = text(value).map_err(|_| format!("the field {name} is not valid UTF-8"))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+/// `%XX` escapes undone (a `%` without two hex digits is kept as it is).
+pub fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                s.get(i + 1).copied().and_then(hex),
+                s.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
 }

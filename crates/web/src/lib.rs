@@ -60,7 +60,6 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
-    pub throttle: Arc<passwords::Throttle>,
     pub tz: jiff::tz::TimeZone,
     /// The deadline rules in use (the shipped catalogue unless configured).
     pub deadlines: Arc<caseload_domain::deadlines::Catalogue>,
@@ -82,7 +81,6 @@ impl AppState {
             store,
             clock,
             settings: Arc::new(settings),
-            throttle: Arc::default(),
             tz,
             deadlines: Arc::new(caseload_domain::deadlines::Catalogue::shipped()),
             reference: Arc::default(),

@@ -58,17 +58,68 @@ pub async fn append(
         .map_err(AppendError::Store)
 }
 
-/// Parse an RFC 3339 timestamp from a form or JSON field.
+/// Parse an RFC 3339 timestamp from a form or JSON field that says when
+/// contact with a client happened: see [`rfc3339`].
 pub fn parse_timestamp(field: &str, value: &str) -> Result<Timestamp, FieldErrors> {
     if value.trim().is_empty() {
         return Err(FieldErrors::single(field, "is required"));
     }
-    value.trim().parse::<Timestamp>().map_err(|_| {
+    rfc3339(value.trim()).ok_or_else(|| {
         FieldErrors::single(
             field,
-            "must be a date and time with a UTC offset (RFC 3339), e.g. 2026-03-02T14:30:00Z",
+            "must be a date and time in 1900–2100 with a UTC offset within ±18:00 (RFC 3339), e.g. 2026-03-02T14:30:00Z",
         )
     })
+}
+
+/// A contact time, strictly: RFC 3339's `YYYY-MM-DDTHH:MM:SS[.frac]`
+/// followed by `Z` or a `±HH:MM` offset of at most 18 hours (the widest
+/// real offsets are +14:00 and −12:00), in the years 1900 to 2100 both as
+/// written and in UTC. No time-zone annotations, no missing seconds.
+pub fn rfc3339(value: &str) -> Option<Timestamp> {
+    let b = value.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|d| d.len() == r.len() && d.iter().all(u8::is_ascii_digit))
+    };
+    let shape = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && matches!(b.get(10), Some(b'T' | b't' | b' '))
+        && digits(11..13)
+        && b.get(13) == Some(&b':')
+        && digits(14..16)
+        && b.get(16) == Some(&b':')
+        && digits(17..19);
+    if !shape {
+        return None;
+    }
+    let offset_minutes = match b.last()? {
+        b'Z' | b'z' => 0,
+        _ => {
+            let n = b.len();
+            let sign = *b.get(n.checked_sub(6)?)?;
+            if !matches!(sign, b'+' | b'-')
+                || b[n - 3] != b':'
+                || !digits(n - 5..n - 3)
+                || !digits(n - 2..n)
+            {
+                return None;
+            }
+            let number = |r: std::ops::Range<usize>| value[r].parse::<u32>().ok();
+            number(n - 5..n - 3)? * 60 + number(n - 2..n)?
+        }
+    };
+    if offset_minutes > 18 * 60 {
+        return None;
+    }
+    let years = 1900..=2100;
+    let written: i16 = value[0..4].parse().ok()?;
+    let ts = value.parse::<Timestamp>().ok()?;
+    let in_utc = ts.to_zoned(jiff::tz::TimeZone::UTC).year();
+    (years.contains(&written) && years.contains(&in_utc)).then_some(ts)
 }
 
 /// A note as submitted, from the API or a form.

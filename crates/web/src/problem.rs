@@ -176,6 +176,7 @@ impl ApiError {
     /// Log an unexpected failure and hide it behind the given reference.
     pub fn internal(error: &dyn std::error::Error, reference: &str) -> Self {
         tracing::error!(reference, error = %error, source = ?error.source(), "internal error");
+        crate::request_id::cause_logged();
         ApiError::Internal {
             reference: reference.to_owned(),
         }

@@ -17,6 +17,16 @@ tokio::task_local! {
     /// The id of the request this task is answering, so an error raised deep
     /// inside (a `From<StoreError>` has no request to hand) can quote it.
     static CURRENT: String;
+    /// Whether the cause of this request's failure has been logged (see
+    /// [`cause_logged`]), so a 5xx is logged once: with its cause where
+    /// that is known, else by [`assign`] as it answers.
+    static CAUSE_LOGGED: std::cell::Cell<bool>;
+}
+
+/// Say that the cause of this request's 5xx has been logged, with its
+/// reference: [`assign`] then logs nothing more about it.
+pub fn cause_logged() {
+    let _ = CAUSE_LOGGED.try_with(|c| c.set(true));
 }
 
 fn new_request_id() -> String {
@@ -46,8 +56,23 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
         method = %request.method(),
         route = tracing::field::Empty,
     );
-    let mut response = CURRENT
-        .scope(id.clone(), next.run(request))
+    let mut response = CAUSE_LOGGED
+        .scope(
+            std::cell::Cell::new(false),
+            CURRENT.scope(id.clone(), async move {
+                let response = next.run(request).await;
+                // Every 5xx is logged once, with its reference: if nothing
+                // on the way logged a cause, say so here.
+                if response.status().is_server_error() && !CAUSE_LOGGED.with(std::cell::Cell::get) {
+                    tracing::error!(
+                        reference = %reference(),
+                        status = response.status().as_u16(),
+                        "answered a server error whose cause was not logged"
+                    );
+                }
+                response
+            }),
+        )
         .instrument(span)
         .await;
     if let Ok(v) = HeaderValue::from_str(&id) {

@@ -56,6 +56,7 @@ mod outcomes;
 mod priorities;
 mod sessions;
 mod settings;
+mod sign_in_attempts;
 mod tasks;
 mod timescales;
 mod users;
@@ -72,6 +73,7 @@ macro_rules! conformance_capabilities {
         $crate::conformance_collect! { [$($then)*] [] []
             conformance_users
             conformance_sessions
+            conformance_sign_in_attempts
             conformance_clients
             conformance_cases
             conformance_notes

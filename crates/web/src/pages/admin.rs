@@ -229,9 +229,7 @@ pub async fn create_user(
         }
         Err(e) => return Err(e.into()),
     };
-    let hash = crate::passwords::hash(fields.get("password")).map_err(|_| PageError::Internal {
-        reference: viewer.request_id.clone(),
-    })?;
+    let hash = crate::passwords::hash(fields.get("password")).map_err(PageError::internal)?;
     state.store.set_password(&user.id, &hash).await?;
     viewer
         .audit(&state, "user.create", "user", Some(user.id.as_str()))
@@ -315,9 +313,7 @@ pub async fn update_user(
     state.store.update_user(&user.id, &change).await?;
     let now = state.clock.now();
     if let Some(p) = new_password {
-        let hash = crate::passwords::hash(p).map_err(|_| PageError::Internal {
-            reference: viewer.request_id.clone(),
-        })?;
+        let hash = crate::passwords::hash(p).map_err(PageError::internal)?;
         state.store.set_password(&user.id, &hash).await?;
         state.store.revoke_user_sessions(&user.id, now).await?;
         viewer

@@ -315,9 +315,7 @@ pub async fn my_caseload(
     audited?;
     let rows = crate::queue::queue(&state, rows?)
         .await
-        .map_err(|_| PageError::Internal {
-            reference: viewer.request_id.clone(),
-        })?;
+        .map_err(PageError::internal)?;
     let mut page = build(
         &state,
         &viewer,

@@ -57,9 +57,7 @@ pub async fn change(
     }
     let secret = crate::auth::new_token()
         .map(|t| t.trim_start_matches("cl_").to_owned())
-        .map_err(|_| PageError::Internal {
-            reference: viewer.request_id.clone(),
-        })?;
+        .map_err(PageError::internal)?;
     state
         .store
         .create_feed(&viewer.user.id, &crate::auth::token_hash(&secret), now)

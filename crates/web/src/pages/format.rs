@@ -30,8 +30,12 @@ pub fn local_input(ts: Timestamp, tz: &TimeZone) -> String {
 /// an RFC 3339 timestamp. In the hour the clocks go back, the earlier time.
 pub fn parse_local(value: &str, tz: &TimeZone) -> Option<Timestamp> {
     let v = value.trim();
-    if let Ok(ts) = v.parse::<Timestamp>() {
+    if let Some(ts) = crate::notes::rfc3339(v) {
         return Some(ts);
+    }
+    if v.parse::<Timestamp>().is_ok() {
+        // It has an offset, but not one RFC 3339 and a contact time allow.
+        return None;
     }
     let dt: jiff::civil::DateTime = v.parse().ok()?;
     tz.to_ambiguous_zoned(dt)

@@ -244,9 +244,24 @@ pub enum PageError {
     Csrf,
     /// The form was sent twice or the record changed meanwhile.
     Conflict(String),
+    /// A form that is not a form (its bytes are not UTF-8, say): 400.
+    BadRequest(String),
+    /// A form larger than the server accepts: 413.
+    TooLarge,
     Internal {
         reference: String,
     },
+}
+
+impl PageError {
+    /// Log an unexpected failure with the request's reference, and answer
+    /// 500 quoting it.
+    pub fn internal(error: impl std::fmt::Debug) -> PageError {
+        let reference = crate::request_id::reference();
+        tracing::error!(reference, error = ?error, "internal error (page)");
+        crate::request_id::cause_logged();
+        PageError::Internal { reference }
+    }
 }
 
 impl From<StoreError> for PageError {
@@ -259,6 +274,7 @@ impl From<StoreError> for PageError {
             StoreError::Other(source) => {
                 let reference = crate::request_id::reference();
                 tracing::error!(reference, error = %source, "internal error (page)");
+                crate::request_id::cause_logged();
                 PageError::Internal { reference }
             }
         }
@@ -311,6 +327,18 @@ impl IntoResponse for PageError {
                 None,
             ),
             PageError::Conflict(m) => (StatusCode::CONFLICT, "Already done", m.as_str(), None),
+            PageError::BadRequest(m) => (
+                StatusCode::BAD_REQUEST,
+                "Form not understood",
+                m.as_str(),
+                None,
+            ),
+            PageError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Form too large",
+                "This form is larger than the server accepts. Nothing was changed. Shorten what you wrote and send it again.",
+                None,
+            ),
             PageError::Internal { reference } => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
@@ -339,6 +367,7 @@ pub fn render<T: Template>(t: &T) -> Result<Response, PageError> {
     t.render().map(|h| Html(h).into_response()).map_err(|e| {
         let reference = crate::request_id::reference();
         tracing::error!(reference, error = %e, "template failed to render");
+        crate::request_id::cause_logged();
         PageError::Internal { reference }
     })
 }
@@ -504,24 +533,71 @@ async fn look_up_viewer(
 }
 
 /// Does the request come from our own pages? Browsers say so with
-/// `Sec-Fetch-Site` and `Origin`; either, when present, must agree.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+/// `Sec-Fetch-Site` and `Origin`; either, when present, must agree. An
+/// `Origin` must match ours in scheme, host and port: our scheme is `https`
+/// when the site is served over HTTPS (`secure_cookies`), else `http`, and
+/// our host and port are the request's `Host`. So `http://host` posting to
+/// `https://host`, or another port of the same host, is cross-origin.
+pub fn same_origin(headers: &HeaderMap, https: bool) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && !matches!(site, "same-origin" | "none")
     {
         return false;
     }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let ours = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
-        if origin == "null" || origin_host != host {
-            return false;
-        }
+            .and_then(|host| Origin::parse(if https { "https" } else { "http" }, host));
+        let theirs = origin.to_str().ok().and_then(|o| {
+            let (scheme, rest) = o.split_once("://")?;
+            Origin::parse(scheme, rest)
+        });
+        return matches!((ours, theirs), (Some(a), Some(b)) if a == b);
     }
     true
+}
+
+/// A web origin: scheme, host and port (the scheme's default port when
+/// none is written), compared without regard to case.
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    /// `scheme` and `host[:port]`, as an `Origin` header or `Host` gives them.
+    fn parse(scheme: &str, authority: &str) -> Option<Origin> {
+        let scheme = scheme.to_ascii_lowercase();
+        let default = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        if authority.is_empty()
+            || authority
+                .bytes()
+                .any(|b| matches!(b, b'/' | b'?' | b'#' | b'@' | b'\\') || !b.is_ascii_graphic())
+        {
+            return None;
+        }
+        // `[::1]:8080`: the port follows the last colon after any `]`.
+        let after_bracket = authority.rfind(']').map_or(0, |i| i + 1);
+        let (host, port) = match authority[after_bracket..].rfind(':') {
+            Some(i) => {
+                let i = after_bracket + i;
+                (&authority[..i], authority[i + 1..].parse::<u16>().ok()?)
+            }
+            None => (authority, default),
+        };
+        (!host.is_empty()).then(|| Origin {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
 }
 
 /// A submitted form's fields, in order.
@@ -557,21 +633,38 @@ impl FromRequest<AppState> for CsrfForm {
         let (mut parts, body) = req.into_parts();
         // Origin first: a cross-site post is refused whether or not the
         // browser sent the session cookie along.
-        if !same_origin(&parts.headers) {
+        if !same_origin(&parts.headers, state.settings.secure_cookies) {
             tracing::warn!(path = %parts.uri.path(), "cross-site form post refused");
             return Err(PageError::Csrf);
         }
         let viewer = Viewer::from_request_parts(&mut parts, state).await?;
         let req = Request::from_parts(parts, body);
-        let axum::Form(fields) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+        let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|_| PageError::Csrf)?;
-        let fields = Fields(fields);
+            .map_err(|rejection| body_error(rejection.status()))?;
+        let fields = Fields(form_fields(&bytes)?);
         if !constant_time_eq(fields.get("csrf").as_bytes(), viewer.csrf.as_bytes()) {
             tracing::warn!(user = %viewer.user.id, "form post without a valid CSRF token refused");
             return Err(PageError::Csrf);
         }
         Ok(CsrfForm(viewer, fields))
+    }
+}
+
+/// A form's fields from its body: 400 for bytes that are not UTF-8.
+pub fn form_fields(body: &[u8]) -> Result<Vec<(String, String)>, PageError> {
+    crate::extract::form_pairs(body).map_err(|message| {
+        tracing::info!(message, "form refused");
+        PageError::BadRequest(message)
+    })
+}
+
+/// A body that could not be read: too large (413), else cut short (400).
+pub(crate) fn body_error(status: StatusCode) -> PageError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        PageError::TooLarge
+    } else {
+        PageError::BadRequest("the form could not be read".into())
     }
 }
 

@@ -47,14 +47,24 @@ pub struct AssessQuery {
     policy: Option<String>,
 }
 
-fn page_error(e: ApiError, viewer: &Viewer) -> PageError {
+/// An error from the priority service as a page says it: bad input (an
+/// unknown `policy` in the address, say) is the asker's, a 400 naming it;
+/// a failure inside was logged where it happened, with this reference.
+fn page_error(e: ApiError, _viewer: &Viewer) -> PageError {
     match e {
         ApiError::NotFound(_) => PageError::NotFound,
         ApiError::Forbidden(_) => PageError::Forbidden,
         ApiError::Conflict(m) => PageError::Conflict(m),
-        _ => PageError::Internal {
-            reference: viewer.request_id.clone(),
-        },
+        ApiError::Validation(errors) => PageError::BadRequest(
+            errors
+                .0
+                .iter()
+                .map(|e| format!("The {} {}.", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        ApiError::Internal { reference } => PageError::Internal { reference },
+        other => PageError::BadRequest(other.problem().detail),
     }
 }
 

@@ -8,7 +8,8 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use caseload_store::NewSession;
+use caseload_domain::users::sign_in_pause;
+use caseload_store::{NewAuditEvent, NewSession};
 use serde::Deserialize;
 
 use super::{
@@ -32,16 +33,38 @@ pub struct SignInQuery {
     expired: Option<String>,
 }
 
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains("://")
-        && !next.starts_with("/sign-")
-    {
-        next.to_owned()
-    } else {
-        String::new()
+/// Where to go after signing in: `next` only when it is a path on this
+/// site, else "" (the role's start page). A browser must resolve it to our
+/// own origin whatever it does with it, so it must begin with exactly one
+/// `/` (not `//`, which is another host, nor `/\`, which browsers read as
+/// `//`), be printable ASCII with no backslash at all (browsers drop tabs and
+/// newlines and read `\` as `/`), and stay so when its percent-escapes are
+/// undone, however many times (`/%5Cevil.example/`, `/%09/evil.example`,
+/// `/%2F%2Fevil.example`). The sign-in and sign-out pages are no destination.
+pub(crate) fn safe_next(next: &str) -> String {
+    fn local(path: &[u8]) -> bool {
+        path.first() == Some(&b'/')
+            && !matches!(path.get(1), Some(b'/' | b'\\'))
+            && path.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
     }
+    let mut form = next.as_bytes().to_vec();
+    // Each round undoes one layer of escapes; a path that still changes
+    // after a few layers is no honest link.
+    for _ in 0..4 {
+        if !local(&form) {
+            return String::new();
+        }
+        let decoded = crate::extract::percent_decode(&form);
+        if decoded == form {
+            return if next.starts_with("/sign-") {
+                String::new()
+            } else {
+                next.to_owned()
+            };
+        }
+        form = decoded;
+    }
+    String::new()
 }
 
 /// Handles `GET /sign-in`.
@@ -59,9 +82,7 @@ pub async fn sign_in_page(Query(q): Query<SignInQuery>) -> Result<Response, Page
 fn random_secret() -> Result<String, PageError> {
     crate::auth::new_token()
         .map(|t| t.trim_start_matches("cl_").to_owned())
-        .map_err(|_| PageError::Internal {
-            reference: "entropy".into(),
-        })
+        .map_err(PageError::internal)
 }
 
 /// The address a request came from (for the sign-in throttle and the log).
@@ -83,17 +104,32 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
     }
 }
 
+/// Failures for an account from an address are forgotten after a quiet day.
+const FORGET_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// "1 second", "30 seconds", "2 minutes": how long to wait, rounded up.
+fn wait_words(seconds: i64) -> String {
+    match seconds {
+        ..=1 => "1 second".into(),
+        2..=90 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", (seconds + 59) / 60),
+    }
+}
+
 /// Handles `POST /sign-in`.
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    crate::request_id::RequestId(request_id): crate::request_id::RequestId,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.settings.secure_cookies) {
         tracing::warn!("cross-site sign-in post refused");
         return Err(PageError::Csrf);
     }
+    let body = body.map_err(|rejection| super::body_error(rejection.status()))?;
+    let form = super::form_fields(&body)?;
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)
@@ -122,12 +158,34 @@ pub async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    if state.throttle.blocked(&email, &address, now) {
-        tracing::warn!(email, address, "sign-in refused: too many failed attempts");
-        return again(
-            "Too many failed attempts. Wait 15 minutes and try again, or ask an administrator to reset your password",
-            StatusCode::TOO_MANY_REQUESTS,
+    // Paused after repeated failures for this account from this address
+    // (only: the owner signing in from elsewhere is not held up).
+    let counted = state.store.sign_in_failures(&email, &address).await?;
+    if let Some(wait) = counted.as_ref().and_then(|c| {
+        let until = c
+            .last_failure_at
+            .checked_add(sign_in_pause(c.failures)?)
+            .ok()?;
+        (now < until).then(|| until.duration_since(now))
+    }) {
+        let seconds = wait.as_secs() + i64::from(wait.subsec_nanos() > 0);
+        tracing::warn!(
+            email,
+            address,
+            seconds,
+            "sign-in refused: paused after repeated failures"
         );
+        let mut r = again(
+            &format!(
+                "Too many failed attempts. Wait {} and try again, or ask an administrator to reset your password",
+                wait_words(seconds)
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
+        )?;
+        if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(r);
     }
     let user = state.store.find_user_by_email(&email).await?;
     let stored = match &user {
@@ -142,15 +200,31 @@ pub async fn sign_in(
             false
         }
     };
+    let known = user.as_ref().map(|u| u.id.to_string());
     let Some(user) = user.filter(|_| ok) else {
-        state.throttle.fail(&email, &address, now);
-        tracing::warn!(email, address, "failed sign-in");
+        let failures = state
+            .store
+            .record_sign_in_failure(&email, &address, now, now - FORGET_AFTER)
+            .await?
+            .failures;
+        tracing::warn!(email, address, failures, "failed sign-in");
+        state
+            .store
+            .record_audits(&[NewAuditEvent {
+                at: now,
+                actor: None,
+                action: "sign_in.failed".into(),
+                object_type: "user",
+                object_id: known,
+                request_id: request_id.clone(),
+            }])
+            .await?;
         return again(
             "The email address or password is not right",
             StatusCode::UNAUTHORIZED,
         );
     };
-    state.throttle.succeed(&email);
+    state.store.clear_sign_in_failures(&email, &address).await?;
     // Any session this browser had is ended; a fresh id is issued.
     if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
         state
@@ -222,4 +296,122 @@ pub fn router() -> axum::Router<crate::AppState> {
     axum::Router::new()
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Where a browser on our origin goes for a `Location` of `target`,
+    /// read as the WHATWG URL standard says — and again after each layer of
+    /// percent-escapes is undone, in case anything downstream decodes it.
+    fn stays_home(target: &str) -> bool {
+        let base = url::Url::parse("https://caseload.test/").expect("base");
+        let mut form = target.as_bytes().to_vec();
+        for _ in 0..6 {
+            let text = String::from_utf8_lossy(&form).into_owned();
+            match base.join(&text) {
+                Ok(u) if u.origin() == base.origin() => {}
+                _ => return false,
+            }
+            if text.chars().any(char::is_control) {
+                return false;
+            }
+            form = crate::extract::percent_decode(&form);
+        }
+        true
+    }
+
+    #[test]
+    fn the_reported_payloads_and_their_cousins_are_refused() {
+        for hostile in [
+            "/%5Cevil.example/",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/%2F/evil.example",
+            "%2F%2Fevil.example",
+            "/%252F%252Fevil.example",
+            "/%255Cevil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            " /caseload",
+            "/caseload\u{7f}",
+            "/caf\u{e9}",
+            "/sign-in",
+            "/sign-out",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "", "{hostile:?}");
+        }
+    }
+
+    #[test]
+    fn a_path_on_this_site_is_kept_as_it_is() {
+        for local in [
+            "/caseload",
+            "/cases/cas_01?tab=notes#timeline",
+            "/clients?q=O%27Brien&page=2",
+            "/a/../b",
+            "/%7Euser",
+        ] {
+            assert_eq!(safe_next(local), local);
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("/".to_owned()),
+            Just("//".to_owned()),
+            Just("\\".to_owned()),
+            Just("%5C".to_owned()),
+            Just("%5c".to_owned()),
+            Just("%2F".to_owned()),
+            Just("%2f".to_owned()),
+            Just("%25".to_owned()),
+            Just("%09".to_owned()),
+            Just("%0A".to_owned()),
+            Just("%00".to_owned()),
+            Just("%".to_owned()),
+            Just("\t".to_owned()),
+            Just("\n".to_owned()),
+            Just("\r".to_owned()),
+            Just(" ".to_owned()),
+            Just(":".to_owned()),
+            Just("@".to_owned()),
+            Just("?".to_owned()),
+            Just("#".to_owned()),
+            Just(".".to_owned()),
+            Just("http:".to_owned()),
+            Just("javascript:".to_owned()),
+            Just("evil.example".to_owned()),
+            Just("caseload".to_owned()),
+            "[a-z0-9]{1,4}".prop_map(|s| s),
+            any::<char>().prop_map(|c| c.to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn whatever_is_asked_a_browser_stays_on_our_origin(
+            pieces in prop::collection::vec(piece(), 0..10),
+        ) {
+            let asked = pieces.concat();
+            let target = safe_next(&asked);
+            prop_assert!(target.is_empty() || target == asked);
+            prop_assert!(target.is_empty() || stays_home(&target), "{asked:?} -> {target:?}");
+            prop_assert!(axum::http::HeaderValue::from_str(&target).is_ok());
+        }
+
+        #[test]
+        fn any_string_at_all_is_answered_safely(asked in any::<String>()) {
+            let target = safe_next(&asked);
+            prop_assert!(target.is_empty() || stays_home(&target), "{asked:?} -> {target:?}");
+        }
+    }
 }

@@ -62,11 +62,8 @@ pub async fn add_task(
         {
             Ok(_) => {}
             Err(crate::problem::Refused::Input(e)) => errors.0.extend(e.0),
-            Err(_) => {
-                return Err(PageError::Internal {
-                    reference: viewer.request_id.clone(),
-                });
-            }
+            Err(crate::problem::Refused::Missing(_)) => return Err(PageError::NotFound),
+            Err(crate::problem::Refused::Store(e)) => return Err(e.into()),
         }
         return invalid_task(&state, &viewer, &case, fields, errors).await;
     }
@@ -85,11 +82,7 @@ pub async fn add_task(
             errors.0.extend(e.0);
             return invalid_task(&state, &viewer, &case, fields, errors).await;
         }
-        Err(AddError::Checking(_)) => {
-            return Err(PageError::Internal {
-                reference: viewer.request_id.clone(),
-            });
-        }
+        Err(AddError::Checking(e)) => return Err(e.into()),
         Err(AddError::Store(e)) => return Err(e.into()),
     };
     Ok(see_saved(

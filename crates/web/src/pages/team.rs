@@ -84,12 +84,9 @@ pub async fn team(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     }
     for (owner, active) in &owners {
         let rows = state.store.caseload(&owner.id, state.today()).await?;
-        let queue =
-            crate::queue::queue_of(&state, rows)
-                .await
-                .map_err(|_| PageError::Internal {
-                    reference: viewer.request_id.clone(),
-                })?;
+        let queue = crate::queue::queue_of(&state, rows)
+            .await
+            .map_err(PageError::internal)?;
         for q in queue {
             let high = matches!(q.band.as_deref(), Some("P1") | Some("P2"));
             if !high {
@@ -150,9 +147,7 @@ pub async fn member(
     let rows = state.store.caseload(&member.id, state.today()).await?;
     let rows = crate::queue::queue_of(&state, rows)
         .await
-        .map_err(|_| PageError::Internal {
-            reference: viewer.request_id.clone(),
-        })?;
+        .map_err(PageError::internal)?;
     viewer
         .audit(&state, "case.list", "user", Some(member.id.as_str()))
         .await?;

@@ -426,3 +426,103 @@ async fn a_supervisor_amends_with_a_reason_and_the_amendment_says_so() {
     assert_eq!(amended["data"]["amended_as"], "supervisor");
     assert_eq!(amended["actor_name"], "Sue Supervisor");
 }
+
+#[tokio::test]
+async fn a_contact_time_is_strict_rfc_3339_within_18_hours_and_1900_to_2100() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let path = format!("/api/v1/cases/{case}/notes");
+    let a_minute_ago = app
+        .clock_now()
+        .checked_sub(jiff::SignedDuration::from_mins(1))
+        .unwrap();
+    let written_at = |hours: i8| {
+        a_minute_ago
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(hours)))
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string()
+    };
+    for fine in [
+        written_at(18),
+        written_at(-18),
+        written_at(0),
+        a_minute_ago.to_string(),
+    ] {
+        let r = app
+            .post(
+                &path,
+                &app.ann.1,
+                json!({"kind": "phone", "occurred_at": fine, "sections": {"situation": "x"}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{fine}: {}", r.body);
+    }
+    for refused in [
+        "2026-03-01T10:00:00+25:00",
+        "2026-03-01T10:00:00+18:01",
+        "2026-03-01T10:00:00-19:00",
+        "0000-03-01T10:00:00Z",
+        "1899-12-31T23:59:59Z",
+        "1900-01-01T00:30:00+01:00",
+        "2101-01-01T00:00:00Z",
+        "2026-03-01T10:00Z",
+        "2026-03-01T10:00:00",
+        "2026-03-01T10:00:00+0100",
+        "2026-03-01T10:00:00Z[Europe/London]",
+    ] {
+        let r = app
+            .post(
+                &path,
+                &app.ann.1,
+                json!({"kind": "phone", "occurred_at": refused, "sections": {"situation": "x"}}),
+            )
+            .await;
+        r.assert_problem(422);
+        assert!(
+            r.field_error("occurred_at").is_some(),
+            "{refused}: {}",
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_key_sent_twice_is_refused_by_name() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let at = app.clock_now().to_string();
+    let send = |body: String| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/cases/{case}/notes"))
+            .header("authorization", format!("Bearer {}", app.ann.1))
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    for (body, field) in [
+        (
+            format!(
+                r#"{{"kind": "phone", "kind": "face_to_face", "occurred_at": "{at}", "sections": {{"situation": "x"}}}}"#
+            ),
+            "kind",
+        ),
+        (
+            format!(
+                r#"{{"kind": "phone", "occurred_at": "{at}", "sections": {{"situation": "x", "situation": "y"}}}}"#
+            ),
+            "sections.situation",
+        ),
+    ] {
+        let r = app.raw(send(body)).await;
+        r.assert_problem(422);
+        assert!(r.field_error(field).is_some(), "{field}: {}", r.body);
+    }
+    assert_eq!(app.count("notes").await, 0);
+    let once = app
+        .raw(send(format!(
+            r#"{{"kind": "phone", "occurred_at": "{at}", "sections": {{"situation": "x"}}}}"#
+        )))
+        .await;
+    assert_eq!(once.status, StatusCode::CREATED, "{}", once.body);
+}

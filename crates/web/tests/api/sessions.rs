@@ -35,3 +35,37 @@ async fn requests_without_a_valid_token_are_refused_with_401() {
     assert_eq!(me.body["email"], "ann@example.org");
     assert_eq!(me.body["role"], "practitioner");
 }
+
+#[tokio::test]
+async fn the_bearer_scheme_is_matched_in_any_case() {
+    let app = TestApp::new().await;
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let r = app
+            .raw(
+                Request::builder()
+                    .uri("/api/v1/me")
+                    .header("authorization", format!("{scheme} {}", app.ann.1))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{scheme}");
+        assert_eq!(r.body["email"], "ann@example.org");
+    }
+    for refused in [
+        format!("Bearer{}", app.ann.1),
+        format!("Bearerx {}", app.ann.1),
+        "bearer ".to_owned(),
+    ] {
+        let r = app
+            .raw(
+                Request::builder()
+                    .uri("/api/v1/me")
+                    .header("authorization", refused.as_str())
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        r.assert_problem(401);
+    }
+}

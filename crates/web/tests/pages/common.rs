@@ -74,7 +74,13 @@ pub(crate) async fn post_form(
         .header("host", "caseload.test")
         .header("sec-fetch-site", site);
     if site == "same-origin" {
-        req = req.header("origin", "http://caseload.test");
+        // The page was served over HTTPS when the app is set up for it.
+        let scheme = if app.state.settings.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
+        req = req.header("origin", format!("{scheme}://caseload.test"));
     }
     if let Some(c) = cookie {
         req = req.header("cookie", c);
@@ -136,4 +142,25 @@ pub(crate) fn status_of(html: &str) -> String {
     let start = at(html, "role=\"status\"");
     let end = start + html[start..].find("</div>").unwrap();
     html[start..end].to_owned()
+}
+
+/// A form post to `path` as a browser on `origin` sends it to `host` (no
+/// `Sec-Fetch-Site`, as older browsers), with the session `cookie` if any.
+pub(crate) fn form_request(
+    path: &str,
+    host: &str,
+    origin: &str,
+    cookie: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", host)
+        .header("origin", origin);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.body(body.into()).unwrap()
 }

@@ -5,7 +5,9 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use caseload_store::prelude::*;
 
-use crate::common::{Browser, PASSWORD, csrf_of, form_body, post_form, set_password, sign_in};
+use crate::common::{
+    Browser, PASSWORD, csrf_of, form_body, form_request, post_form, set_password, sign_in,
+};
 use crate::support::TestApp;
 
 #[tokio::test]
@@ -184,7 +186,7 @@ async fn sessions_end_after_the_idle_and_absolute_timeouts() {
 }
 
 #[tokio::test]
-async fn failed_sign_ins_are_refused_then_throttled() {
+async fn failed_sign_ins_are_refused_and_audited() {
     let app = TestApp::new().await;
     set_password(&app, "ann@example.org").await;
     let wrong = post_form(
@@ -224,39 +226,115 @@ async fn failed_sign_ins_are_refused_then_throttled() {
         StatusCode::UNAUTHORIZED,
         "the same answer for unknown accounts"
     );
-    for _ in 0..4 {
-        post_form(
-            &app,
-            "/sign-in",
-            None,
-            &[("email", "ann@example.org"), ("password", "still wrong")],
-            "same-origin",
-        )
-        .await;
-    }
-    let blocked = post_form(
-        &app,
-        "/sign-in",
-        None,
-        &[("email", "ann@example.org"), ("password", PASSWORD)],
-        "same-origin",
-    )
-    .await;
-    assert_eq!(
-        blocked.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits"
+    let audited = app.store.list_audit(50).await.unwrap();
+    let failures: Vec<_> = audited
+        .iter()
+        .filter(|e| e.action == "sign_in.failed")
+        .collect();
+    assert_eq!(failures.len(), 2, "each failure is audited: {audited:?}");
+    assert!(
+        failures
+            .iter()
+            .any(|e| e.object_id.as_deref() == Some(app.ann.0.id.as_str())),
+        "naming the account when it exists: {failures:?}"
     );
-    app.advance(16);
-    let ok = post_form(
-        &app,
+}
+
+/// A sign-in from `address` (the connection's peer, as the server sees it).
+async fn sign_in_at(app: &TestApp, address: &str, password: &str) -> crate::support::Resp {
+    app.raw(sign_in_request_from(address, password)).await
+}
+
+/// Ann's sign-in with `password`, over a connection from `address`.
+fn sign_in_request_from(address: &str, password: &str) -> Request<Body> {
+    let body = form_body(&[("email", "ann@example.org"), ("password", password)]);
+    let mut request = form_request(
         "/sign-in",
+        "caseload.test",
+        "http://caseload.test",
         None,
-        &[("email", "ann@example.org"), ("password", PASSWORD)],
-        "same-origin",
-    )
-    .await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+        body,
+    );
+    let peer: std::net::SocketAddr = format!("{address}:50000").parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    request
+}
+
+#[tokio::test]
+async fn failures_pause_that_address_for_that_account_with_growing_waits() {
+    let app = TestApp::new().await;
+    set_password(&app, "ann@example.org").await;
+    let attacker = "192.0.2.66";
+    for _ in 0..5 {
+        let r = sign_in_at(&app, attacker, "guess").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password waits, from that address…
+    let paused = sign_in_at(&app, attacker, PASSWORD).await;
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(paused.headers.get("retry-after").unwrap(), "1");
+    assert!(paused.html().contains("Wait 1 second"), "{}", paused.html());
+    // …but the owner, from anywhere else, signs in at once.
+    let owner = sign_in_at(&app, "198.51.100.7", PASSWORD).await;
+    assert_eq!(owner.status, StatusCode::SEE_OTHER, "{}", owner.html());
+    // Each further failure doubles the wait: 1 s, 2 s, 4 s…
+    for wait in [1i64, 2, 4, 8] {
+        app.clock.advance(jiff::SignedDuration::from_secs(wait));
+        let r = sign_in_at(&app, attacker, "guess again").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "after {wait} s");
+        let next = wait * 2;
+        app.clock.advance(jiff::SignedDuration::from_secs(next - 1));
+        let early = sign_in_at(&app, attacker, PASSWORD).await;
+        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS, "{next} s wait");
+        assert_eq!(early.headers.get("retry-after").unwrap(), "1");
+        app.clock
+            .advance(jiff::SignedDuration::from_secs(-(next - 1)));
+    }
+    // …to at most 15 minutes.
+    for _ in 0..20 {
+        app.advance(16);
+        sign_in_at(&app, attacker, "still guessing").await;
+    }
+    let capped = sign_in_at(&app, attacker, PASSWORD).await;
+    assert_eq!(capped.headers.get("retry-after").unwrap(), "900");
+    assert!(
+        capped.html().contains("Wait 15 minutes"),
+        "{}",
+        capped.html()
+    );
+    app.advance(15);
+    let ok = sign_in_at(&app, attacker, PASSWORD).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
+    // Success forgets that address's failures.
+    let again = sign_in_at(&app, attacker, "one slip").await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        sign_in_at(&app, attacker, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn the_count_is_held_in_the_database_for_every_server() {
+    let app = TestApp::new().await;
+    set_password(&app, "ann@example.org").await;
+    for _ in 0..5 {
+        sign_in_at(&app, "192.0.2.66", "guess").await;
+    }
+    // A second server on the same database, with its own memory.
+    let other = caseload_web::router(caseload_web::AppState::new(
+        app.state.store.clone(),
+        app.state.clock.clone(),
+        caseload_web::Settings::default(),
+    ));
+    use tower::ServiceExt;
+    let r = other
+        .oneshot(sign_in_request_from("192.0.2.66", PASSWORD))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
@@ -279,21 +357,231 @@ async fn cross_site_and_tokenless_posts_are_refused_and_change_nothing() {
     let tokenless = post_form(&app, &path, Some(&b.cookie), &no_token, "same-origin").await;
     assert_eq!(tokenless.status, StatusCode::FORBIDDEN);
     let forged_origin = app
-        .raw(
-            Request::builder()
-                .method(Method::POST)
-                .uri(&path)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("host", "caseload.test")
-                .header("origin", "https://evil.example")
-                .header("cookie", &b.cookie)
-                .body(Body::from(form_body(&note)))
-                .unwrap(),
-        )
+        .raw(form_request(
+            &path,
+            "caseload.test",
+            "https://evil.example",
+            Some(&b.cookie),
+            form_body(&note),
+        ))
         .await;
     assert_eq!(forged_origin.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("notes").await, 0);
     let ok = post_form(&app, &path, Some(&b.cookie), &note, "same-origin").await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
     assert_eq!(app.count("notes").await, 1);
+}
+
+#[tokio::test]
+async fn next_after_sign_in_is_only_ever_a_path_on_this_site() {
+    let app = TestApp::new().await;
+    set_password(&app, "ann@example.org").await;
+    // The two reported payloads (browsers read both as `//evil.example`),
+    // and a raw control character, which used to answer 500 after a
+    // successful sign-in.
+    for next in [
+        "/%5Cevil.example/",
+        "/%09/evil.example",
+        "/\t/evil.example",
+        "/\u{1}",
+        "//evil.example",
+        "https://evil.example/",
+    ] {
+        let r = post_form(
+            &app,
+            "/sign-in",
+            None,
+            &[
+                ("email", "ann@example.org"),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
+            "same-origin",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.html());
+        assert_eq!(r.location(), "/caseload", "{next:?} goes to the start page");
+        let shown = app
+            .call(
+                Method::GET,
+                &format!(
+                    "/sign-in?next={}",
+                    next.replace('%', "%25")
+                        .replace('\t', "%09")
+                        .replace('\u{1}', "%01")
+                ),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(
+            shown.html().contains("name=\"next\" value=\"\""),
+            "{next:?} is not carried by the form: {}",
+            shown.html()
+        );
+    }
+    let kept = post_form(
+        &app,
+        "/sign-in",
+        None,
+        &[
+            ("email", "ann@example.org"),
+            ("password", PASSWORD),
+            ("next", "/clients?q=O%27Brien"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(kept.location(), "/clients?q=O%27Brien");
+}
+
+/// A sign-in post with this `Host` and `Origin` (and no `Sec-Fetch-Site`,
+/// as older browsers send).
+async fn sign_in_from(app: &TestApp, host: &str, origin: &str) -> StatusCode {
+    let body = form_body(&[("email", "ann@example.org"), ("password", PASSWORD)]);
+    app.raw(form_request("/sign-in", host, origin, None, body))
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn the_origin_check_compares_scheme_host_and_port() {
+    let app = TestApp::new().await;
+    set_password(&app, "ann@example.org").await;
+    for (host, origin) in [
+        ("caseload.test", "https://caseload.test"),
+        ("caseload.test", "http://caseload.test:8080"),
+        ("caseload.test:8080", "http://caseload.test"),
+        ("caseload.test:8080", "http://caseload.test:8081"),
+        ("caseload.test", "http://evil.example"),
+        ("caseload.test", "http://caseload.test.evil.example"),
+        ("caseload.test", "http://user@caseload.test"),
+        ("caseload.test", "null"),
+        ("caseload.test", "caseload.test"),
+    ] {
+        assert_eq!(
+            sign_in_from(&app, host, origin).await,
+            StatusCode::FORBIDDEN,
+            "{origin} is not the origin of http://{host}"
+        );
+    }
+    for (host, origin) in [
+        ("caseload.test", "http://caseload.test"),
+        ("caseload.test", "http://caseload.test:80"),
+        ("Caseload.Test:8080", "HTTP://caseload.test:8080"),
+        ("[::1]:8080", "http://[::1]:8080"),
+    ] {
+        assert_eq!(
+            sign_in_from(&app, host, origin).await,
+            StatusCode::SEE_OTHER,
+            "{origin} is the origin of http://{host}"
+        );
+    }
+    // Served over HTTPS, an `http:` page of the same host is another origin.
+    let https = TestApp::new_with(caseload_web::Settings {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    set_password(&https, "ann@example.org").await;
+    assert_eq!(
+        sign_in_from(&https, "caseload.test", "http://caseload.test").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sign_in_from(&https, "caseload.test", "https://caseload.test").await,
+        StatusCode::SEE_OTHER
+    );
+    // A signed-in form is held to the same rule.
+    let (_, case) = https.client_and_case(&https.ann.1).await;
+    let b = sign_in(&https, "ann@example.org").await;
+    let csrf = csrf_of(b.get(&format!("/cases/{case}/notes/new")).await.html());
+    let note = [
+        ("csrf", csrf.as_str()),
+        ("kind", "phone"),
+        ("occurred_at", "2026-03-02T08:30"),
+        ("section_situation", "From the plain-text page"),
+    ];
+    let downgraded = https
+        .raw(form_request(
+            &format!("/cases/{case}/notes/new"),
+            "caseload.test",
+            "http://caseload.test",
+            Some(&b.cookie),
+            form_body(&note),
+        ))
+        .await;
+    assert_eq!(downgraded.status, StatusCode::FORBIDDEN);
+    assert_eq!(https.count("notes").await, 0);
+}
+
+#[tokio::test]
+async fn a_form_that_is_not_utf_8_or_too_large_is_refused_for_what_it_is() {
+    let app = TestApp::new().await;
+    let (_, case) = app.client_and_case(&app.ann.1).await;
+    let b = sign_in(&app, "ann@example.org").await;
+    let path = format!("/cases/{case}/notes/new");
+    let csrf = csrf_of(b.get(&path).await.html());
+    let post = |body: Vec<u8>| {
+        form_request(
+            &path,
+            "caseload.test",
+            "http://caseload.test",
+            Some(&b.cookie),
+            body,
+        )
+    };
+    let fields = form_body(&[
+        ("csrf", csrf.as_str()),
+        ("kind", "phone"),
+        ("occurred_at", "2026-03-02T08:30"),
+    ]);
+    // Latin-1 "café", escaped and raw: never stored as replacement characters.
+    for situation in [&b"caf%E9"[..], &b"caf\xe9"[..]] {
+        let mut body = format!("{fields}&section_situation=").into_bytes();
+        body.extend_from_slice(situation);
+        let r = app.raw(post(body)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html());
+        assert!(r.html().contains("section_situation"), "{}", r.html());
+    }
+    let mut huge = format!("{fields}&section_situation=").into_bytes();
+    huge.resize(huge.len() + 10 * 1024 * 1024, b'a');
+    let r = app.raw(post(huge)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.html());
+    assert_eq!(app.count("notes").await, 0);
+    // Signing in is held to the same rules.
+    let mut sign_in_huge = b"email=ann%40example.org&password=".to_vec();
+    sign_in_huge.resize(sign_in_huge.len() + 10 * 1024 * 1024, b'a');
+    let mut bad_sign_in = b"email=ann%40example.org&password=".to_vec();
+    bad_sign_in.push(0xff);
+    for (body, status) in [
+        (sign_in_huge, StatusCode::PAYLOAD_TOO_LARGE),
+        (bad_sign_in, StatusCode::BAD_REQUEST),
+    ] {
+        let r = app
+            .raw(form_request(
+                "/sign-in",
+                "caseload.test",
+                "http://caseload.test",
+                None,
+                body,
+            ))
+            .await;
+        assert_eq!(r.status, status);
+    }
+    let ok = post_form(
+        &app,
+        &path,
+        Some(&b.cookie),
+        &[
+            ("csrf", csrf.as_str()),
+            ("kind", "phone"),
+            ("occurred_at", "2026-03-02T08:30"),
+            ("section_situation", "café"),
+        ],
+        "same-origin",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
 }
