@@ -182,15 +182,18 @@ fn main() -> ExitCode {
 }
 
 /// Open the store named by a database URL.
-pub async fn open_store(url: &DatabaseUrl) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open_store(
+    url: &DatabaseUrl,
+    timeouts: &caseload_store::Timeouts,
+) -> anyhow::Result<Arc<dyn Store>> {
     let exposed = url.expose();
     if exposed.starts_with("sqlite:") {
-        let store = caseload_sqlite::SqliteStore::connect(exposed)
+        let store = caseload_sqlite::SqliteStore::connect_with(exposed, timeouts)
             .await
             .with_context(|| format!("cannot open the SQLite database {url}"))?;
         Ok(Arc::new(store))
     } else if exposed.starts_with("postgres://") || exposed.starts_with("postgresql://") {
-        let store = caseload_postgres::PgStore::connect(exposed)
+        let store = caseload_postgres::PgStore::connect_with(exposed, timeouts)
             .await
             .context("cannot connect to the PostgreSQL database (check the URL, the server and the credentials)")?;
         Ok(Arc::new(store))
@@ -202,8 +205,11 @@ pub async fn open_store(url: &DatabaseUrl) -> anyhow::Result<Arc<dyn Store>> {
     }
 }
 
-async fn migrated_store(url: &DatabaseUrl) -> anyhow::Result<Arc<dyn Store>> {
-    let store = open_store(url).await?;
+async fn migrated_store(
+    url: &DatabaseUrl,
+    timeouts: &caseload_store::Timeouts,
+) -> anyhow::Result<Arc<dyn Store>> {
+    let store = open_store(url, timeouts).await?;
     store
         .migrate()
         .await
@@ -227,22 +233,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .collect();
     let settings = Settings::load(cli.config.as_deref(), &flags)?;
     let database = &settings.database;
+    let timeouts = &settings.database_timeouts;
     match cli.command {
         Command::Init => {
-            migrated_store(database).await?;
+            migrated_store(database, timeouts).await?;
             eprintln!("caseload: database {database} is ready");
             Ok(())
         }
         Command::Serve(_) => {
-            let store = migrated_store(database).await?;
+            let store = migrated_store(database, timeouts).await?;
             cli::serve::serve(store, &settings).await
         }
         Command::User { command } => {
-            let store = migrated_store(database).await?;
+            let store = migrated_store(database, timeouts).await?;
             cli::users::run(store.as_ref(), command).await
         }
         Command::Token { command } => {
-            let store = migrated_store(database).await?;
+            let store = migrated_store(database, timeouts).await?;
             cli::tokens::run(store.as_ref(), command).await
         }
         Command::Deadline {
@@ -258,14 +265,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             &pause,
             settings.deadline_catalogue.as_deref(),
         ),
-        Command::Timescales { command } => cli::timescales::run(database, command).await,
-        Command::Policy { command } => cli::policies::run(database, command).await,
+        Command::Timescales { command } => cli::timescales::run(database, timeouts, command).await,
+        Command::Policy { command } => cli::policies::run(database, timeouts, command).await,
         Command::Reevaluate => {
-            let store = migrated_store(database).await?;
+            let store = migrated_store(database, timeouts).await?;
             cli::serve::reevaluate(store, &settings).await
         }
         Command::Calendar { command } => {
-            let store = migrated_store(database).await?;
+            let store = migrated_store(database, timeouts).await?;
             cli::calendars::run(store.as_ref(), command).await
         }
         Command::Holidays { year, calendar } => cli::deadlines::holidays(year, &calendar),
@@ -280,7 +287,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             settings: _,
         } => {
-            let store = migrated_store(database).await?;
+            let store = migrated_store(database, timeouts).await?;
             match scale {
                 Some(scale) => {
                     bulk::load(store.as_ref(), scale, seed).await?;

@@ -18,6 +18,8 @@ use clap::{Arg, ArgAction, ArgMatches};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database: DatabaseUrl,
+    /// How long to wait on the database before answering "unavailable".
+    pub database_timeouts: caseload_store::Timeouts,
     pub listen: String,
     pub reevaluate_every_minutes: u32,
     pub deadline_catalogue: Option<PathBuf>,
@@ -71,6 +73,52 @@ pub const SETTINGS: &[Setting] = &[
         secret: true,
         apply: |s, v| {
             s.database = DatabaseUrl::new(v);
+            Ok(())
+        },
+    },
+    Setting {
+        key: "database_acquire_timeout_seconds",
+        flag: "database-acquire-timeout-seconds",
+        env: "CASELOAD_DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+        value_name: Some("N"),
+        default: Some("5"),
+        example: "",
+        doc: "Wait at most this many seconds for a database connection (every one busy, or PostgreSQL unreachable) before answering 503 \"temporarily unavailable\".",
+        commands: GLOBAL,
+        secret: false,
+        apply: |s, v| {
+            s.database_timeouts.acquire = std::time::Duration::from_secs(at_least_one(v)?.into());
+            Ok(())
+        },
+    },
+    Setting {
+        key: "sqlite_busy_timeout_seconds",
+        flag: "sqlite-busy-timeout-seconds",
+        env: "CASELOAD_SQLITE_BUSY_TIMEOUT_SECONDS",
+        value_name: Some("N"),
+        default: Some("3"),
+        example: "",
+        doc: "SQLite: wait at most this many seconds for another process's write lock (e.g. a backup or the CLI) before answering 503.",
+        commands: GLOBAL,
+        secret: false,
+        apply: |s, v| {
+            s.database_timeouts.busy = std::time::Duration::from_secs(at_least_one(v)?.into());
+            Ok(())
+        },
+    },
+    Setting {
+        key: "postgres_statement_timeout_seconds",
+        flag: "postgres-statement-timeout-seconds",
+        env: "CASELOAD_POSTGRES_STATEMENT_TIMEOUT_SECONDS",
+        value_name: Some("N"),
+        default: Some("30"),
+        example: "",
+        doc: "PostgreSQL: cancel any statement running longer than this many seconds (`statement_timeout`); 0 for no limit (e.g. for a large bulk load).",
+        commands: GLOBAL,
+        secret: false,
+        apply: |s, v| {
+            s.database_timeouts.statement =
+                std::time::Duration::from_secs(whole_number::<u32>(v)?.into());
             Ok(())
         },
     },
@@ -361,6 +409,7 @@ impl Settings {
         };
         let mut settings = Settings {
             database: DatabaseUrl::new(""),
+            database_timeouts: caseload_store::Timeouts::default(),
             listen: String::new(),
             reevaluate_every_minutes: 0,
             deadline_catalogue: None,

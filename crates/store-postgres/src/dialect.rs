@@ -211,8 +211,8 @@ impl Dialect for Postgres {
     type Row = Row;
     type Query<'q> = Query<'q>;
 
-    async fn connect(url: &str) -> Result<Self> {
-        Postgres::open(url).await
+    async fn connect(url: &str, timeouts: &caseload_store::Timeouts) -> Result<Self> {
+        Postgres::open(url, timeouts).await
     }
     async fn run_migrations(&self) -> Result<()> {
         Postgres::run_migrations(self).await

@@ -12,7 +12,6 @@
 mod dialect;
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use caseload_domain::ids::*;
 use caseload_domain::notes::NoteKind;
@@ -52,8 +51,34 @@ fn db_err(e: sqlx::Error) -> StoreError {
             }
             _ => {}
         }
+        if let Some(what) = d.code().as_deref().and_then(outage) {
+            return StoreError::unavailable(what, e);
+        }
+    }
+    if let Some(what) = caseload_sql::connection_outage(&e) {
+        return StoreError::unavailable(what, e);
     }
     StoreError::other(e)
+}
+
+/// The outage a SQLSTATE reports
+/// (<https://www.postgresql.org/docs/current/errcodes-appendix.html>).
+fn outage(code: &str) -> Option<Outage> {
+    match code {
+        // disk_full
+        "53100" => Some(Outage::DiskFull),
+        // read_only_sql_transaction (a standby, or default_transaction_read_only)
+        "25006" => Some(Outage::ReadOnly),
+        // query_canceled (statement_timeout), lock_not_available
+        "57014" | "55P03" => Some(Outage::Busy),
+        // admin_shutdown, crash_shutdown, cannot_connect_now, database_dropped
+        "57P01" | "57P02" | "57P03" | "57P04" => Some(Outage::Unreachable),
+        // insufficient resources (too many connections, out of memory);
+        // connection exceptions
+        c if c.starts_with("53") => Some(Outage::Busy),
+        c if c.starts_with("08") => Some(Outage::Unreachable),
+        _ => None,
+    }
 }
 
 /// The PostgreSQL store: the shared SQL store speaking PostgreSQL.
@@ -61,7 +86,8 @@ pub type PgStore = caseload_sql::SqlStore<Postgres>;
 
 impl Postgres {
     /// Connect to the database at a `postgres://` URL.
-    async fn open(url: &str) -> Result<Self> {
+    async fn open(url: &str, timeouts: &Timeouts) -> Result<Self> {
+        let statement_ms = timeouts.statement.as_millis().to_string();
         let options = PgConnectOptions::from_str(url)
             .map_err(StoreError::other)?
             .application_name("caseload")
@@ -70,13 +96,18 @@ impl Postgres {
             // hashed every user to name the authors of one case's fifty notes
             // or timeline entries (1.4 ms a statement); at 1.1 it looks each
             // up by key (0.3 ms).
-            .options([("random_page_cost", "1.1")]);
+            .options([
+                ("random_page_cost", "1.1"),
+                // No statement holds a connection (and its request) longer
+                // than this; cancelled, it answers 57014, an outage.
+                ("statement_timeout", statement_ms.as_str()),
+            ]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(timeouts.acquire)
             .connect_with(options)
             .await
-            .map_err(StoreError::other)?;
+            .map_err(db_err)?;
         Ok(Self {
             writer: pool.clone(),
             reader: pool,

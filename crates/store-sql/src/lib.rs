@@ -63,9 +63,30 @@ impl<D: Dialect> SqlStore<D> {
         Self { dialect }
     }
 
-    /// Open the database at `url` (`sqlite:` or `postgres://`).
+    /// Open the database at `url` (`sqlite:` or `postgres://`), with the
+    /// default timeouts.
     pub async fn connect(url: &str) -> Result<Self> {
-        Ok(Self::new(D::connect(url).await?))
+        Self::connect_with(url, &caseload_store::Timeouts::default()).await
+    }
+
+    /// Open the database at `url`, waiting on it no longer than `timeouts`.
+    pub async fn connect_with(url: &str, timeouts: &caseload_store::Timeouts) -> Result<Self> {
+        Ok(Self::new(D::connect(url, timeouts).await?))
+    }
+}
+
+/// A failure of the connection rather than of a statement, read the same
+/// on both databases: every connection busy past the acquire timeout, or
+/// the database gone (a socket or file error, a closed pool).
+pub fn connection_outage(e: &sqlx::Error) -> Option<caseload_store::Outage> {
+    use caseload_store::Outage;
+    match e {
+        sqlx::Error::PoolTimedOut => Some(Outage::Busy),
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Some(Outage::Unreachable),
+        _ => None,
     }
 }
 
@@ -325,7 +346,10 @@ pub trait Dialect: Send + Sync + Sized + 'static {
     type Row: SqlRow;
     type Query<'q>: Statement<'q, Pool = Self::Pool, Conn = Self::Conn, Row = Self::Row>;
 
-    fn connect(url: &str) -> impl Future<Output = Result<Self>> + Send;
+    fn connect(
+        url: &str,
+        timeouts: &caseload_store::Timeouts,
+    ) -> impl Future<Output = Result<Self>> + Send;
     /// Apply the embedded migrations (each database has its own files).
     fn run_migrations(&self) -> impl Future<Output = Result<()>> + Send;
     /// Refresh the planner's statistics after a bulk load.

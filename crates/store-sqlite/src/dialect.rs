@@ -177,8 +177,8 @@ impl Dialect for Sqlite {
     type Row = Row;
     type Query<'q> = Query<'q>;
 
-    async fn connect(url: &str) -> Result<Self> {
-        Sqlite::open(url).await
+    async fn connect(url: &str, timeouts: &caseload_store::Timeouts) -> Result<Self> {
+        Sqlite::open(url, timeouts).await
     }
     async fn run_migrations(&self) -> Result<()> {
         Sqlite::run_migrations(self).await

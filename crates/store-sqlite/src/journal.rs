@@ -41,7 +41,7 @@ pub(crate) struct Entry {
 }
 
 fn io(e: std::io::Error) -> StoreError {
-    StoreError::other(e)
+    StoreError::io(e)
 }
 
 impl Journal {
@@ -82,9 +82,16 @@ impl Journal {
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
             file.lock()?;
+            let start = file.metadata()?.len();
             let written = file
                 .write_all(text.as_bytes())
                 .and_then(|()| file.sync_data());
+            if written.is_err() {
+                // A write cut short (a full disk) leaves part of a line, which
+                // the next append would run into and spoil: cut it off, so
+                // what was acknowledged before stays readable.
+                let _ = file.set_len(start);
+            }
             file.unlock()?;
             written
         })

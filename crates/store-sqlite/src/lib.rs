@@ -26,7 +26,7 @@ use serde_json::json;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, SqlitePool};
+use sqlx::{Connection as _, QueryBuilder, SqlitePool};
 use tracing::instrument;
 
 /// The migrations, embedded in the binary (`caseload_sql::migrations!`).
@@ -104,8 +104,26 @@ fn db_err(e: sqlx::Error) -> StoreError {
             }
             _ => {}
         }
+        if let Some(what) = d.code().and_then(|c| c.parse().ok()).and_then(outage) {
+            return StoreError::unavailable(what, e);
+        }
+    }
+    if let Some(what) = caseload_sql::connection_outage(&e) {
+        return StoreError::unavailable(what, e);
     }
     StoreError::other(e)
+}
+
+/// The outage an SQLite result code reports (sqlx gives the extended code;
+/// its low byte is the primary one: <https://sqlite.org/rescode.html>).
+fn outage(code: i32) -> Option<Outage> {
+    match code & 0xff {
+        13 => Some(Outage::DiskFull),         // SQLITE_FULL
+        8 => Some(Outage::ReadOnly),          // SQLITE_READONLY
+        5 | 6 => Some(Outage::Busy),          // SQLITE_BUSY, SQLITE_LOCKED
+        10 | 14 => Some(Outage::Unreachable), // SQLITE_IOERR, SQLITE_CANTOPEN
+        _ => None,
+    }
 }
 
 type Conn = SqliteConnection;
@@ -115,14 +133,14 @@ pub type SqliteStore = caseload_sql::SqlStore<Sqlite>;
 
 impl Sqlite {
     /// Open (creating if missing) the database at a `sqlite:` URL.
-    async fn open(url: &str) -> Result<Self> {
+    async fn open(url: &str, timeouts: &Timeouts) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(StoreError::other)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(timeouts.busy)
             // 8 MiB of page cache a connection (SQLite's default is 2 MiB):
             // the queue's and re-evaluation's index lookups stay in memory,
             // and five connections stay well inside the memory budget.
@@ -133,16 +151,35 @@ impl Sqlite {
             // A local file has no connection to lose: checking each one
             // before use only costs a round trip to its thread.
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(30))
+            // A transaction whose COMMIT failed (SQLITE_FULL) and whose
+            // ROLLBACK then failed too ("no transaction is active": SQLite
+            // had already rolled it back) leaves sqlx counting the
+            // connection as inside a transaction, and every later
+            // `BEGIN IMMEDIATE` refused until a restart. Such a connection
+            // is closed instead of lent; the pool opens a fresh one. (sqlx
+            // reads its own count: no round trip.)
+            .before_acquire(|conn, _| {
+                let stuck = conn.is_in_transaction();
+                Box::pin(async move {
+                    if stuck {
+                        tracing::warn!(
+                            "closing the writer connection left inside a failed transaction"
+                        );
+                    }
+                    Ok(!stuck)
+                })
+            })
+            .acquire_timeout(timeouts.acquire)
             .connect_with(options.clone())
             .await
-            .map_err(StoreError::other)?;
+            .map_err(db_err)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .test_before_acquire(false)
+            .acquire_timeout(timeouts.acquire)
             .connect_with(options.read_only(false))
             .await
-            .map_err(StoreError::other)?;
+            .map_err(db_err)?;
         if let Some(journal) = &journal {
             tokio::spawn(move_journal_every_second(
                 writer.clone(),

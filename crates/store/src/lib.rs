@@ -69,14 +69,85 @@ pub enum StoreError {
     /// words each kind).
     #[error("{0}")]
     Conflict(ConflictKind),
+    /// The database cannot do this now (SPEC "Storage"): its disk is full,
+    /// its file is read-only, it is locked past the busy timeout, or it is
+    /// unreachable or restarting (answered 503, or 507 for a full disk).
+    /// The cause is logged, never shown; the server recovers by itself when
+    /// the fault clears.
+    #[error("database unavailable ({what}): {source}")]
+    Unavailable {
+        what: Outage,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Anything else: logged, never shown.
     #[error("storage failure: {0}")]
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// Why the database is unavailable: what an operator must do about it, and
+/// whether a client's retry can help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// No space left for the database to grow: an operator must free some.
+    DiskFull,
+    /// The database file or server accepts no writes.
+    ReadOnly,
+    /// Another writer held the database past the busy timeout, or every
+    /// connection was in use past the acquire timeout.
+    Busy,
+    /// The database server cannot be reached, is starting or shutting down,
+    /// or the database file cannot be opened.
+    Unreachable,
+}
+
+impl Outage {
+    /// Seconds after which a retry may succeed, where one can: a lock or
+    /// a restart passes by itself; a full disk or a read-only file waits
+    /// for an operator.
+    pub fn retry_after(self) -> Option<u32> {
+        match self {
+            Outage::Busy => Some(1),
+            Outage::Unreachable => Some(5),
+            Outage::DiskFull | Outage::ReadOnly => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Outage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outage::DiskFull => "disk full",
+            Outage::ReadOnly => "read-only",
+            Outage::Busy => "busy",
+            Outage::Unreachable => "unreachable",
+        })
+    }
+}
+
 impl StoreError {
     pub fn other(e: impl std::error::Error + Send + Sync + 'static) -> Self {
         StoreError::Other(Box::new(e))
+    }
+    /// The database is unavailable for `what` reason (`e` is logged).
+    pub fn unavailable(what: Outage, e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Unavailable {
+            what,
+            source: Box::new(e),
+        }
+    }
+    /// A file beside the database could not be written (SQLite's read-audit
+    /// journal): a full disk or read-only file system is an outage.
+    pub fn io(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                Self::unavailable(Outage::DiskFull, e)
+            }
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                Self::unavailable(Outage::ReadOnly, e)
+            }
+            _ => Self::other(e),
+        }
     }
     /// A value in the database that our own code could not have written.
     pub fn corrupt(what: impl Into<String>) -> Self {

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use caseload_domain::text::FieldErrors;
-use caseload_store::{ConflictKind, StoreError};
+use caseload_store::{ConflictKind, Outage, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -61,12 +61,22 @@ pub enum ApiError {
     Unauthorized(String),
     Forbidden(String),
     NotFound(String),
-    MethodNotAllowed { allow: String },
+    MethodNotAllowed {
+        allow: String,
+    },
     Conflict(String),
     PayloadTooLarge(String),
     UnsupportedMediaType(String),
     Validation(FieldErrors),
-    Internal { reference: String },
+    /// The database cannot do this now (503, or 507 when its disk is
+    /// full); `Retry-After` where waiting helps.
+    Unavailable {
+        what: Outage,
+        reference: String,
+    },
+    Internal {
+        reference: String,
+    },
 }
 
 /// The body of every error response.
@@ -112,6 +122,11 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable {
+                what: Outage::DiskFull,
+                ..
+            } => StatusCode::INSUFFICIENT_STORAGE,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,6 +142,11 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Validation(_) => "validation",
+            ApiError::Unavailable {
+                what: Outage::DiskFull,
+                ..
+            } => "insufficient-storage",
+            ApiError::Unavailable { .. } => "unavailable",
             ApiError::Internal { .. } => "internal",
         }
     }
@@ -148,6 +168,11 @@ impl ApiError {
                 errors.summary(),
                 errors.0.iter().map(|e| FieldProblem { field: e.field.clone(), message: e.message.clone() }).collect(),
                 None,
+            ),
+            ApiError::Unavailable { what, reference } => (
+                unavailable_detail(*what).to_owned(),
+                Vec::new(),
+                Some(reference.clone()),
             ),
             ApiError::Internal { reference } => (
                 "something went wrong on our side; nothing you sent was lost. Quote the reference if it happens again"
@@ -195,6 +220,33 @@ impl From<caseload_domain::FieldError> for ApiError {
     }
 }
 
+/// What a user is told when the database is unavailable: calm, what it
+/// means for their work, and whether to retry.
+pub fn unavailable_detail(what: Outage) -> &'static str {
+    match what {
+        Outage::DiskFull => {
+            "the service has run out of storage space and cannot save anything until an operator frees some; nothing already saved was lost, and reading still works"
+        }
+        Outage::ReadOnly => {
+            "the service cannot save changes at the moment; nothing already saved was lost. Try again later"
+        }
+        Outage::Busy => {
+            "the service is busy and could not do this in time; nothing was changed. Try again in a moment"
+        }
+        Outage::Unreachable => {
+            "the service's database cannot be reached at the moment; nothing already saved was lost. Try again in a few seconds"
+        }
+    }
+}
+
+/// Log a database outage (once, with its cause) behind the request's
+/// reference.
+pub fn log_outage(what: Outage, source: &dyn std::error::Error) -> String {
+    let reference = crate::request_id::reference();
+    tracing::error!(reference, outage = %what, error = %source, "database unavailable");
+    reference
+}
+
 /// What a user is told about a conflict with what is stored.
 pub fn conflict_detail(kind: &ConflictKind) -> String {
     match kind {
@@ -235,6 +287,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::not_found(what),
             StoreError::Conflict(kind) => ApiError::Conflict(conflict_detail(&kind)),
+            StoreError::Unavailable { what, source } => ApiError::Unavailable {
+                what,
+                reference: log_outage(what, source.as_ref()),
+            },
             StoreError::Other(source) => ApiError::unexpected(source.as_ref()),
         }
     }
@@ -251,6 +307,13 @@ impl IntoResponse for ApiError {
             && let Ok(v) = HeaderValue::from_str(allow)
         {
             response.headers_mut().insert(header::ALLOW, v);
+        }
+        if let ApiError::Unavailable { what, .. } = &self
+            && let Some(seconds) = what.retry_after()
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         if status == StatusCode::UNAUTHORIZED {
             response

@@ -26,6 +26,8 @@ mod notifications;
 mod priorities;
 #[path = "api/sessions.rs"]
 mod sessions;
+#[path = "api/storage.rs"]
+mod storage;
 #[path = "api/tasks.rs"]
 mod tasks;
 #[path = "api/timescales.rs"]

@@ -19,7 +19,11 @@ pub enum PolicyCommand {
     },
 }
 
-pub async fn run(database: &DatabaseUrl, command: PolicyCommand) -> anyhow::Result<()> {
+pub async fn run(
+    database: &DatabaseUrl,
+    timeouts: &caseload_store::Timeouts,
+    command: PolicyCommand,
+) -> anyhow::Result<()> {
     match command {
         PolicyCommand::Check { file } => {
             let text = std::fs::read_to_string(&file)
@@ -50,7 +54,7 @@ pub async fn run(database: &DatabaseUrl, command: PolicyCommand) -> anyhow::Resu
             }
         }
         PolicyCommand::Import { file } => {
-            let store = crate::migrated_store(database).await?;
+            let store = crate::migrated_store(database, timeouts).await?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let policy = caseload_domain::priority::Policy::parse(&text).map_err(|problems| {
@@ -83,7 +87,7 @@ pub async fn run(database: &DatabaseUrl, command: PolicyCommand) -> anyhow::Resu
             Ok(())
         }
         PolicyCommand::Export { id, version } => {
-            let store = crate::migrated_store(database).await?;
+            let store = crate::migrated_store(database, timeouts).await?;
             let versions = store.policy_versions(&id).await?;
             let chosen = match version {
                 Some(v) => versions.iter().find(|x| x.version == v),

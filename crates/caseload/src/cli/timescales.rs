@@ -19,7 +19,11 @@ pub enum TimescalesCommand {
     },
 }
 
-pub async fn run(database: &DatabaseUrl, command: TimescalesCommand) -> anyhow::Result<()> {
+pub async fn run(
+    database: &DatabaseUrl,
+    timeouts: &caseload_store::Timeouts,
+    command: TimescalesCommand,
+) -> anyhow::Result<()> {
     use caseload_domain::timescales::Timescales;
     let read = |file: &std::path::Path| -> anyhow::Result<(String, Timescales)> {
         let text = std::fs::read_to_string(file)
@@ -53,7 +57,7 @@ pub async fn run(database: &DatabaseUrl, command: TimescalesCommand) -> anyhow::
         }
         TimescalesCommand::Import { file } => {
             let (text, _) = read(&file)?;
-            let store = crate::migrated_store(database).await?;
+            let store = crate::migrated_store(database, timeouts).await?;
             let (saved, new) = caseload_web::timescales::import(
                 store.as_ref(),
                 &text,
@@ -70,7 +74,7 @@ pub async fn run(database: &DatabaseUrl, command: TimescalesCommand) -> anyhow::
             Ok(())
         }
         TimescalesCommand::Export { version } => {
-            let store = crate::migrated_store(database).await?;
+            let store = crate::migrated_store(database, timeouts).await?;
             let versions = store.timescale_versions().await?;
             let chosen = match version {
                 Some(v) => versions.iter().find(|x| x.version == v),

@@ -14,10 +14,10 @@ async fn loaded_at(now: &str) -> (Arc<dyn Store>, AppState) {
     for suffix in ["", "-wal", "-shm", "-audit"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
     }
-    let store = crate::migrated_store(&crate::settings::DatabaseUrl::new(format!(
-        "sqlite:{}",
-        file.display()
-    )))
+    let store = crate::migrated_store(
+        &crate::settings::DatabaseUrl::new(format!("sqlite:{}", file.display())),
+        &caseload_store::Timeouts::default(),
+    )
     .await
     .unwrap();
     let now: Timestamp = now.parse().unwrap();

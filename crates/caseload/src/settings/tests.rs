@@ -90,6 +90,8 @@ fn every_setting_can_be_given_in_each_place_under_its_own_name() {
             "secure_cookies" => "true",
             "time_zone" => "America/New_York",
             "deadline_catalogue" => "mine.toml",
+            // Its default is 3.
+            "sqlite_busy_timeout_seconds" => "4",
             _ => "3",
         };
         let file = format!("{} = {:?}\n", setting.key, value);

@@ -80,6 +80,12 @@ async fn template() -> Option<(String, String)> {
 
 /// A fresh, migrated PostgreSQL store, or None when the suite is skipped.
 pub async fn fresh() -> Option<PgStore> {
+    Some(PgStore::connect(&fresh_url().await?).await.unwrap())
+}
+
+/// The URL of a fresh, migrated PostgreSQL database, or None when the
+/// suite is skipped.
+pub async fn fresh_url() -> Option<String> {
     let (url, template) = template().await?;
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = template.replace("_template", &format!("_{n}"));
@@ -93,7 +99,7 @@ pub async fn fresh() -> Option<PgStore> {
         .await
         .unwrap();
     }
-    Some(PgStore::connect(&with_database(&url, &name)).await.unwrap())
+    Some(with_database(&url, &name))
 }
 
 /// A fresh store on an empty database (no migrations yet).

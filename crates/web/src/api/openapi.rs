@@ -85,6 +85,14 @@ impl Modify for StandardErrors {
             ("415", "Body is not application/json"),
             ("422", "The request is understood but invalid; see `errors`"),
             ("500", "Server error; quote the `reference`"),
+            (
+                "503",
+                "The database is unavailable for now (locked, unreachable, restarting or read-only); retry after `Retry-After` seconds where given",
+            ),
+            (
+                "507",
+                "The database's disk is full: nothing can be saved until an operator frees space (reads still work)",
+            ),
         ];
         for item in openapi.paths.paths.values_mut() {
             for op in [
@@ -103,7 +111,7 @@ impl Modify for StandardErrors {
                     .as_ref()
                     .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
                 for (code, description) in standard {
-                    if public && *code != "500" {
+                    if public && !code.starts_with('5') {
                         continue;
                     }
                     let entry = op.responses.responses.entry((*code).to_owned());

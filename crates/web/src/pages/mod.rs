@@ -248,6 +248,11 @@ pub enum PageError {
     BadRequest(String),
     /// A form larger than the server accepts: 413.
     TooLarge,
+    /// The database cannot do this now: a calm "temporarily unavailable".
+    Unavailable {
+        what: caseload_store::Outage,
+        reference: String,
+    },
     Internal {
         reference: String,
     },
@@ -271,6 +276,10 @@ impl From<StoreError> for PageError {
             StoreError::Conflict(kind) => {
                 PageError::Conflict(crate::problem::conflict_detail(&kind))
             }
+            StoreError::Unavailable { what, source } => PageError::Unavailable {
+                what,
+                reference: crate::problem::log_outage(what, source.as_ref()),
+            },
             StoreError::Other(source) => {
                 let reference = crate::request_id::reference();
                 tracing::error!(reference, error = %source, "internal error (page)");
@@ -339,6 +348,12 @@ impl IntoResponse for PageError {
                 "This form is larger than the server accepts. Nothing was changed. Shorten what you wrote and send it again.",
                 None,
             ),
+            PageError::Unavailable { what, reference } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Temporarily unavailable",
+                page_unavailable_message(*what),
+                Some(reference.as_str()),
+            ),
             PageError::Internal { reference } => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
@@ -355,9 +370,36 @@ impl IntoResponse for PageError {
             chrome,
             home,
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title.to_owned()).into_response(),
+        };
+        if let PageError::Unavailable { what, .. } = &self
+            && let Some(seconds) = what.retry_after()
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+/// The calm words of the "temporarily unavailable" page.
+fn page_unavailable_message(what: caseload_store::Outage) -> &'static str {
+    use caseload_store::Outage;
+    match what {
+        Outage::DiskFull => {
+            "Caseload has run out of storage space, so it cannot save anything until an operator frees some. Nothing you had already saved was lost, and you can still read records. Please tell your administrator."
+        }
+        Outage::ReadOnly => {
+            "Caseload cannot save changes at the moment. Nothing you had already saved was lost. Please try again later."
+        }
+        Outage::Busy => {
+            "Caseload is busy and could not do this in time. Nothing was changed. Please try again in a moment."
+        }
+        Outage::Unreachable => {
+            "Caseload cannot reach its database at the moment. Nothing you had already saved was lost. Please try again in a few seconds."
         }
     }
 }

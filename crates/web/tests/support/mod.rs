@@ -25,6 +25,8 @@ pub struct TestApp {
     pub router: axum::Router,
     pub state: AppState,
     pub store: Arc<SqliteStore>,
+    /// The database file.
+    pub db_path: std::path::PathBuf,
     pub clock: Arc<ManualClock>,
     pub north: Team,
     pub south: Team,
@@ -101,7 +103,12 @@ impl TestApp {
 
     pub async fn new_with(settings: Settings) -> TestApp {
         let dir = std::env::temp_dir().join(format!("caseload-web-tests-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        TestApp::new_in(&dir, settings).await
+    }
+
+    /// A test application whose database file is in `dir`.
+    pub async fn new_in(dir: &std::path::Path, settings: Settings) -> TestApp {
+        std::fs::create_dir_all(dir).unwrap();
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let path = dir.join(format!("t{n}.db"));
         for suffix in ["", "-wal", "-shm", "-audit"] {
@@ -185,6 +192,7 @@ impl TestApp {
             router,
             state,
             store,
+            db_path: path,
             clock,
             north,
             south,
