@@ -88,6 +88,7 @@ macro_rules! migrations {
             (15, "client details", "0015_client_details.sql"),
             (16, "notification inbox", "0016_notification_inbox.sql"),
             (17, "amendments and cancellations", "0017_amendments_and_cancellations.sql"),
+            (18, "api token details", "0018_api_token_details.sql"),
         )
     };
     (@list $(($version:literal, $description:literal, $file:literal),)*) => {
