@@ -230,7 +230,7 @@ impl<D: Dialect> Sessions for SqlStore<D> {
         unless_since: Timestamp,
     ) -> Result<()> {
         D::query(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
         )
         .bind_ts(at)
         .bind_str(id.as_str())

@@ -111,9 +111,9 @@ pub trait Sessions: Send + Sync {
     /// many were revoked.
     async fn revoke_user_api_tokens(&self, user: &UserId, at: Timestamp) -> Result<u64>;
 
-    /// Record that a token was used at `at`, unless it was already recorded
-    /// as used at or after `unless_since` (so that callers can write at most
-    /// once a minute, and several servers do not write over each other).
+    /// Record that a token was used at `at`, unless its recorded use is
+    /// already later than `unless_since` (so that callers write at most once
+    /// a minute, and several servers do not write over each other).
     async fn touch_api_token(
         &self,
         id: &TokenId,

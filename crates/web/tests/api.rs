@@ -30,3 +30,5 @@ mod sessions;
 mod tasks;
 #[path = "api/timescales.rs"]
 mod timescales;
+#[path = "api/tokens.rs"]
+mod tokens;
