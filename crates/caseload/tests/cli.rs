@@ -277,40 +277,31 @@ fn bad_token_commands_fail_with_one_line_naming_the_flag() {
         "--name is required by clap"
     );
     assert_one_line_error(
-        &caseload_with(
-            &[
-                "--database",
-                &db,
-                "token",
-                "create",
-                "--email",
-                "ann@example.org",
-                "--name",
-                "x",
-            ],
-            &[("CASELOAD_API_TOKEN_DAYS", "0")],
-        ),
+        &create_with_default_days(&db, "0"),
         "CASELOAD_API_TOKEN_DAYS",
     );
+}
+
+/// `token create` for Ann with `CASELOAD_API_TOKEN_DAYS` set.
+fn create_with_default_days(db: &str, days: &str) -> Output {
+    let args = [
+        "--database",
+        db,
+        "token",
+        "create",
+        "--email",
+        "ann@example.org",
+        "--name",
+        "x",
+    ];
+    caseload_with(&args, &[("CASELOAD_API_TOKEN_DAYS", days)])
 }
 
 #[test]
 fn the_default_token_lifetime_is_a_setting() {
     let db = temp_db("token-days");
     add_ann(&db);
-    let o = caseload_with(
-        &[
-            "--database",
-            &db,
-            "token",
-            "create",
-            "--email",
-            "ann@example.org",
-            "--name",
-            "x",
-        ],
-        &[("CASELOAD_API_TOKEN_DAYS", "3")],
-    );
+    let o = create_with_default_days(&db, "3");
     assert!(o.status.success(), "{}", stderr(&o));
     let list = stdout(&caseload(
         &db,

@@ -107,6 +107,19 @@ async fn page(
     })
 }
 
+/// The page with an empty form: after a visit, a revocation, or a token
+/// just made (`created`, shown this once).
+async fn show(
+    state: &AppState,
+    viewer: &Viewer,
+    created: Option<(String, String)>,
+    confirmation: String,
+) -> Result<Response, PageError> {
+    let blank = (String::new(), String::new(), None);
+    let errors = FormErrors::default();
+    render(&page(state, viewer, blank, created, confirmation, errors).await?)
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct TokensQuery {
     pub done: Option<String>,
@@ -122,18 +135,7 @@ pub async fn tokens(
         Some("revoked") => "The token is revoked: it no longer works.".to_owned(),
         _ => String::new(),
     };
-    let blank = (String::new(), String::new(), None);
-    render(
-        &page(
-            &state,
-            &viewer,
-            blank,
-            None,
-            confirmation,
-            FormErrors::default(),
-        )
-        .await?,
-    )
+    show(&state, &viewer, None, confirmation).await
 }
 
 /// Handles `POST /account/tokens`: make a token and show its secret, once.
@@ -188,18 +190,7 @@ pub async fn create(
     match outcome {
         Ok(issued) => {
             let created = Some((issued.token.name.clone(), issued.secret));
-            let blank = (String::new(), String::new(), None);
-            render(
-                &page(
-                    &state,
-                    &viewer,
-                    blank,
-                    created,
-                    String::new(),
-                    FormErrors::default(),
-                )
-                .await?,
-            )
+            show(&state, &viewer, created, String::new()).await
         }
         Err(Refused::Input(errors)) => render_invalid(
             &page(
