@@ -181,10 +181,14 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
     }
 
     // Someone to be: a practitioner with about fifty open cases.
-    let token = run(caseload, &url, &["token", "create", "--email", WHO])
-        .await?
-        .trim()
-        .to_owned();
+    let token = run(
+        caseload,
+        &url,
+        &["token", "create", "--email", WHO, "--name", "benchmark"],
+    )
+    .await?
+    .trim()
+    .to_owned();
     run_with_stdin(
         caseload,
         &url,

@@ -400,10 +400,23 @@ async fn print_sign_in(store: &dyn Store, listen: &str) -> anyhow::Result<()> {
             .context("demonstration user missing")?;
         let password = demo_password()?;
         crate::cli::users::set_password(store, &user, &password).await?;
-        store
-            .revoke_user_sessions(&user.id, Timestamp::now())
-            .await?;
-        let token = crate::cli::tokens::create_token(store, address.as_str()).await?;
+        caseload_web::tokens::sign_out_everywhere(
+            store,
+            &user.id,
+            Timestamp::now(),
+            caseload_web::tokens::By::CLI,
+        )
+        .await?;
+        let token = crate::cli::tokens::create_token(
+            store,
+            address.as_str(),
+            &caseload_web::tokens::TokenRequest {
+                name: "demonstration".into(),
+                ..Default::default()
+            },
+            caseload_web::settings::DEFAULT_API_TOKEN_DAYS,
+        )
+        .await?;
         println!(
             "  {name:<16} {:<13} {:<38} {password:<28} {token}",
             role.as_str(),

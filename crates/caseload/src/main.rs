@@ -250,7 +250,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token { command } => {
             let store = migrated_store(database, timeouts).await?;
-            cli::tokens::run(store.as_ref(), command).await
+            cli::tokens::run(store.as_ref(), command, settings.web.api_token_days).await
         }
         Command::Deadline {
             rule,

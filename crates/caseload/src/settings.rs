@@ -245,6 +245,23 @@ pub const SETTINGS: &[Setting] = &[
             Ok(())
         },
     },
+    Setting {
+        key: "api_token_days",
+        flag: "api-token-days",
+        env: "CASELOAD_API_TOKEN_DAYS",
+        value_name: Some("N"),
+        default: Some("90"),
+        example: "",
+        doc: "How many days a new API token lasts unless its maker asks for another lifetime (1 to 1830).",
+        commands: GLOBAL,
+        secret: false,
+        apply: |s, v| {
+            let days = whole_number(v)?;
+            s.web.api_token_days =
+                caseload_domain::tokens::lifetime_days("", days).map_err(|e| e.message)?;
+            Ok(())
+        },
+    },
 ];
 
 fn whole_number<T: std::str::FromStr>(v: &str) -> Result<T, String> {

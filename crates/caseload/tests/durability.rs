@@ -61,7 +61,17 @@ async fn serve_one_case(name: &str) -> Served {
             "North",
         ],
     );
-    let token = run(&db, &["token", "create", "--email", "ann@example.org"]);
+    let token = run(
+        &db,
+        &[
+            "token",
+            "create",
+            "--email",
+            "ann@example.org",
+            "--name",
+            "durability",
+        ],
+    );
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
         .args(["--database", &db, "serve", "--listen", "127.0.0.1:0"])
         .env("CASELOAD_LOG", "error")

@@ -21,6 +21,7 @@ pub mod priority;
 pub mod records;
 pub mod text;
 pub mod timescales;
+pub mod tokens;
 pub mod users;
 
 pub use access::Actor;

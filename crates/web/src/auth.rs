@@ -7,7 +7,10 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use caseload_domain::Actor;
-use caseload_store::{CaseloadMark, User};
+use caseload_domain::ids::TokenId;
+use caseload_domain::tokens::{TokenScope, TokenScopes};
+use caseload_store::{CaseloadMark, TokenHolder, User};
+use jiff::SignedDuration;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -19,7 +22,16 @@ use crate::request_id::RequestId;
 pub struct Caller {
     pub user: User,
     pub request_id: String,
+    /// The token the request came with, and what it may do: its scopes are
+    /// checked against the request's method before any handler runs.
+    pub token_id: TokenId,
+    pub scopes: TokenScopes,
 }
+
+/// A token's use is written down at most this often (`last_used_at`): the
+/// lookup is on every API request's path, and a write on each would cost
+/// more than the request.
+pub const LAST_USED_EVERY: SignedDuration = SignedDuration::from_mins(1);
 
 impl Caller {
     pub fn actor(&self) -> Actor {
@@ -127,35 +139,79 @@ async fn authenticate(
         ));
     };
     let hash = token_hash(token);
+    let now = state.clock.now();
     let found = if with_mark {
         state
             .store
-            .user_for_token_with_caseload_mark(&hash)
+            .user_for_token_with_caseload_mark(&hash, now)
             .await?
-            .map(|(user, generation, mark)| (user, generation, Some(mark)))
+            .map(|(holder, mark)| (holder, Some(mark)))
     } else {
         state
             .store
-            .user_for_token(&hash)
+            .user_for_token(&hash, now)
             .await?
-            .map(|(user, generation)| (user, generation, None))
+            .map(|holder| (holder, None))
     };
-    match found {
-        Some((user, generation, mark)) => {
-            // The settings generation came with the token: the request's
-            // settings cost no further read.
-            state.reference.seed(&*state.store, generation).await?;
-            Ok((Caller { user, request_id }, mark))
-        }
-        None => {
-            tracing::warn!(
-                request_id,
-                "API request with an unknown, revoked or deactivated token"
-            );
-            Err(ApiError::Unauthorized(
-                "this API token is not valid (unknown, revoked, or its user is deactivated)".into(),
-            ))
-        }
+    let Some((holder, mark)) = found else {
+        tracing::warn!(
+            request_id,
+            "API request with an unknown, expired or revoked token, or a deactivated user's"
+        );
+        return Err(ApiError::Unauthorized(
+            "this API token is not valid (unknown, expired, revoked, or its user is deactivated)"
+                .into(),
+        ));
+    };
+    // The settings generation came with the token: the request's settings
+    // cost no further read.
+    state
+        .reference
+        .seed(&*state.store, holder.settings_generation)
+        .await?;
+    let needed = TokenScope::for_method(parts.method.as_str());
+    if !holder.scopes.contains(needed) {
+        return Err(ApiError::Forbidden(format!(
+            "this API token lacks the `{needed}` scope this request needs (it has: {})",
+            holder.scopes.names().join(", ")
+        )));
+    }
+    note_use(state, &holder, now, &request_id).await;
+    let TokenHolder {
+        user,
+        token_id,
+        scopes,
+        ..
+    } = holder;
+    Ok((
+        Caller {
+            user,
+            request_id,
+            token_id,
+            scopes,
+        },
+        mark,
+    ))
+}
+
+/// Write down that the token was used, when its last recorded use is a
+/// minute old or more (the lookup read it, so a token used within the
+/// minute costs no write). A failure to write it is logged, and the request
+/// goes on: when a token was last used is a help to its holder, not a
+/// reason to refuse them.
+async fn note_use(state: &AppState, holder: &TokenHolder, now: jiff::Timestamp, request_id: &str) {
+    let Ok(since) = now.checked_sub(LAST_USED_EVERY) else {
+        return;
+    };
+    if holder.last_used_at.is_some_and(|t| t > since) {
+        return;
+    }
+    if let Err(e) = state
+        .store
+        .touch_api_token(&holder.token_id, now, since)
+        .await
+    {
+        tracing::warn!(request_id, error = %e, "could not record an API token's use");
     }
 }
 

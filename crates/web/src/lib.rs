@@ -4,7 +4,7 @@
 //! The crate has three kinds of module:
 //! - **Capabilities** (`cases`, `clients`, `deadlines`, `notes`,
 //!   `notifications`, `obstacles`, `outcomes`, `priorities`, `queue`, `reevaluation`,
-//!   `tasks`, `timescales`): one function per operation — check what a body
+//!   `tasks`, `timescales`, `tokens`): one function per operation — check what a body
 //!   or form asks for and turn it into domain and store values, assess a
 //!   case, build the queue — called alike by both faces. The rules
 //!   themselves are `caseload_domain`'s; these gather what the rules need
@@ -46,6 +46,7 @@ pub mod security;
 pub mod settings;
 pub mod tasks;
 pub mod timescales;
+pub mod tokens;
 
 use std::sync::Arc;
 

@@ -24,7 +24,12 @@ pub struct Settings {
     /// How many caseload rows to keep in memory for practitioners' next
     /// look at their queue (`caseloads`); 0 reads every queue afresh.
     pub kept_caseload_rows: usize,
+    /// How many days a new API token lasts unless its maker says otherwise.
+    pub api_token_days: i64,
 }
+
+/// A new API token's lifetime unless configured (`api_token_days`).
+pub const DEFAULT_API_TOKEN_DAYS: i64 = 90;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -35,6 +40,7 @@ impl Default for Settings {
             session_absolute: SignedDuration::from_hours(12),
             time_zone: "Europe/London".into(),
             kept_caseload_rows: caseloads::ROW_BUDGET,
+            api_token_days: DEFAULT_API_TOKEN_DAYS,
         }
     }
 }

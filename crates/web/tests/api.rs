@@ -32,3 +32,5 @@ mod storage;
 mod tasks;
 #[path = "api/timescales.rs"]
 mod timescales;
+#[path = "api/tokens.rs"]
+mod tokens;

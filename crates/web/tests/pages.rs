@@ -31,5 +31,7 @@ mod sessions;
 mod tasks;
 #[path = "pages/timescales.rs"]
 mod timescales;
+#[path = "pages/tokens.rs"]
+mod tokens;
 #[path = "pages/users.rs"]
 mod users;

@@ -27,7 +27,8 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set a user's password (and sign them out everywhere).
+    /// Set a user's password (and sign them out everywhere: sessions end,
+    /// API tokens are revoked).
     Passwd {
         #[arg(long)]
         email: String,
@@ -82,10 +83,17 @@ pub async fn run(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> 
             caseload_domain::passwords::check(&p, &user.email, &user.name)
                 .map_err(|m| anyhow::anyhow!("the password {m}"))?;
             set_password(store, &user, &p).await?;
-            store
-                .revoke_user_sessions(&user.id, jiff::Timestamp::now())
-                .await?;
-            eprintln!("caseload: password set for {}", user.email);
+            let revoked = caseload_web::tokens::sign_out_everywhere(
+                store,
+                &user.id,
+                jiff::Timestamp::now(),
+                caseload_web::tokens::By::CLI,
+            )
+            .await?;
+            eprintln!(
+                "caseload: password set for {}; signed out everywhere, {revoked} API token(s) revoked",
+                user.email
+            );
             Ok(())
         }
     }

@@ -172,27 +172,21 @@ pub async fn the_team_summary_counts_open_cases_and_overdue_tasks(store: &dyn St
 pub async fn the_caseload_mark_moves_with_every_change_to_the_caseload(store: &dyn Store) {
     let f = Fixture::new(store).await;
     let today: jiff::civil::Date = "2026-03-10".parse().unwrap();
-    store
-        .create_api_token(&f.ann.id, "ann", t0())
-        .await
-        .unwrap();
-    store
-        .create_api_token(&f.bob.id, "bob", t0())
-        .await
-        .unwrap();
-    store
-        .create_api_token(&f.sue.id, "sue", t0())
-        .await
-        .unwrap();
+    api_token(store, &f.ann.id, "ann").await;
+    api_token(store, &f.bob.id, "bob").await;
+    api_token(store, &f.sue.id, "sue").await;
     generic_policy(store).await;
     let read = |token: &'static str, owner: UserId| async move {
-        let (user, generation, mark) = store
-            .user_for_token_with_caseload_mark(token)
+        let (holder, mark) = store
+            .user_for_token_with_caseload_mark(token, t0())
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(user.id, owner);
-        assert_eq!(generation, store.settings_generation().await.unwrap());
+        assert_eq!(holder.user.id, owner);
+        assert_eq!(
+            holder.settings_generation,
+            store.settings_generation().await.unwrap()
+        );
         let rows = store.caseload(&owner, today).await.unwrap();
         assert_eq!(
             mark,
@@ -207,7 +201,7 @@ pub async fn the_caseload_mark_moves_with_every_change_to_the_caseload(store: &d
     assert_eq!(sue_mark, CaseloadMark::default());
     assert_eq!(
         store
-            .user_for_token_with_caseload_mark("nobody")
+            .user_for_token_with_caseload_mark("nobody", t0())
             .await
             .unwrap(),
         None
@@ -428,11 +422,11 @@ pub async fn the_caseload_mark_moves_with_every_change_to_the_caseload(store: &d
 /// The caseload mark read with the user holding `token`.
 pub(super) async fn mark_for(store: &dyn Store, token: &str) -> CaseloadMark {
     store
-        .user_for_token_with_caseload_mark(token)
+        .user_for_token_with_caseload_mark(token, t0())
         .await
         .unwrap()
         .unwrap()
-        .2
+        .1
 }
 
 pub async fn cases_changed_in_the_database_move_their_owners_caseload_marks(
@@ -440,14 +434,8 @@ pub async fn cases_changed_in_the_database_move_their_owners_caseload_marks(
     raw: &dyn RawSql,
 ) {
     let f = Fixture::new(store).await;
-    store
-        .create_api_token(&f.ann.id, "ann", t0())
-        .await
-        .unwrap();
-    store
-        .create_api_token(&f.bob.id, "bob", t0())
-        .await
-        .unwrap();
+    api_token(store, &f.ann.id, "ann").await;
+    api_token(store, &f.bob.id, "bob").await;
     let (ann, bob) = (mark_for(store, "ann").await, mark_for(store, "bob").await);
     raw.execute(
         "UPDATE cases SET title = 'Rent arrears (corrected)' WHERE id = ?",

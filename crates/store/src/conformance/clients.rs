@@ -79,10 +79,7 @@ pub async fn a_client_renamed_in_the_database_is_renamed_on_their_cases(
     raw: &dyn RawSql,
 ) {
     let f = Fixture::new(store).await;
-    store
-        .create_api_token(&f.ann.id, "ann", t0())
-        .await
-        .unwrap();
+    api_token(store, &f.ann.id, "ann").await;
     let before = mark_for(store, "ann").await;
     raw.execute(
         "UPDATE clients SET name = 'Renamed Client' WHERE id = ?",
@@ -323,10 +320,7 @@ pub async fn editing_a_client_keeps_each_changed_field_old_and_new_in_their_hist
 
 pub async fn renaming_a_client_renames_their_cases_and_moves_the_caseload_mark(store: &dyn Store) {
     let f = Fixture::new(store).await;
-    store
-        .create_api_token(&f.ann.id, "ann", t0())
-        .await
-        .unwrap();
+    api_token(store, &f.ann.id, "ann").await;
     let before = mark_for(store, "ann").await;
     let edit = ClientEdit {
         name: Some("Dana Ólafsdóttir".into()),

@@ -172,6 +172,22 @@ fn at(minutes: i64) -> Timestamp {
         .unwrap()
 }
 
+/// A full-rights API token for `user` with this hash, made at `t0()` and
+/// lasting 90 days.
+async fn api_token(store: &dyn Store, user: &UserId, hash: &str) -> ApiToken {
+    store
+        .create_api_token(&NewApiToken {
+            user_id: user.clone(),
+            name: format!("{hash} token"),
+            token_hash: hash.into(),
+            scopes: caseload_domain::tokens::TokenScopes::all(),
+            created_at: t0(),
+            expires_at: at(90 * 24 * 60),
+        })
+        .await
+        .unwrap()
+}
+
 /// Two teams, three practitioners and a supervisor, one client and one case.
 pub struct Fixture {
     pub team_a: Team,

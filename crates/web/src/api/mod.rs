@@ -16,6 +16,7 @@ pub mod outcomes;
 pub mod priority;
 pub mod tasks;
 pub mod timescales;
+pub mod tokens;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, Request, State};
@@ -49,6 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(priority::router())
         .merge(notifications::router())
         .merge(timescales::router())
+        .merge(tokens::router())
         .merge(openapi::router())
 }
 

@@ -26,7 +26,9 @@ use crate::problem::{FieldProblem, Problem};
         title = "Caseload API",
         description = "Case records for advice and guidance practitioners: clients, cases, append-only notes \
             with amendments, outcomes, obstacles, tasks and the case timeline. Authenticate with \
-            `Authorization: Bearer <token>` (create one with `caseload token create --email …`). \
+            `Authorization: Bearer <token>` (create one on the \"Your API tokens\" page, with \
+            `POST /api/v1/tokens` or with `caseload token create --email … --name …`); a token \
+            lasts 90 days unless configured, and its scopes (`read`, `write`) narrow what it may do. \
             Every error is `application/problem+json`.",
         license(name = "AGPL-3.0-or-later")
     ),
@@ -58,9 +60,35 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("opaque token")
+                    .description(Some(
+                        "An API token. Its scopes narrow what it may do: `read` for every \
+                         `GET`, `write` for every other method; each operation names the one it \
+                         needs. A token lacking it gets 403.",
+                    ))
                     .build(),
             ),
         );
+        // Each operation that needs a token names the scope it needs: the
+        // rule `auth` enforces for every route (`TokenScope::for_method`).
+        for item in openapi.paths.paths.values_mut() {
+            for (method, op) in [
+                ("GET", &mut item.get),
+                ("POST", &mut item.post),
+                ("PUT", &mut item.put),
+                ("PATCH", &mut item.patch),
+                ("DELETE", &mut item.delete),
+            ] {
+                let Some(op) = op else { continue };
+                let public = op
+                    .security
+                    .as_ref()
+                    .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+                if !public {
+                    let scope = caseload_domain::tokens::TokenScope::for_method(method);
+                    op.security = Some(vec![SecurityRequirement::new("bearer", [scope.as_str()])]);
+                }
+            }
+        }
     }
 }
 
@@ -79,7 +107,10 @@ impl Modify for StandardErrors {
         let standard: &[(&str, &str)] = &[
             ("400", "Malformed request (e.g. invalid JSON)"),
             ("401", "Missing or invalid API token"),
-            ("403", "Your role does not allow this"),
+            (
+                "403",
+                "Your role, or your token's scopes, do not allow this",
+            ),
             ("404", "No such record, or not yours to see"),
             ("413", "Request body too large"),
             ("415", "Body is not application/json"),

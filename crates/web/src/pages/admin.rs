@@ -269,7 +269,7 @@ pub async fn edit_user_page(
 
 /// Handles `POST /admin/users/{id}`: change name, role, team or active; an
 /// optional new password resets it. Deactivating or resetting signs the
-/// user out everywhere.
+/// user out everywhere: their sessions end and their API tokens are revoked.
 pub async fn update_user(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -312,10 +312,14 @@ pub async fn update_user(
     };
     state.store.update_user(&user.id, &change).await?;
     let now = state.clock.now();
+    let by = crate::tokens::By {
+        user: Some(&viewer.user.id),
+        request_id: &viewer.request_id,
+    };
     if let Some(p) = new_password {
         let hash = crate::passwords::hash(p).map_err(PageError::internal)?;
         state.store.set_password(&user.id, &hash).await?;
-        state.store.revoke_user_sessions(&user.id, now).await?;
+        crate::tokens::sign_out_everywhere(&*state.store, &user.id, now, by).await?;
         viewer
             .audit(
                 &state,
@@ -326,7 +330,7 @@ pub async fn update_user(
             .await?;
     }
     if !active {
-        state.store.revoke_user_sessions(&user.id, now).await?;
+        crate::tokens::sign_out_everywhere(&*state.store, &user.id, now, by).await?;
     }
     viewer
         .audit(&state, "user.update", "user", Some(user.id.as_str()))

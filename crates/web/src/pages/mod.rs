@@ -23,6 +23,7 @@ pub mod priority;
 pub mod session;
 pub mod tasks;
 pub mod team;
+pub mod tokens;
 
 use askama::Template;
 use axum::Router;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feed::router())
         .merge(policies::router())
         .merge(priority::router())
+        .merge(tokens::router())
         .with_state(state)
 }
 

@@ -458,6 +458,9 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/api/v1/notifications/acknowledge"),
         ("get", "/api/v1/timescales"),
         ("post", "/api/v1/timescales"),
+        ("get", "/api/v1/tokens"),
+        ("post", "/api/v1/tokens"),
+        ("delete", "/api/v1/tokens/{id}"),
         ("get", "/api/v1/cases/{id}/timescales"),
     ];
     let mut documented = Vec::new();

@@ -148,12 +148,18 @@ impl TestApp {
                     .await
                     .unwrap();
                 let token = caseload_web::auth::new_token().unwrap();
+                // Long-lived: tests move the clock on by months.
                 store
-                    .create_api_token(
-                        &user.id,
-                        &caseload_web::auth::token_hash(&token),
-                        start_time(),
-                    )
+                    .create_api_token(&caseload_store::NewApiToken {
+                        user_id: user.id.clone(),
+                        name: "test".into(),
+                        token_hash: caseload_web::auth::token_hash(&token),
+                        scopes: caseload_domain::tokens::TokenScopes::all(),
+                        created_at: start_time(),
+                        expires_at: start_time()
+                            .checked_add(jiff::SignedDuration::from_hours(24 * 3650))
+                            .unwrap(),
+                    })
                     .await
                     .unwrap();
                 (user, token)
