@@ -31,6 +31,16 @@ async fn an_administrators_logo_click_lands_on_administration() {
     );
     s.go(&format!("/admin/users/{}", app.ann.0.id)).await;
     s.check("21b-admin-edit-user").await;
+    // Their own API tokens, from the link beside their name: a new one is
+    // shown once, and the page fits a phone with the secret on it.
+    s.click_then(".account a[href='/account/tokens']", "#f-name")
+        .await;
+    s.fill("#f-name", "Reporting script").await;
+    s.click_then("form[action='/account/tokens'] button", "#new-token")
+        .await;
+    let html = s.html().await;
+    assert!(html.contains("Reporting script") && html.contains("cl_"));
+    s.check("21c-api-tokens").await;
     s.click_then("form[action='/sign-out'] button", "#f-email")
         .await;
 
