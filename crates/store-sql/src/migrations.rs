@@ -89,6 +89,7 @@ macro_rules! migrations {
             (16, "notification inbox", "0016_notification_inbox.sql"),
             (17, "amendments and cancellations", "0017_amendments_and_cancellations.sql"),
             (18, "sign-in attempts", "0018_sign_in_attempts.sql"),
+            (19, "readiness", "0019_readiness.sql"),
         )
     };
     (@list $(($version:literal, $description:literal, $file:literal),)*) => {

@@ -24,6 +24,9 @@ pub struct Settings {
     /// How many caseload rows to keep in memory for practitioners' next
     /// look at their queue (`caseloads`); 0 reads every queue afresh.
     pub kept_caseload_rows: usize,
+    /// The bearer token `/metrics` asks for; `None` (the default) serves no
+    /// metrics at all (404).
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             session_absolute: SignedDuration::from_hours(12),
             time_zone: "Europe/London".into(),
             kept_caseload_rows: caseloads::ROW_BUDGET,
+            metrics_token: None,
         }
     }
 }
