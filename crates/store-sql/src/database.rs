@@ -54,7 +54,7 @@ impl<D: Dialect> Database for SqlStore<D> {
                 .await?
             {
                 0 => Err(StoreError::NotFound("readiness row")),
-                _ => Ok(()),
+                _ => self.dialect.check_space().await,
             }
         };
         let (read, write) = tokio::join!(read, write);

@@ -359,6 +359,12 @@ pub trait Dialect: Send + Sync + Sized + 'static {
     fn read_schema(&self) -> impl Future<Output = Result<Vec<(String, Vec<String>)>>> + Send;
     /// The pool reads use (SQLite: the readers, never blocking the writer).
     fn reader(&self) -> &Self::Pool;
+    /// Whether the database's storage can take new space now, beyond what
+    /// the readiness check's one-row update shows (see SQLite's). The
+    /// default: the update says enough.
+    fn check_space(&self) -> impl Future<Output = Result<()>> + Send {
+        std::future::ready(Ok(()))
+    }
     /// Each pool's connections now (`caseload_sql::pool_use` of each), for
     /// the operator's metrics: SQLite has two pools, PostgreSQL one.
     fn pool_use(&self) -> Vec<caseload_store::PoolUse>;

@@ -192,6 +192,9 @@ impl Dialect for Sqlite {
     fn reader(&self) -> &SqlitePool {
         &self.reader
     }
+    async fn check_space(&self) -> Result<()> {
+        Sqlite::check_space(self).await
+    }
     fn pool_use(&self) -> Vec<caseload_store::PoolUse> {
         vec![
             caseload_sql::pool_use("writer", &self.writer),

@@ -152,7 +152,10 @@ pub fn router(state: AppState) -> Router {
 
 /// Unknown addresses: problem+json under the API, a page elsewhere (with
 /// the signed-in header, if someone is signed in).
-pub(crate) async fn not_found(state: AppState, request: axum::extract::Request) -> axum::response::Response {
+pub(crate) async fn not_found(
+    state: AppState,
+    request: axum::extract::Request,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     if request.uri().path().starts_with("/api/") {
         problem::not_found_fallback().await.into_response()

@@ -76,7 +76,13 @@ pub enum SignInFailure {
 
 impl Metrics {
     /// Count one answered request.
-    pub fn request(&self, route: Option<&str>, method: &Method, status: StatusCode, took: Duration) {
+    pub fn request(
+        &self,
+        route: Option<&str>,
+        method: &Method,
+        status: StatusCode,
+        took: Duration,
+    ) {
         let route = route.unwrap_or("unmatched");
         let method = method_label(method);
         let status = status.as_u16();
@@ -384,7 +390,10 @@ async fn serve(State(state): State<AppState>, request: Request) -> Response {
 /// byte by byte without stopping at the first difference.
 fn same_secret(given: &str, expected: &str) -> bool {
     let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 #[cfg(test)]
@@ -393,8 +402,14 @@ mod tests {
 
     #[test]
     fn secrets_compare_equal_only_when_equal() {
-        assert!(same_secret("s3cret-token-for-metrics", "s3cret-token-for-metrics"));
-        assert!(!same_secret("s3cret-token-for-metrics", "s3cret-token-for-metricS"));
+        assert!(same_secret(
+            "s3cret-token-for-metrics",
+            "s3cret-token-for-metrics"
+        ));
+        assert!(!same_secret(
+            "s3cret-token-for-metrics",
+            "s3cret-token-for-metricS"
+        ));
         assert!(!same_secret("", "s3cret-token-for-metrics"));
         assert!(!same_secret("s3cret", "s3cret-token-for-metrics"));
     }
@@ -403,9 +418,19 @@ mod tests {
     fn a_request_falls_in_the_first_bucket_that_holds_it_and_buckets_are_cumulative() {
         let m = Metrics::default();
         let route = Some("/api/v1/caseload");
-        m.request(route, &Method::GET, StatusCode::OK, Duration::from_millis(3));
+        m.request(
+            route,
+            &Method::GET,
+            StatusCode::OK,
+            Duration::from_millis(3),
+        );
         m.request(route, &Method::GET, StatusCode::OK, Duration::from_secs(60));
-        m.request(route, &Method::from_bytes(b"BREW").unwrap(), StatusCode::NOT_FOUND, Duration::ZERO);
+        m.request(
+            route,
+            &Method::from_bytes(b"BREW").unwrap(),
+            StatusCode::NOT_FOUND,
+            Duration::ZERO,
+        );
         let text = m.render(&[]);
         let line = |start: &str| {
             text.lines()
@@ -422,10 +447,15 @@ mod tests {
         assert_eq!(line(&format!("{b}\"10\"}}")), "2");
         assert_eq!(line(&format!("{b}\"+Inf\"}}")), "3");
         assert_eq!(
-            line("caseload_http_requests_total{route=\"/api/v1/caseload\",method=\"other\",status=\"404\"}"),
+            line(
+                "caseload_http_requests_total{route=\"/api/v1/caseload\",method=\"other\",status=\"404\"}"
+            ),
             "1"
         );
-        assert_eq!(line("caseload_http_request_duration_seconds_count{route=\"/api/v1/caseload\"}"), "3");
+        assert_eq!(
+            line("caseload_http_request_duration_seconds_count{route=\"/api/v1/caseload\"}"),
+            "3"
+        );
     }
 
     #[test]

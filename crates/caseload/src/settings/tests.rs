@@ -301,7 +301,12 @@ fn the_example_file_is_what_the_settings_say_and_loads_as_the_defaults() {
 #[test]
 fn a_metrics_token_is_off_by_default_never_printed_and_must_be_long_enough() {
     assert!(load(None, &[], &[]).unwrap().web.metrics_token.is_none());
-    let set = load(None, &[("CASELOAD_METRICS_TOKEN", "a-scrapers-token-0123456789")], &[]).unwrap();
+    let set = load(
+        None,
+        &[("CASELOAD_METRICS_TOKEN", "a-scrapers-token-0123456789")],
+        &[],
+    )
+    .unwrap();
     assert_eq!(
         set.web.metrics_token.as_ref().map(|t| t.expose()),
         Some("a-scrapers-token-0123456789")

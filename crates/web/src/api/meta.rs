@@ -165,14 +165,8 @@ pub async fn ready(State(state): State<AppState>) -> Readiness {
     }
     crate::request_id::cause_logged();
     let detail = match (read, write) {
-        (Probe::Ok, w) => format!(
-            "the database can be read but not written: {}",
-            w.words()
-        ),
-        (r, Probe::Ok) => format!(
-            "the database can be written but not read: {}",
-            r.words()
-        ),
+        (Probe::Ok, w) => format!("the database can be read but not written: {}", w.words()),
+        (r, Probe::Ok) => format!("the database can be written but not read: {}", r.words()),
         (r, w) => format!(
             "the database can be neither read ({}) nor written ({})",
             r.words(),
