@@ -262,6 +262,29 @@ pub const SETTINGS: &[Setting] = &[
             Ok(())
         },
     },
+    Setting {
+        key: "metrics_token",
+        flag: "metrics-token",
+        env: "CASELOAD_METRICS_TOKEN",
+        value_name: Some("TOKEN"),
+        default: None,
+        example: "",
+        doc: "Serve Prometheus metrics at /metrics to a scraper that sends `Authorization: Bearer TOKEN` (at least 16 characters, e.g. from `openssl rand -hex 32`). Unset or empty, /metrics is not served (404). Never printed.",
+        commands: SERVER,
+        secret: true,
+        apply: |s, v| {
+            let v = v.trim();
+            if v.is_empty() {
+                s.web.metrics_token = None;
+                return Ok(());
+            }
+            if v.len() < 16 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err("must be at least 16 characters, without spaces".into());
+            }
+            s.web.metrics_token = Some(Secret::new(v));
+            Ok(())
+        },
+    },
 ];
 
 fn whole_number<T: std::str::FromStr>(v: &str) -> Result<T, String> {
@@ -304,9 +327,12 @@ impl Setting {
         }
     }
 
-    /// A value as it may be printed.
+    /// A value as it may be printed: a URL with its password hidden, any
+    /// other secret as `***`.
     fn shown(&self, value: &str) -> String {
-        if self.secret {
+        if self.secret && self.key != "database_url" {
+            "***".to_owned()
+        } else if self.secret {
             redacted(value)
         } else {
             value.to_owned()

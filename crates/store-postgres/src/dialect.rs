@@ -226,6 +226,10 @@ impl Dialect for Postgres {
     fn reader(&self) -> &PgPool {
         &self.reader
     }
+    fn pool_use(&self) -> Vec<caseload_store::PoolUse> {
+        // Reads and writes share one pool here.
+        vec![caseload_sql::pool_use("main", &self.writer)]
+    }
     fn writer(&self) -> &PgPool {
         &self.writer
     }

@@ -35,6 +35,7 @@ mod cases;
 mod clients;
 
 pub use clients::key_unkeyed;
+pub use database::pool_use;
 pub use migrations::Migrations;
 pub use notes::note_row;
 mod database;
@@ -358,6 +359,15 @@ pub trait Dialect: Send + Sync + Sized + 'static {
     fn read_schema(&self) -> impl Future<Output = Result<Vec<(String, Vec<String>)>>> + Send;
     /// The pool reads use (SQLite: the readers, never blocking the writer).
     fn reader(&self) -> &Self::Pool;
+    /// Whether the database's storage can take new space now, beyond what
+    /// the readiness check's one-row update shows (see SQLite's). The
+    /// default: the update says enough.
+    fn check_space(&self) -> impl Future<Output = Result<()>> + Send {
+        std::future::ready(Ok(()))
+    }
+    /// Each pool's connections now (`caseload_sql::pool_use` of each), for
+    /// the operator's metrics: SQLite has two pools, PostgreSQL one.
+    fn pool_use(&self) -> Vec<caseload_store::PoolUse>;
     /// The pool single-statement writes use (SQLite: the one writer).
     fn writer(&self) -> &Self::Pool;
     /// A reader connection, for several statements in a row.

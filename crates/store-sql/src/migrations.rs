@@ -90,6 +90,7 @@ macro_rules! migrations {
             (17, "amendments and cancellations", "0017_amendments_and_cancellations.sql"),
             (18, "sign-in attempts", "0018_sign_in_attempts.sql"),
             (19, "api token details", "0019_api_token_details.sql"),
+            (20, "readiness", "0020_readiness.sql"),
         )
     };
     (@list $(($version:literal, $description:literal, $file:literal),)*) => {

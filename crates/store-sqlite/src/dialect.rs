@@ -192,6 +192,15 @@ impl Dialect for Sqlite {
     fn reader(&self) -> &SqlitePool {
         &self.reader
     }
+    async fn check_space(&self) -> Result<()> {
+        Sqlite::check_space(self).await
+    }
+    fn pool_use(&self) -> Vec<caseload_store::PoolUse> {
+        vec![
+            caseload_sql::pool_use("writer", &self.writer),
+            caseload_sql::pool_use("reader", &self.reader),
+        ]
+    }
     fn writer(&self) -> &SqlitePool {
         &self.writer
     }

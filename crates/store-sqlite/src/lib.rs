@@ -87,6 +87,9 @@ pub struct Sqlite {
     reader: SqlitePool,
     /// Read audit events on their way to `audit_events` (none in memory).
     journal: Option<Arc<journal::Journal>>,
+    /// The database file (none in memory), for the readiness check's
+    /// probe of the space beside it.
+    file: Option<std::path::PathBuf>,
 }
 
 /// Constraint violations by SQLite's extended result code (which sqlx gives
@@ -146,6 +149,9 @@ impl Sqlite {
             // and five connections stay well inside the memory budget.
             .pragma("cache_size", "-8192");
         let journal = journal::Journal::beside(options.get_filename()).map(Arc::new);
+        let file = journal
+            .as_ref()
+            .map(|_| options.get_filename().to_path_buf());
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             // A local file has no connection to lose: checking each one
@@ -190,6 +196,7 @@ impl Sqlite {
             writer,
             reader,
             journal,
+            file,
         })
     }
 
@@ -199,6 +206,32 @@ impl Sqlite {
             Some(journal) => move_journal(&self.writer, journal).await,
             None => Ok(0),
         }
+    }
+
+    /// Whether the file system holding the database takes new blocks: a
+    /// fresh 16 KiB file beside it, written, synced and removed. The
+    /// readiness check's one-page update alone can pass on a full disk,
+    /// landing in WAL space a failed, larger write had already taken.
+    pub(crate) async fn check_space(&self) -> Result<()> {
+        let Some(file) = self.file.clone() else {
+            return Ok(());
+        };
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write as _;
+            let probe = std::path::PathBuf::from(format!(
+                "{}-ready-{}",
+                file.display(),
+                std::process::id()
+            ));
+            let written = std::fs::File::create(&probe).and_then(|mut f| {
+                f.write_all(&[0u8; 16 * 1024])?;
+                f.sync_all()
+            });
+            let _ = std::fs::remove_file(&probe);
+            written.map_err(StoreError::io)
+        })
+        .await
+        .map_err(StoreError::other)?
     }
 
     /// The writer pool, for tools that need raw access (integrity checks,

@@ -1,4 +1,6 @@
-//! The database itself: which backend, its migrations, planner statistics and schema (for the parity test).
+//! The database itself: which backend, its migrations, planner statistics and
+//! schema (for the parity test), and what an operator watches: whether it
+//! reads and takes writes now (readiness) and its connection pools' use.
 
 use async_trait::async_trait;
 
@@ -32,6 +34,29 @@ impl Default for Timeouts {
     }
 }
 
+/// What the readiness check found: whether the database answered a read,
+/// and whether it took a committed write (each an outage, or another
+/// failure, if not).
+#[derive(Debug)]
+pub struct Readiness {
+    pub read: Result<()>,
+    pub write: Result<()>,
+}
+
+/// One connection pool's connections now, for the operator's metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// SQLite: `writer` (its one connection) and `reader`; PostgreSQL:
+    /// `main`, the one pool both use.
+    pub pool: &'static str,
+    /// Connections open, idle or lent out.
+    pub open: u32,
+    /// Open connections waiting in the pool.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 #[async_trait]
 pub trait Database: Send + Sync {
     /// `"sqlite"` or `"postgres"`.
@@ -45,4 +70,15 @@ pub trait Database: Send + Sync {
 
     /// Table name → column names, for the schema parity test.
     async fn schema(&self) -> Result<Vec<(String, Vec<String>)>>;
+
+    /// Can the database be read, and does it take a committed write now?
+    /// Reads the one `readiness` row on the read pool and, at the same
+    /// time, sets its `checked_at` to `at` on the write pool, so a full
+    /// disk, a read-only file or a lost server shows as a failed write.
+    /// Each waits no longer than the store's [`Timeouts`]. For the
+    /// readiness check (`GET /api/v1/ready`); nothing else uses the row.
+    async fn readiness(&self, at: jiff::Timestamp) -> Readiness;
+
+    /// Each connection pool's use now (read from the pools: no round trip).
+    fn pool_use(&self) -> Vec<PoolUse>;
 }

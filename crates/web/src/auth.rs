@@ -108,7 +108,7 @@ impl FromRequestParts<AppState> for QueueCaller {
 /// The token of an `Authorization: Bearer <token>` header. The scheme is
 /// matched without regard to case (`bearer`, `BEARER`), as RFC 9110 says
 /// authentication schemes are.
-fn bearer_token(value: &str) -> Option<&str> {
+pub(crate) fn bearer_token(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim_start().split_once([' ', '\t'])?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)

@@ -15,7 +15,7 @@
 //! - **Plumbing** both faces share: `auth`, `access` (need-to-know and the
 //!   audit log), `extract`, `problem` (errors as problem+json), `reference`
 //!   (the settings in force, cached), `caseloads` (kept caseload rows),
-//!   `passwords`, `request_id`, `schema` (the domain's text rules as the
+//!   `metrics` (what `/metrics` reports), `passwords`, `request_id`, `schema` (the domain's text rules as the
 //!   API document states them), `security`.
 //!
 //! Dependencies run one way: faces → capabilities → plumbing → the store
@@ -29,6 +29,7 @@ pub mod cases;
 pub mod clients;
 pub mod deadlines;
 pub mod extract;
+pub mod metrics;
 pub mod notes;
 pub mod notifications;
 pub mod obstacles;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub audit_log: Arc<access::AuditLog>,
     /// Practitioners' caseload rows, kept while they stand.
     pub caseloads: Arc<caseloads::CaseloadCache>,
+    /// What `/metrics` reports: requests, re-evaluations, sign-in failures.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ impl AppState {
             reference: Arc::default(),
             audit_log: Arc::default(),
             caseloads,
+            metrics: Arc::default(),
         }
     }
 
@@ -125,6 +129,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(api::router(state.clone()))
         .merge(pages::router(state.clone()))
+        .merge(metrics::router(state.clone()))
         .route_layer(axum::middleware::from_fn(request_id::record_route))
         .fallback({
             let state = state.clone();
@@ -133,6 +138,10 @@ pub fn router(state: AppState) -> Router {
     // Wrap the router as one service (not route by route, as `Router::layer`
     // does) so the middleware sees final responses, `Allow` headers included.
     let app = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(axum::middleware::from_fn(request_id::assign))
         .layer(axum::middleware::from_fn(reference::per_request))
         .layer(axum::middleware::from_fn(pages::keep_chrome_for_errors))
@@ -144,7 +153,10 @@ pub fn router(state: AppState) -> Router {
 
 /// Unknown addresses: problem+json under the API, a page elsewhere (with
 /// the signed-in header, if someone is signed in).
-async fn not_found(state: AppState, request: axum::extract::Request) -> axum::response::Response {
+pub(crate) async fn not_found(
+    state: AppState,
+    request: axum::extract::Request,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     if request.uri().path().starts_with("/api/") {
         problem::not_found_fallback().await.into_response()

@@ -37,8 +37,21 @@ pub struct Reevaluated {
     pub timescales: TimescaleRun,
 }
 
-/// Re-evaluate priorities and/or timescales for every active case.
+/// Re-evaluate priorities and/or timescales for every active case; the
+/// run is counted and timed for `/metrics`.
 pub async fn run(
+    state: &AppState,
+    actor: &UserId,
+    priorities: bool,
+    timescales: bool,
+) -> Result<Reevaluated, ApiError> {
+    let started = std::time::Instant::now();
+    let done = pass(state, actor, priorities, timescales).await;
+    state.metrics.reevaluated(started.elapsed(), done.is_ok());
+    done
+}
+
+async fn pass(
     state: &AppState,
     actor: &UserId,
     priorities: bool,

@@ -87,6 +87,7 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
 pub async fn record_route(request: Request, next: Next) -> Response {
     if let Some(route) = request.extensions().get::<MatchedPath>() {
         tracing::Span::current().record("route", tracing::field::display(route.as_str()));
+        crate::metrics::note_route(route);
     }
     next.run(request).await
 }

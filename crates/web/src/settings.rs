@@ -26,6 +26,9 @@ pub struct Settings {
     pub kept_caseload_rows: usize,
     /// How many days a new API token lasts unless its maker says otherwise.
     pub api_token_days: i64,
+    /// The bearer token `/metrics` asks for; `None` (the default) serves no
+    /// metrics at all (404).
+    pub metrics_token: Option<Secret>,
 }
 
 /// A new API token's lifetime unless configured (`api_token_days`).
@@ -41,6 +44,7 @@ impl Default for Settings {
             time_zone: "Europe/London".into(),
             kept_caseload_rows: caseloads::ROW_BUDGET,
             api_token_days: DEFAULT_API_TOKEN_DAYS,
+            metrics_token: None,
         }
     }
 }

@@ -24,6 +24,8 @@ mod notes;
 mod notifications;
 #[path = "api/priorities.rs"]
 mod priorities;
+#[path = "api/service.rs"]
+mod service;
 #[path = "api/sessions.rs"]
 mod sessions;
 #[path = "api/storage.rs"]

@@ -90,6 +90,7 @@ fn every_setting_can_be_given_in_each_place_under_its_own_name() {
             "secure_cookies" => "true",
             "time_zone" => "America/New_York",
             "deadline_catalogue" => "mine.toml",
+            "metrics_token" => "a-scrapers-token-0123456789",
             // Its default is 3.
             "sqlite_busy_timeout_seconds" => "4",
             _ => "3",
@@ -295,4 +296,24 @@ fn the_example_file_is_what_the_settings_say_and_loads_as_the_defaults() {
         ),
         format!("{default:?}")
     );
+}
+
+#[test]
+fn a_metrics_token_is_off_by_default_never_printed_and_must_be_long_enough() {
+    assert!(load(None, &[], &[]).unwrap().web.metrics_token.is_none());
+    let set = load(
+        None,
+        &[("CASELOAD_METRICS_TOKEN", "a-scrapers-token-0123456789")],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        set.web.metrics_token.as_ref().map(|t| t.expose()),
+        Some("a-scrapers-token-0123456789")
+    );
+    assert!(!format!("{set:?}").contains("a-scrapers-token"));
+    let short = error(load(Some("metrics_token = \"short\"\n"), &[], &[]));
+    assert!(short.contains("metrics_token in"), "{short}");
+    assert!(short.contains("at least 16 characters"), "{short}");
+    assert!(!short.contains("short\""), "the token was printed: {short}");
 }

@@ -48,6 +48,7 @@ mod calendars;
 mod caseload;
 mod cases;
 mod clients;
+mod database;
 mod deadlines;
 mod notes;
 mod notifications;
@@ -89,6 +90,7 @@ macro_rules! conformance_capabilities {
             conformance_audit
             conformance_settings
             conformance_bulk_loading
+            conformance_database
         }
     };
 }

@@ -1,4 +1,4 @@
-//! The JSON API under `/api/v1`. Every route but `/health` and
+//! The JSON API under `/api/v1`. Every route but `/health`, `/ready` and
 //! `/openapi.json` needs a bearer token; every read and write of client,
 //! case and note data leaves an audit event (who, what, which record, when —
 //! never the content); a record the caller may not see answers 404, and the

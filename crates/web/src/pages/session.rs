@@ -176,6 +176,9 @@ pub async fn sign_in(
             seconds,
             "sign-in refused: paused after repeated failures"
         );
+        state
+            .metrics
+            .sign_in_failed(crate::metrics::SignInFailure::Paused);
         let mut r = again(
             &format!(
                 "Too many failed attempts. Wait {} and try again, or ask an administrator to reset your password",
@@ -209,6 +212,9 @@ pub async fn sign_in(
             .await?
             .failures;
         tracing::warn!(email, address, failures, "failed sign-in");
+        state
+            .metrics
+            .sign_in_failed(crate::metrics::SignInFailure::Wrong);
         state
             .store
             .record_audits(&[NewAuditEvent {

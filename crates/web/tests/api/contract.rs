@@ -414,6 +414,7 @@ async fn the_openapi_document_describes_every_route() {
     assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
     let expected = [
         ("get", "/api/v1/health"),
+        ("get", "/api/v1/ready"),
         ("get", "/api/v1/openapi.json"),
         ("get", "/api/v1/me"),
         ("post", "/api/v1/clients"),
@@ -473,7 +474,9 @@ async fn the_openapi_document_describes_every_route() {
         {
             documented.push((method.clone(), path.clone()));
             let op = &item[method];
-            if path != "/api/v1/health" && path != "/api/v1/openapi.json" {
+            // Public: liveness, readiness and the document itself.
+            if !["/api/v1/health", "/api/v1/ready", "/api/v1/openapi.json"].contains(&path.as_str())
+            {
                 assert!(
                     op["responses"]["401"].is_object(),
                     "{method} {path} documents 401"

@@ -195,3 +195,40 @@ async fn a_read_only_database_answers_503_to_writes_and_still_reads() {
     let read = app.get(&format!("/api/v1/clients/{client}"), &ann).await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.body);
 }
+
+/// Readiness takes a committed write: once the disk is too full for the
+/// database to grow, the load balancer is told (503, `write: disk-full`),
+/// and told again that all is well once space is freed.
+#[tokio::test]
+async fn a_full_disk_makes_the_service_not_ready_until_space_is_freed() {
+    let Some(tmpfs) = Tmpfs::mount("6m") else {
+        return;
+    };
+    let app = TestApp::new_in(&tmpfs.dir, Settings::default()).await;
+    let ready = app
+        .call(axum::http::Method::GET, "/api/v1/ready", None, None)
+        .await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+    let ann = app.ann.1.clone();
+    let (_, case) = app.client_and_case(&ann).await;
+    let filler = fill(&tmpfs.dir);
+    let text = "x".repeat(4000);
+    let mut notes = 0;
+    while app.note(&ann, &case, 5, &text).await.status == StatusCode::CREATED {
+        notes += 1;
+        assert!(notes < 2000, "the full disk never refused a note");
+    }
+
+    let r = app
+        .call(axum::http::Method::GET, "/api/v1/ready", None, None)
+        .await;
+    r.assert_problem(503);
+    assert_eq!(r.body["read"], "ok");
+    assert_eq!(r.body["write"], "disk-full");
+
+    std::fs::remove_file(filler).unwrap();
+    let r = app
+        .call(axum::http::Method::GET, "/api/v1/ready", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -233,6 +233,13 @@ async fn failed_sign_ins_are_refused_and_audited() {
         .collect();
     assert_eq!(failures.len(), 2, "each failure is audited: {audited:?}");
     assert!(
+        app.state
+            .metrics
+            .render(&[])
+            .contains("caseload_sign_in_failures_total{reason=\"wrong\"} 2\n"),
+        "each failure is counted for /metrics"
+    );
+    assert!(
         failures
             .iter()
             .any(|e| e.object_id.as_deref() == Some(app.ann.0.id.as_str())),
