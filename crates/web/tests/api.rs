@@ -4,6 +4,8 @@
 
 mod support;
 
+#[path = "api/access_matrix.rs"]
+mod access_matrix;
 #[path = "api/audit.rs"]
 mod audit;
 #[path = "api/calendars.rs"]

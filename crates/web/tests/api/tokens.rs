@@ -270,7 +270,7 @@ async fn a_read_only_token_reads_but_every_write_is_refused_naming_the_scope() {
             if method == "get" {
                 continue;
             }
-            let path = path.replace('{', "x").replace('}', "x");
+            let path = path.replace(['{', '}'], "x");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let r = app.call(m, &path, Some(&read_only), None).await;
             assert_eq!(
