@@ -51,6 +51,8 @@ const CALLERS: [&str; 10] = [
 const TABLE: &[(&str, &str)] = &[
     // Public: the document and liveness.
     ("GET /api/v1/health", "AAAAAAAAAA"),
+    // Readiness, like liveness, is for a load balancer: no token.
+    ("GET /api/v1/ready", "AAAAAAAAAA"),
     ("GET /api/v1/openapi.json", "AAAAAAAAAA"),
     // Anyone signed in.
     ("GET /api/v1/me", "UUUAAAAAAA"),
