@@ -24,11 +24,12 @@ if [ "$1" = prepare ]; then
   "$BIN" --database "$DB" demo --scale small
   "$BIN" --database "$DB" reevaluate
   "$BIN" --database "$DB" reevaluate
+  # The password first: since issue 15, setting one revokes the user's tokens.
+  echo 'bench-password-not-secret-2026' > password.txt
+  "$BIN" --database "$DB" user passwd --email $WHO --password-stdin < password.txt
   # (builds before API token names took no --name)
   "$BIN" --database "$DB" token create --email $WHO --name callgrind > token.txt \
     || "$BIN" --database "$DB" token create --email $WHO > token.txt
-  echo 'bench-password-not-secret-2026' > password.txt
-  "$BIN" --database "$DB" user passwd --email $WHO --password-stdin < password.txt
   # Debian 12's sqlite3 (3.40) cannot parse one trigger of the schema;
   # writable_schema lets it checkpoint all the same.
   sqlite3 small.db 'pragma writable_schema=ON; pragma wal_checkpoint(TRUNCATE);'

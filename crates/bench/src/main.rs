@@ -180,7 +180,15 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
         );
     }
 
-    // Someone to be: a practitioner with about fifty open cases.
+    // Someone to be: a practitioner with about fifty open cases. The
+    // password first: setting one revokes every token the user holds.
+    run_with_stdin(
+        caseload,
+        &url,
+        &["user", "passwd", "--email", WHO, "--password-stdin"],
+        PASSWORD,
+    )
+    .await?;
     let token = run(
         caseload,
         &url,
@@ -189,13 +197,6 @@ async fn run_backend(args: &Args, backend: &str, caseload: &Path) -> anyhow::Res
     .await?
     .trim()
     .to_owned();
-    run_with_stdin(
-        caseload,
-        &url,
-        &["user", "passwd", "--email", WHO, "--password-stdin"],
-        PASSWORD,
-    )
-    .await?;
 
     // Start the server; start-up is until it answers its first request.
     let started = Instant::now();
