@@ -94,6 +94,31 @@ where
     serde_json::from_value(serde_json::Value::Object(map)).map_err(D::Error::custom)
 }
 
+/// An optional whole number, also when written with a zero fraction
+/// (`765.0`): JSON Schema counts that as an integer, so a client generated
+/// from the document may send it. A real fraction is refused:
+/// `#[serde(default, deserialize_with)]`.
+pub fn whole_number<'de, D>(d: D) -> Result<Option<i64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    use serde::de::Error;
+    let Some(number) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if let Some(whole) = number.as_i64() {
+        return Ok(Some(whole));
+    }
+    match number.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(Some(x as i64)),
+        Some(x) if x.fract() == 0.0 => Err(D::Error::custom(format!("{number} is out of range"))),
+        _ => Err(D::Error::custom(format!(
+            "must be a whole number, not {number}"
+        ))),
+    }
+}
+
 /// serde says "… at line 1 column 42"; the field name says more.
 fn clean_serde_message(message: &str) -> String {
     match message.rfind(" at line ") {

@@ -78,6 +78,7 @@ pub struct NewTokenBody {
     /// How many days it lasts (1 to 1830); by default the server's setting
     /// (90 days unless configured).
     #[schema(minimum = 1, maximum = 1830)]
+    #[serde(default, deserialize_with = "crate::extract::whole_number")]
     pub expires_in_days: Option<i64>,
 }
 

@@ -121,6 +121,25 @@ async fn an_administrator_may_list_and_revoke_anyones_tokens() {
         .assert_problem(401);
 }
 
+/// JSON Schema counts `30.0` as an integer, so a client generated from the
+/// document may send it (schemathesis did).
+#[tokio::test]
+async fn a_whole_number_written_with_a_fraction_is_a_number_of_days() {
+    let app = TestApp::new().await;
+    let r = make(
+        &app,
+        &app.ann.1,
+        json!({"name": "float days", "expires_in_days": 30.0}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let expires: jiff::Timestamp = r.body["expires_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        expires.duration_since(app.clock_now()),
+        jiff::SignedDuration::from_hours(30 * 24)
+    );
+}
+
 #[tokio::test]
 async fn bad_token_requests_name_the_field() {
     let app = TestApp::new().await;
@@ -132,6 +151,14 @@ async fn bad_token_requests_name_the_field() {
         ),
         (
             json!({"name": "x", "expires_in_days": 1831}),
+            "expires_in_days",
+        ),
+        (
+            json!({"name": "x", "expires_in_days": 2.5}),
+            "expires_in_days",
+        ),
+        (
+            json!({"name": "x", "expires_in_days": "30"}),
             "expires_in_days",
         ),
     ] {
