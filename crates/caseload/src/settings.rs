@@ -285,6 +285,30 @@ pub const SETTINGS: &[Setting] = &[
             Ok(())
         },
     },
+    Setting {
+        key: "trusted_proxies",
+        flag: "trusted-proxies",
+        env: "CASELOAD_TRUSTED_PROXIES",
+        value_name: Some("ADDRESSES"),
+        default: None,
+        example: "",
+        doc: "The reverse proxies in front of Caseload, as IP addresses separated by commas: for a request from one of them, the client's address (for the sign-in throttle and the log) is read from X-Forwarded-For. Unset, the connection's peer is the client and X-Forwarded-For is ignored. Behind a proxy, set it, or every sign-in counts as from one address.",
+        commands: SERVER,
+        secret: false,
+        apply: |s, v| {
+            s.web.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse::<std::net::IpAddr>()
+                        .map(caseload_web::client_address::canonical)
+                        .map_err(|_| format!("{a:?} is not an IP address"))
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(())
+        },
+    },
 ];
 
 fn whole_number<T: std::str::FromStr>(v: &str) -> Result<T, String> {

@@ -70,7 +70,29 @@ pub const LONGEST_SIGN_IN_PAUSE: jiff::SignedDuration = jiff::SignedDuration::fr
 /// 15 minutes (OWASP ASVS 2.2.1). Counted per account *and* address, a
 /// pause never locks the account's owner out from another address.
 pub fn sign_in_pause(failures: i64) -> Option<jiff::SignedDuration> {
-    let beyond = failures.checked_sub(FREE_SIGN_IN_FAILURES)?;
+    pause_beyond(failures, FREE_SIGN_IN_FAILURES)
+}
+
+/// Failed sign-ins from one address, to any accounts, allowed within
+/// [`ADDRESS_WINDOW`] before every sign-in from there is paused.
+pub const FREE_ADDRESS_FAILURES: i64 = 30;
+
+/// An address's failures count within this window: an hour with none and
+/// its count starts again.
+pub const ADDRESS_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// How long to refuse every sign-in from one address after `failures`
+/// failures from there within the hour, to whichever accounts: not at all
+/// for the first 29, a second after the 30th, doubling to at most 15
+/// minutes. The per-account pause alone lets one address try a common
+/// password against every account (password spraying); this bounds that
+/// without pausing an office that mistypes now and then (OWASP ASVS 2.2.1).
+pub fn address_sign_in_pause(failures: i64) -> Option<jiff::SignedDuration> {
+    pause_beyond(failures, FREE_ADDRESS_FAILURES)
+}
+
+fn pause_beyond(failures: i64, free: i64) -> Option<jiff::SignedDuration> {
+    let beyond = failures.checked_sub(free)?;
     if beyond < 0 {
         return None;
     }
@@ -94,5 +116,15 @@ mod tests {
         assert_eq!(sign_in_pause(14), Some(D::from_secs(512)));
         assert_eq!(sign_in_pause(15), Some(D::from_mins(15)));
         assert_eq!(sign_in_pause(i64::MAX), Some(D::from_mins(15)));
+    }
+
+    #[test]
+    fn an_address_is_paused_only_after_thirty_failures_to_any_accounts() {
+        use jiff::SignedDuration as D;
+        assert_eq!(address_sign_in_pause(1), None);
+        assert_eq!(address_sign_in_pause(29), None);
+        assert_eq!(address_sign_in_pause(30), Some(D::from_secs(1)));
+        assert_eq!(address_sign_in_pause(31), Some(D::from_secs(2)));
+        assert_eq!(address_sign_in_pause(i64::MAX), Some(D::from_mins(15)));
     }
 }

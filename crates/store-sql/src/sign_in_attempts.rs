@@ -31,25 +31,28 @@ impl<D: Dialect> SignInAttempts for SqlStore<D> {
         account: &str,
         address: &str,
         at: Timestamp,
+        restart_before: Timestamp,
         forget_before: Timestamp,
     ) -> Result<SignInFailures> {
         D::query("DELETE FROM sign_in_attempts WHERE last_failure_at < $1")
             .bind_ts(forget_before)
             .execute(self.writer())
             .await?;
-        // Quiet pairs were just deleted, so a count that stands is recent.
-        // One statement, so two servers counting the same pair at once
-        // both count.
+        // A count quiet since before `restart_before` starts again. One
+        // statement, so two servers counting the same pair at once both
+        // count.
         let row = D::query(
             "INSERT INTO sign_in_attempts (account, address, failures, last_failure_at) VALUES ($1, $2, 1, $3) \
              ON CONFLICT (account, address) DO UPDATE SET \
-             failures = sign_in_attempts.failures + 1, \
+             failures = CASE WHEN sign_in_attempts.last_failure_at < $4 THEN 1 \
+             ELSE sign_in_attempts.failures + 1 END, \
              last_failure_at = excluded.last_failure_at \
              RETURNING failures, last_failure_at",
         )
         .bind_str(account)
         .bind_str(address)
         .bind_ts(at)
+        .bind_ts(restart_before)
         .fetch_one(self.writer())
         .await?;
         failures_row(&row)

@@ -26,13 +26,17 @@ pub trait SignInAttempts: Send + Sync {
     ) -> Result<Option<SignInFailures>>;
 
     /// Count one more failure for the pair at `at`, and return the count.
-    /// A count whose last failure was before `forget_before` starts again
-    /// from one, and other pairs that quiet are deleted.
+    /// A count whose last failure was before `restart_before` starts again
+    /// from one; pairs (this one or others) quiet since before
+    /// `forget_before` are deleted. The web layer counts an address's
+    /// failures to any account under the account `""` (never an email),
+    /// with a shorter window than a pair's.
     async fn record_sign_in_failure(
         &self,
         account: &str,
         address: &str,
         at: Timestamp,
+        restart_before: Timestamp,
         forget_before: Timestamp,
     ) -> Result<SignInFailures>;
 

@@ -26,6 +26,7 @@ pub mod api;
 pub mod auth;
 pub mod caseloads;
 pub mod cases;
+pub mod client_address;
 pub mod clients;
 pub mod deadlines;
 pub mod extract;

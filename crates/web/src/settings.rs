@@ -29,6 +29,10 @@ pub struct Settings {
     /// The bearer token `/metrics` asks for; `None` (the default) serves no
     /// metrics at all (404).
     pub metrics_token: Option<Secret>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the
+    /// sign-in throttle and the log); empty, the connection's peer is the
+    /// client (see `client_address`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A new API token's lifetime unless configured (`api_token_days`).
@@ -45,6 +49,7 @@ impl Default for Settings {
             kept_caseload_rows: caseloads::ROW_BUDGET,
             api_token_days: DEFAULT_API_TOKEN_DAYS,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -27,6 +27,8 @@ mod notifications;
 mod priorities;
 #[path = "pages/sessions.rs"]
 mod sessions;
+#[path = "pages/sign_in_throttle.rs"]
+mod sign_in_throttle;
 #[path = "pages/tasks.rs"]
 mod tasks;
 #[path = "pages/timescales.rs"]

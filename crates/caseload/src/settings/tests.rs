@@ -91,6 +91,7 @@ fn every_setting_can_be_given_in_each_place_under_its_own_name() {
             "time_zone" => "America/New_York",
             "deadline_catalogue" => "mine.toml",
             "metrics_token" => "a-scrapers-token-0123456789",
+            "trusted_proxies" => "10.0.0.3",
             // Its default is 3.
             "sqlite_busy_timeout_seconds" => "4",
             _ => "3",
@@ -316,4 +317,30 @@ fn a_metrics_token_is_off_by_default_never_printed_and_must_be_long_enough() {
     assert!(short.contains("metrics_token in"), "{short}");
     assert!(short.contains("at least 16 characters"), "{short}");
     assert!(!short.contains("short\""), "the token was printed: {short}");
+}
+
+#[test]
+fn trusted_proxies_are_a_list_of_addresses_and_a_bad_one_is_named() {
+    assert!(load(None, &[], &[]).unwrap().web.trusted_proxies.is_empty());
+    let set = load(
+        Some("trusted_proxies = \"10.0.0.1, ::ffff:10.0.0.2 ,2001:db8::1\"\n"),
+        &[],
+        &[],
+    )
+    .unwrap();
+    let want: Vec<std::net::IpAddr> = ["10.0.0.1", "10.0.0.2", "2001:db8::1"]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+    assert_eq!(set.web.trusted_proxies, want);
+    let bad = error(load(
+        None,
+        &[("CASELOAD_TRUSTED_PROXIES", "10.0.0.1, proxy.local")],
+        &[],
+    ));
+    assert!(bad.contains("CASELOAD_TRUSTED_PROXIES"), "{bad}");
+    assert!(
+        bad.contains("\"proxy.local\" is not an IP address"),
+        "{bad}"
+    );
 }

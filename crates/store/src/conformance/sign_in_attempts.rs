@@ -13,6 +13,7 @@ macro_rules! conformance_sign_in_attempts {
             [$($plain)*
                 sign_in_attempts::failures_count_per_account_and_address_together,
                 sign_in_attempts::failures_are_forgotten_on_success_or_when_quiet,
+                sign_in_attempts::a_count_restarts_after_its_window_while_the_row_stands,
             ]
             [$($raw)*]
             $($rest)*
@@ -31,7 +32,7 @@ pub async fn failures_count_per_account_and_address_together(store: &dyn Store) 
     );
     for n in 1..=3 {
         let counted = store
-            .record_sign_in_failure("ann@example.org", "192.0.2.1", at(n), forget)
+            .record_sign_in_failure("ann@example.org", "192.0.2.1", at(n), forget, forget)
             .await
             .unwrap();
         assert_eq!(
@@ -60,7 +61,7 @@ pub async fn failures_count_per_account_and_address_together(store: &dyn Store) 
     );
     assert_eq!(
         store
-            .record_sign_in_failure("bob@example.org", "192.0.2.1", at(4), forget)
+            .record_sign_in_failure("bob@example.org", "192.0.2.1", at(4), forget, forget)
             .await
             .unwrap()
             .failures,
@@ -68,7 +69,7 @@ pub async fn failures_count_per_account_and_address_together(store: &dyn Store) 
     );
     assert_eq!(
         store
-            .record_sign_in_failure("ann@example.org", "2001:db8::1", at(4), forget)
+            .record_sign_in_failure("ann@example.org", "2001:db8::1", at(4), forget, forget)
             .await
             .unwrap()
             .failures,
@@ -79,11 +80,23 @@ pub async fn failures_count_per_account_and_address_together(store: &dyn Store) 
 pub async fn failures_are_forgotten_on_success_or_when_quiet(store: &dyn Store) {
     for n in 0..4 {
         store
-            .record_sign_in_failure("ann@example.org", "192.0.2.1", at(n), at(-24 * 60))
+            .record_sign_in_failure(
+                "ann@example.org",
+                "192.0.2.1",
+                at(n),
+                at(-24 * 60),
+                at(-24 * 60),
+            )
             .await
             .unwrap();
         store
-            .record_sign_in_failure("ann@example.org", "198.51.100.7", at(n), at(-24 * 60))
+            .record_sign_in_failure(
+                "ann@example.org",
+                "198.51.100.7",
+                at(n),
+                at(-24 * 60),
+                at(-24 * 60),
+            )
             .await
             .unwrap();
     }
@@ -111,12 +124,18 @@ pub async fn failures_are_forgotten_on_success_or_when_quiet(store: &dyn Store) 
     let day_later = at(24 * 60 + 10);
     let forget = at(10);
     store
-        .record_sign_in_failure("bob@example.org", "192.0.2.9", at(5), at(-24 * 60))
+        .record_sign_in_failure(
+            "bob@example.org",
+            "192.0.2.9",
+            at(5),
+            at(-24 * 60),
+            at(-24 * 60),
+        )
         .await
         .unwrap();
     assert_eq!(
         store
-            .record_sign_in_failure("ann@example.org", "198.51.100.7", day_later, forget)
+            .record_sign_in_failure("ann@example.org", "198.51.100.7", day_later, forget, forget)
             .await
             .unwrap()
             .failures,
@@ -128,5 +147,43 @@ pub async fn failures_are_forgotten_on_success_or_when_quiet(store: &dyn Store) 
             .await
             .unwrap(),
         None
+    );
+}
+
+/// An address's count across accounts (account `""`) has a shorter window
+/// than the day pairs are kept: a failure after the window counts one again.
+pub async fn a_count_restarts_after_its_window_while_the_row_stands(store: &dyn Store) {
+    let day_ago = at(-24 * 60);
+    for n in 0..5 {
+        store
+            .record_sign_in_failure("", "192.0.2.1", at(n), at(n - 60), day_ago)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .sign_in_failures("", "192.0.2.1")
+            .await
+            .unwrap()
+            .map(|f| f.failures),
+        Some(5)
+    );
+    // 59 minutes after the last: still within the hour, so counted on.
+    let counted = store
+        .record_sign_in_failure("", "192.0.2.1", at(4 + 59), at(4 + 59 - 60), day_ago)
+        .await
+        .unwrap();
+    assert_eq!(counted.failures, 6);
+    // More than an hour after the last: counted from one again.
+    let counted = store
+        .record_sign_in_failure("", "192.0.2.1", at(63 + 61), at(63 + 61 - 60), day_ago)
+        .await
+        .unwrap();
+    assert_eq!(
+        counted,
+        SignInFailures {
+            failures: 1,
+            last_failure_at: at(63 + 61)
+        }
     );
 }

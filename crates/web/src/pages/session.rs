@@ -3,13 +3,11 @@
 //! growing waits, and logged; a new session id is issued at every sign-in; signing
 //! out revokes the session on the server.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use caseload_domain::users::sign_in_pause;
+use caseload_domain::users::{ADDRESS_WINDOW, address_sign_in_pause, sign_in_pause};
 use caseload_store::{NewAuditEvent, NewSession};
 use serde::Deserialize;
 
@@ -17,6 +15,7 @@ use super::{
     CsrfForm, FormErrors, PageError, SESSION_COOKIE, cookie_value, render, same_origin, see_other,
 };
 use crate::AppState;
+use crate::client_address::ClientAddress;
 use crate::passwords::{dummy_hash, verify};
 
 #[derive(Template)]
@@ -86,27 +85,12 @@ fn random_secret() -> Result<String, PageError> {
         .map_err(PageError::internal)
 }
 
-/// The address a request came from (for the sign-in throttle and the log).
-pub struct ClientAddress(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
-    }
-}
-
 /// Failures for an account from an address are forgotten after a quiet day.
 const FORGET_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// An address's failures to any account are counted under this account,
+/// which no email address can be (an empty one is refused first).
+const ANY_ACCOUNT: &str = "";
 
 /// "1 second", "30 seconds", "2 minutes": how long to wait, rounded up.
 fn wait_words(seconds: i64) -> String {
@@ -160,15 +144,21 @@ pub async fn sign_in(
         );
     }
     // Paused after repeated failures for this account from this address
-    // (only: the owner signing in from elsewhere is not held up).
-    let counted = state.store.sign_in_failures(&email, &address).await?;
-    if let Some(wait) = counted.as_ref().and_then(|c| {
-        let until = c
-            .last_failure_at
-            .checked_add(sign_in_pause(c.failures)?)
-            .ok()?;
+    // (only: the owner signing in from elsewhere is not held up), or after
+    // many failures from this address to any accounts (password spraying).
+    let pair = state.store.sign_in_failures(&email, &address).await?;
+    let anyone = state.store.sign_in_failures(ANY_ACCOUNT, &address).await?;
+    let wait_for = |counted: Option<&caseload_store::SignInFailures>,
+                    pause: fn(i64) -> Option<jiff::SignedDuration>| {
+        let c = counted?;
+        let until = c.last_failure_at.checked_add(pause(c.failures)?).ok()?;
         (now < until).then(|| until.duration_since(now))
-    }) {
+    };
+    let pauses = [
+        wait_for(pair.as_ref(), sign_in_pause),
+        wait_for(anyone.as_ref(), address_sign_in_pause),
+    ];
+    if let Some(wait) = pauses.into_iter().flatten().max() {
         let seconds = wait.as_secs() + i64::from(wait.subsec_nanos() > 0);
         tracing::warn!(
             email,
@@ -208,10 +198,27 @@ pub async fn sign_in(
     let Some(user) = user.filter(|_| ok) else {
         let failures = state
             .store
-            .record_sign_in_failure(&email, &address, now, now - FORGET_AFTER)
+            .record_sign_in_failure(
+                &email,
+                &address,
+                now,
+                now - FORGET_AFTER,
+                now - FORGET_AFTER,
+            )
             .await?
             .failures;
-        tracing::warn!(email, address, failures, "failed sign-in");
+        let from_address = state
+            .store
+            .record_sign_in_failure(
+                ANY_ACCOUNT,
+                &address,
+                now,
+                now - ADDRESS_WINDOW,
+                now - FORGET_AFTER,
+            )
+            .await?
+            .failures;
+        tracing::warn!(email, address, failures, from_address, "failed sign-in");
         state
             .metrics
             .sign_in_failed(crate::metrics::SignInFailure::Wrong);

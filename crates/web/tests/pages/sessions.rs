@@ -1,8 +1,7 @@
 //! Signing in and sessions, and what guards every page: security headers and
 //! refusing cross-site or tokenless posts.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use caseload_store::prelude::*;
 
 use crate::common::{
@@ -245,103 +244,6 @@ async fn failed_sign_ins_are_refused_and_audited() {
             .any(|e| e.object_id.as_deref() == Some(app.ann.0.id.as_str())),
         "naming the account when it exists: {failures:?}"
     );
-}
-
-/// A sign-in from `address` (the connection's peer, as the server sees it).
-async fn sign_in_at(app: &TestApp, address: &str, password: &str) -> crate::support::Resp {
-    app.raw(sign_in_request_from(address, password)).await
-}
-
-/// Ann's sign-in with `password`, over a connection from `address`.
-fn sign_in_request_from(address: &str, password: &str) -> Request<Body> {
-    let body = form_body(&[("email", "ann@example.org"), ("password", password)]);
-    let mut request = form_request(
-        "/sign-in",
-        "caseload.test",
-        "http://caseload.test",
-        None,
-        body,
-    );
-    let peer: std::net::SocketAddr = format!("{address}:50000").parse().unwrap();
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(peer));
-    request
-}
-
-#[tokio::test]
-async fn failures_pause_that_address_for_that_account_with_growing_waits() {
-    let app = TestApp::new().await;
-    set_password(&app, "ann@example.org").await;
-    let attacker = "192.0.2.66";
-    for _ in 0..5 {
-        let r = sign_in_at(&app, attacker, "guess").await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    }
-    // Even the right password waits, from that address…
-    let paused = sign_in_at(&app, attacker, PASSWORD).await;
-    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(paused.headers.get("retry-after").unwrap(), "1");
-    assert!(paused.html().contains("Wait 1 second"), "{}", paused.html());
-    // …but the owner, from anywhere else, signs in at once.
-    let owner = sign_in_at(&app, "198.51.100.7", PASSWORD).await;
-    assert_eq!(owner.status, StatusCode::SEE_OTHER, "{}", owner.html());
-    // Each further failure doubles the wait: 1 s, 2 s, 4 s…
-    for wait in [1i64, 2, 4, 8] {
-        app.clock.advance(jiff::SignedDuration::from_secs(wait));
-        let r = sign_in_at(&app, attacker, "guess again").await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "after {wait} s");
-        let next = wait * 2;
-        app.clock.advance(jiff::SignedDuration::from_secs(next - 1));
-        let early = sign_in_at(&app, attacker, PASSWORD).await;
-        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS, "{next} s wait");
-        assert_eq!(early.headers.get("retry-after").unwrap(), "1");
-        app.clock
-            .advance(jiff::SignedDuration::from_secs(-(next - 1)));
-    }
-    // …to at most 15 minutes.
-    for _ in 0..20 {
-        app.advance(16);
-        sign_in_at(&app, attacker, "still guessing").await;
-    }
-    let capped = sign_in_at(&app, attacker, PASSWORD).await;
-    assert_eq!(capped.headers.get("retry-after").unwrap(), "900");
-    assert!(
-        capped.html().contains("Wait 15 minutes"),
-        "{}",
-        capped.html()
-    );
-    app.advance(15);
-    let ok = sign_in_at(&app, attacker, PASSWORD).await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.html());
-    // Success forgets that address's failures.
-    let again = sign_in_at(&app, attacker, "one slip").await;
-    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        sign_in_at(&app, attacker, PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
-}
-
-#[tokio::test]
-async fn the_count_is_held_in_the_database_for_every_server() {
-    let app = TestApp::new().await;
-    set_password(&app, "ann@example.org").await;
-    for _ in 0..5 {
-        sign_in_at(&app, "192.0.2.66", "guess").await;
-    }
-    // A second server on the same database, with its own memory.
-    let other = caseload_web::router(caseload_web::AppState::new(
-        app.state.store.clone(),
-        app.state.clock.clone(),
-        caseload_web::Settings::default(),
-    ));
-    use tower::ServiceExt;
-    let r = other
-        .oneshot(sign_in_request_from("192.0.2.66", PASSWORD))
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
