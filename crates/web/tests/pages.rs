@@ -23,6 +23,8 @@ mod deadlines;
 mod notes;
 #[path = "pages/notifications.rs"]
 mod notifications;
+#[path = "pages/outages.rs"]
+mod outages;
 #[path = "pages/priorities.rs"]
 mod priorities;
 #[path = "pages/sessions.rs"]

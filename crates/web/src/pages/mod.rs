@@ -392,16 +392,16 @@ fn page_unavailable_message(what: caseload_store::Outage) -> &'static str {
     use caseload_store::Outage;
     match what {
         Outage::DiskFull => {
-            "Caseload has run out of storage space, so it cannot save anything until an operator frees some. Nothing you had already saved was lost, and you can still read records. Please tell your administrator."
+            "Caseload has run out of storage space, so it cannot save anything until an operator frees some. Nothing you had already saved was lost, and you can still read records. If you were sending a form, your browser's Back button takes you back to it. Please tell your administrator."
         }
         Outage::ReadOnly => {
-            "Caseload cannot save changes at the moment. Nothing you had already saved was lost. Please try again later."
+            "Caseload cannot save changes at the moment. Nothing you had already saved was lost. If you were sending a form, your browser's Back button takes you back to it. Please try again later."
         }
         Outage::Busy => {
-            "Caseload is busy and could not do this in time. Nothing was changed. Please try again in a moment."
+            "Caseload is busy and could not do this in time. Nothing was changed. If you were sending a form, your browser's Back button takes you back to it. Please try again in a moment."
         }
         Outage::Unreachable => {
-            "Caseload cannot reach its database at the moment. Nothing you had already saved was lost. Please try again in a few seconds."
+            "Caseload cannot reach its database at the moment. Nothing you had already saved was lost. If you were sending a form, your browser's Back button takes you back to it. Please try again in a few seconds."
         }
     }
 }
@@ -421,6 +421,49 @@ pub fn render_invalid<T: Template>(t: &T) -> Result<Response, PageError> {
     let mut r = render(t)?;
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
+}
+
+/// Render a form re-shown, with what was typed, because a storage fault
+/// stopped it being saved (503, with `Retry-After` where waiting helps):
+/// a note someone spent twenty minutes on is not lost to a busy disk. The
+/// fault is logged once, and the caller has put [`unsaved_message`] among
+/// the form's errors.
+pub fn render_unsaved<T: Template>(
+    t: &T,
+    what: caseload_store::Outage,
+) -> Result<Response, PageError> {
+    let mut r = render(t)?;
+    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    if let Some(seconds) = what.retry_after() {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(r)
+}
+
+/// The fault that stopped a form being saved, logged once (as any 5xx is)
+/// with its reference, and the words to show above the kept form.
+pub fn unsaved_message(
+    what: caseload_store::Outage,
+    source: &(dyn std::error::Error + Send + Sync + 'static),
+) -> String {
+    use caseload_store::Outage;
+    let reference = crate::problem::log_outage(what, source);
+    let why = match what {
+        Outage::DiskFull => {
+            "Caseload has run out of storage space. What you typed is still here: keep a copy, and tell your administrator"
+        }
+        Outage::ReadOnly => {
+            "Caseload cannot save changes at the moment. What you typed is still here: send it again later"
+        }
+        Outage::Busy => {
+            "Caseload was busy and could not save it in time. What you typed is still here: send it again in a moment"
+        }
+        Outage::Unreachable => {
+            "Caseload cannot reach its database at the moment. What you typed is still here: send it again in a few seconds"
+        }
+    };
+    format!("Not saved. {why} (reference {reference}).")
 }
 
 /// Render a form re-shown because the record changed since it was opened: 409.

@@ -199,6 +199,21 @@ pub async fn create(
         Err(AppendError::Store(StoreError::Conflict(_))) => {
             Ok(see_other(&format!("/cases/{}", case.id)))
         }
+        // Not saved, but not lost: the form again, with what was typed.
+        Err(AppendError::Store(StoreError::Unavailable { what, source })) => {
+            let mut errors = FormErrors::default();
+            errors.push("sections", &super::unsaved_message(what, source.as_ref()));
+            let window = crate::timescales::current(&state)
+                .await
+                .map(|(_, t)| t.note_window())
+                .unwrap_or_else(|_| {
+                    caseload_domain::timescales::Timescales::shipped().note_window()
+                });
+            super::render_unsaved(
+                &note_form(&state, &viewer, &case, template, &fields, errors, window),
+                what,
+            )
+        }
         Err(AppendError::Store(e)) => Err(e.into()),
     }
 }
@@ -395,6 +410,23 @@ pub async fn amend(
             ))
         }
         Err(Refused::Missing(_)) => Err(PageError::NotFound),
+        // Not saved, but not lost: the form again, with the corrections.
+        Err(Refused::Store(StoreError::Unavailable { what, source })) => {
+            let mut errors = FormErrors::default();
+            errors.push("sections", &super::unsaved_message(what, source.as_ref()));
+            super::render_unsaved(
+                &amend_form(
+                    &state,
+                    &viewer,
+                    &case,
+                    &note,
+                    Some(&fields),
+                    errors,
+                    capacity,
+                ),
+                what,
+            )
+        }
         Err(Refused::Store(e)) => Err(e.into()),
     }
 }
