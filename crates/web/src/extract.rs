@@ -55,16 +55,28 @@ where
 /// Parse a JSON body, telling syntax errors (400) from schema errors (422):
 /// first into a JSON value (is it JSON at all?), then into the schema.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-    // A JSON value keeps the last of two equal keys; a key sent twice is
-    // ambiguous (two parsers may read different values), so it is refused.
-    if let Ok(Duplicate(Some(field))) = serde_json::from_slice::<Duplicate>(bytes) {
-        return Err(ApiError::Validation(caseload_domain::FieldErrors::single(
-            &field,
-            "is given more than once",
-        )));
-    }
+    // One pass reads the JSON and refuses a key given twice in one object:
+    // a JSON value would keep the last, and two parsers may read different
+    // values from such a body, so it is ambiguous.
+    let found = std::cell::RefCell::new(Found::default());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let read = serde::de::DeserializeSeed::deserialize(Strict(&found), &mut de)
+        // Only whitespace may follow the value.
+        .and_then(|value| de.end().map(|()| value));
+    let value = match read {
+        Ok(value) => value,
+        Err(e) => {
+            if let Some(field) = found.into_inner().duplicate {
+                return Err(ApiError::Validation(caseload_domain::FieldErrors::single(
+                    &field,
+                    "is given more than once",
+                )));
+            }
+            return Err(ApiError::BadRequest(format!(
+                "the body is not valid JSON: {e}"
+            )));
+        }
+    };
     // serde reads a struct from an array too, field by field in order; the
     // API's bodies are objects, as documented.
     if !value.is_object() {
@@ -127,82 +139,114 @@ fn clean_serde_message(message: &str) -> String {
     }
 }
 
-/// The path of the first key that appears twice in one JSON object
+/// Where the reading is (the keys and indexes down to the current value),
+/// and the path of the first key found twice in one object
 /// (`sections.situation`, `items[2].name`), if any.
-struct Duplicate(Option<String>);
+#[derive(Default)]
+struct Found {
+    path: Vec<Step>,
+    duplicate: Option<String>,
+}
 
-impl<'de> serde::Deserialize<'de> for Duplicate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DuplicateVisitor)
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl Found {
+    fn path_to(&self, key: &str) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Key(k) if out.is_empty() => out.push_str(k),
+                Step::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+        out
     }
 }
 
-struct DuplicateVisitor;
+/// Reads one JSON value as `serde_json::Value` does, in the same single
+/// pass, but stops at a key given twice in one object, noting its path.
+struct Strict<'a>(&'a std::cell::RefCell<Found>);
 
-impl<'de> serde::de::Visitor<'de> for DuplicateVisitor {
-    type Value = Duplicate;
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+    type Value = serde_json::Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+    type Value = serde_json::Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Duplicate, E> {
-        Ok(Duplicate(None))
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Duplicate, E> {
-        Ok(Duplicate(None))
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Duplicate, E> {
-        Ok(Duplicate(None))
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Duplicate, E> {
-        Ok(Duplicate(None))
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .ok_or_else(|| E::custom("a number out of range"))
     }
-    fn visit_str<E>(self, _: &str) -> Result<Duplicate, E> {
-        Ok(Duplicate(None))
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
     }
-    fn visit_unit<E>(self) -> Result<Duplicate, E> {
-        Ok(Duplicate(None))
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Duplicate, A::Error> {
-        let mut found = None;
-        let mut i = 0;
-        while let Some(Duplicate(inner)) = seq.next_element::<Duplicate>()? {
-            if found.is_none()
-                && let Some(inner) = inner
-            {
-                found = Some(format!("[{i}]{}", dotted(&inner)));
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        loop {
+            self.0.borrow_mut().path.push(Step::Index(items.len()));
+            let item = seq.next_element_seed(Strict(self.0));
+            self.0.borrow_mut().path.pop();
+            match item? {
+                Some(item) => items.push(item),
+                None => return Ok(serde_json::Value::Array(items)),
             }
-            i += 1;
         }
-        Ok(Duplicate(found))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Duplicate, A::Error> {
-        let mut keys = std::collections::HashSet::new();
-        let mut found = None;
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error;
+        let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let Duplicate(inner) = map.next_value::<Duplicate>()?;
-            if found.is_none() {
-                if let Some(inner) = inner {
-                    found = Some(format!("{key}{}", dotted(&inner)));
-                } else if keys.contains(&key) {
-                    found = Some(key.clone());
-                }
+            if object.contains_key(&key) {
+                let mut found = self.0.borrow_mut();
+                let path = found.path_to(&key);
+                found.duplicate = Some(path);
+                return Err(A::Error::custom("a key is given more than once"));
             }
-            keys.insert(key);
+            self.0.borrow_mut().path.push(Step::Key(key));
+            let value = map.next_value_seed(Strict(self.0));
+            let Some(Step::Key(key)) = self.0.borrow_mut().path.pop() else {
+                unreachable!("the step pushed above")
+            };
+            object.insert(key, value?);
         }
-        Ok(Duplicate(found))
-    }
-}
-
-/// `inner` as it follows its parent's name: `.name`, or `[2]` as it is.
-fn dotted(inner: &str) -> String {
-    if inner.starts_with('[') {
-        inner.to_owned()
-    } else {
-        format!(".{inner}")
+        Ok(serde_json::Value::Object(object))
     }
 }
 
@@ -252,4 +296,90 @@ pub fn percent_decode(s: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn field_of(e: ApiError) -> String {
+        match e {
+            ApiError::Validation(errors) => errors.0[0].field.clone(),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_key_twice_is_named_by_its_path_however_deep() {
+        for (body, path) in [
+            (r#"{"a": 1, "a": 2}"#, "a"),
+            (r#"{"a": {"b": 1, "c": [], "b": 2}}"#, "a.b"),
+            (
+                r#"{"items": [{}, {"n": 1}, {"name": 1, "name": 2}]}"#,
+                "items[2].name",
+            ),
+            (r#"{"x": [[{"k": 1, "k": 1}]]}"#, "x[0][0].k"),
+        ] {
+            let e = parse::<Value>(body.as_bytes()).unwrap_err();
+            assert_eq!(field_of(e), path, "{body}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_json_is_a_400_and_never_a_panic() {
+        for body in [
+            "",
+            "{",
+            r#"{"a": 1} trailing"#,
+            r#"{"a": 1}{"a": 1}"#,
+            r#"{"a": 1e400}"#,
+            "\u{feff}{}",
+        ] {
+            assert!(
+                matches!(
+                    parse::<Value>(body.as_bytes()),
+                    Err(ApiError::BadRequest(_))
+                ),
+                "{body:?}"
+            );
+        }
+        // Nesting past serde_json's recursion limit is refused, not a stack overflow.
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(
+            parse::<Value>(deep.as_bytes()),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    proptest::proptest! {
+        /// On any body without a repeated key, the one pass reads exactly
+        /// what serde_json reads.
+        #[test]
+        fn reads_what_serde_json_reads(value in arbitrary_json()) {
+            let body = serde_json::to_vec(&json!({"v": value})).unwrap();
+            let ours: Value = parse(&body).unwrap();
+            let theirs: Value = serde_json::from_slice(&body).unwrap();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1.0e300f64..1.0e300).prop_map(Value::from),
+            ".*".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                proptest::collection::btree_map(".{0,8}", inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
 }
