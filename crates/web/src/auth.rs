@@ -81,6 +81,35 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// An authenticated API caller who is an administrator. Being a parts
+/// extractor, it refuses anyone else (403, logged) before the body is
+/// read, so a non-administrator learns nothing from how their body fares.
+#[derive(Debug, Clone)]
+pub struct AdminCaller(pub Caller);
+
+impl FromRequestParts<AppState> for AdminCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (caller, _) = authenticate(parts, state, false).await?;
+        if caller.user.role != caseload_domain::users::Role::Admin {
+            tracing::warn!(
+                user = %caller.user.id,
+                role = %caller.user.role,
+                path = parts.uri.path(),
+                "access denied: administrators only"
+            );
+            return Err(ApiError::Forbidden(
+                "only administrators may do this".into(),
+            ));
+        }
+        Ok(AdminCaller(caller))
+    }
+}
+
 /// An authenticated API caller asking for their own queue, with the mark
 /// of their caseload read along with their token (`CaseloadMark`): what
 /// says whether the rows read for their last queue still stand.

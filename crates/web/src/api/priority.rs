@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use caseload_domain::priority::{Answer, Band, Criterion, HardRule, Policy};
 use caseload_domain::text::limits;
-use caseload_domain::users::Role;
 use caseload_store::{PolicyVersion, PriorityChange};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -152,14 +151,9 @@ pub struct ImportPolicyBody {
     responses((status = 201, body = PolicyVersion), (status = 200, description = "Unchanged: the latest version", body = PolicyVersion)))]
 pub async fn create_policy(
     State(state): State<AppState>,
-    caller: Caller,
+    crate::auth::AdminCaller(caller): crate::auth::AdminCaller,
     ApiJson(body): ApiJson<ImportPolicyBody>,
 ) -> Result<(StatusCode, Json<PolicyVersion>), ApiError> {
-    if caller.user.role != Role::Admin {
-        return Err(ApiError::Forbidden(
-            "only administrators change priority policies".into(),
-        ));
-    }
     let (saved, new) = import_policy(&state, &body.toml, Some(&caller.user.id)).await?;
     Ok((
         if new {

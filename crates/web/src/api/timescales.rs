@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseload_domain::users::Role;
 use caseload_store::TimescaleVersion;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -39,14 +38,9 @@ pub struct ImportTimescalesBody {
     responses((status = 201, body = TimescaleVersion), (status = 200, description = "Unchanged: the latest version", body = TimescaleVersion)))]
 pub async fn import(
     State(state): State<AppState>,
-    caller: Caller,
+    crate::auth::AdminCaller(caller): crate::auth::AdminCaller,
     ApiJson(body): ApiJson<ImportTimescalesBody>,
 ) -> Result<(StatusCode, Json<TimescaleVersion>), ApiError> {
-    if caller.user.role != Role::Admin {
-        return Err(ApiError::Forbidden(
-            "only administrators change the organisation's timescales".into(),
-        ));
-    }
     let (saved, new) = crate::timescales::import(
         state.store.as_ref(),
         &body.toml,

@@ -365,9 +365,8 @@ fn body_for(template: &str, client: &str, now: jiff::Timestamp) -> Value {
         "/cases/{id}/assessments" => json!({"answers": {}}),
         "/cases/{id}/priority-override" => json!({"band": "P1", "rationale": "For the matrix"}),
         // Administrators' documents: one that is not a valid file gets past
-        // access control only to be refused as invalid (422, `V`). The JSON
-        // body is read before the role is checked, so the `toml` field must
-        // be there for a refusal to be about the role.
+        // access control only to be refused as invalid (422, `V`). Anyone
+        // else is refused before the body is read (see below).
         "/policies" | "/timescales" => json!({"toml": "not = [a valid file"}),
         _ => json!({}),
     }
@@ -447,4 +446,19 @@ async fn access_matrix_every_operation_as_every_caller() {
         mismatches.join("\n")
     );
     eprintln!("{calls} access checks in {:?}", started.elapsed());
+}
+
+/// A caller without the role is refused before the body is read: a body
+/// that is not even the right shape answers 403, not 422, so nobody learns
+/// what an administrator's operation would accept.
+#[tokio::test]
+async fn a_caller_without_the_role_is_refused_before_the_body_is_read() {
+    let app = TestApp::new().await;
+    for path in ["/api/v1/policies", "/api/v1/timescales"] {
+        for body in [json!({}), json!({"unexpected": 1}), json!({"toml": 42})] {
+            app.post(path, &app.ann.1, body.clone())
+                .await
+                .assert_problem(403);
+        }
+    }
 }
