@@ -20,6 +20,8 @@ mod clients;
 mod contract;
 #[path = "api/deadlines.rs"]
 mod deadlines;
+#[path = "api/fuzz.rs"]
+mod fuzz;
 #[path = "api/notes.rs"]
 mod notes;
 #[path = "api/notifications.rs"]

@@ -19,6 +19,8 @@ mod clients;
 mod common;
 #[path = "pages/deadlines.rs"]
 mod deadlines;
+#[path = "pages/fuzz.rs"]
+mod fuzz;
 #[path = "pages/notes.rs"]
 mod notes;
 #[path = "pages/notifications.rs"]

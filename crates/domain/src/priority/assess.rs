@@ -128,7 +128,7 @@ pub fn assess(
     facts: &Facts,
 ) -> Result<Verdict, Vec<PolicyProblem>> {
     check_answers(policy, answers)?;
-    let mut score = 0;
+    let mut score: i32 = 0;
     let mut rationale = Vec::new();
     for c in &policy.criteria {
         let (points, words) = match (&c.kind, answers.get(&c.id)) {
@@ -173,7 +173,9 @@ pub fn assess(
         if points == 0 {
             continue;
         }
-        score += points;
+        // Saturating: points at the edge of the type must not wrap a score
+        // round to the least urgent band (found by fuzzing).
+        score = score.saturating_add(points);
         rationale.push(Reason {
             source: "criterion".into(),
             id: c.id.clone(),

@@ -233,6 +233,13 @@ impl Policy {
         }
         let mut band_ids = BTreeSet::new();
         for (i, b) in self.bands.iter().enumerate() {
+            // The timescales file names bands by these ids (`[band.P1]`).
+            if !id_ok(&b.id) {
+                problems.push(problem(
+                    format!("band {}", b.id),
+                    "band ids are letters, digits and _",
+                ));
+            }
             if !band_ids.insert(b.id.as_str()) {
                 problems.push(problem(
                     format!("band {}", b.id),
@@ -285,25 +292,28 @@ impl Policy {
                     }
                     let mut sorted: Vec<&NumberBand> = bands.iter().collect();
                     sorted.sort_by_key(|b| b.from);
-                    let mut next = *min;
+                    // The first value not yet in a band: wider than i64, so
+                    // a band reaching i64::MAX leaves nothing after it.
+                    let mut next = i128::from(*min);
                     for b in sorted {
-                        if b.from > b.to {
+                        let (from, to) = (i128::from(b.from), i128::from(b.to));
+                        if from > to {
                             problems.push(problem(
                                 &loc,
                                 format!("the band {}–{} runs backwards", b.from, b.to),
                             ));
-                        } else if b.from < next {
+                        } else if from < next {
                             problems
                                 .push(problem(&loc, format!("the bands overlap at {}", b.from)));
-                        } else if b.from > next {
+                        } else if from > next {
                             problems.push(problem(
                                 &loc,
-                                format!("values {next}–{} fall in no band", b.from - 1),
+                                format!("values {next}–{} fall in no band", from - 1),
                             ));
                         }
-                        next = next.max(b.to.saturating_add(1));
+                        next = next.max(to + 1);
                     }
-                    if next <= *max {
+                    if next <= i128::from(*max) {
                         problems.push(problem(
                             &loc,
                             format!("values {next}–{max} fall in no band"),

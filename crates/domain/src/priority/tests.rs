@@ -263,6 +263,66 @@ fn inconsistent_policies_are_refused_with_their_place() {
     assert!(e[0].location.starts_with("line 1"), "{e:?}");
 }
 
+/// Found by fuzzing (`tests/fuzz`): two criteria of `i32::MAX` points, both
+/// answered yes, overflowed the score — a panic in a debug build, and in a
+/// release build a score wrapped round to a large negative number, so the
+/// least urgent band.
+#[test]
+fn points_that_add_up_past_the_largest_score_stay_in_the_most_urgent_band() {
+    let text = "id = \"huge\"\nname = \"Huge\"\nservice_areas = []\nreview_interval_days = 7\n\
+        [[band]]\nid = \"P1\"\nname = \"High\"\nmin_score = 100\n\
+        [[band]]\nid = \"P2\"\nname = \"Low\"\nmin_score = 0\n\
+        [[criterion]]\nid = \"a\"\nquestion = \"A?\"\nkind = \"yes_no\"\npoints = 2147483647\n\
+        [[criterion]]\nid = \"b\"\nquestion = \"B?\"\nkind = \"yes_no\"\npoints = 2147483647\n";
+    let p = Policy::parse(text).expect("a sound policy");
+    let both = answers(&[("a", Answer::YesNo(true)), ("b", Answer::YesNo(true))]);
+    let v = assess(&p, &both, &Facts::default()).expect("assessed");
+    assert_eq!((v.score, v.band.as_str()), (i32::MAX, "P1"));
+}
+
+/// Found by fuzzing: a band id of any text (`é`, empty) was accepted,
+/// though the timescales file can only name bands by letters, digits and _.
+#[test]
+fn a_band_id_must_be_letters_digits_and_underscores_as_the_timescales_name_them() {
+    for bad in ["é", "", "P 1", "P-1"] {
+        let text = DEFAULT_PACKS[0]
+            .1
+            .replace("id = \"P4\"", &format!("id = \"{bad}\""));
+        let e = Policy::parse(&text).expect_err(bad);
+        assert!(
+            e.iter().any(|p| p.location == format!("band {bad}")
+                && p.message.contains("letters, digits and _")),
+            "{bad:?}: {e:?}"
+        );
+    }
+}
+
+/// Found by fuzzing: number bands reaching the largest number were said to
+/// leave that number in no band (the count of covered values saturated).
+#[test]
+fn number_bands_may_reach_the_largest_and_smallest_numbers() {
+    let text = "id = \"edges\"\nname = \"Edges\"\nservice_areas = []\nreview_interval_days = 7\n\
+        [[band]]\nid = \"P1\"\nname = \"Only\"\nmin_score = 0\n\
+        [[criterion]]\nid = \"n\"\nquestion = \"N?\"\nkind = \"number\"\n\
+        min = -9223372036854775808\nmax = 9223372036854775807\nbands = [\n\
+        { from = -9223372036854775808, to = 0, points = 0 },\n\
+        { from = 1, to = 9223372036854775807, points = 7 },\n]\n";
+    let p = Policy::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+    let top = answers(&[("n", Answer::Number(i64::MAX))]);
+    assert_eq!(
+        assess(&p, &top, &Facts::default()).expect("assessed").score,
+        7
+    );
+    let short = text.replace("to = 9223372036854775807", "to = 9223372036854775806");
+    let e = Policy::parse(&short).unwrap_err();
+    assert!(
+        e.iter().any(|p| p
+            .message
+            .contains("9223372036854775807–9223372036854775807 fall in no band")),
+        "{e:?}"
+    );
+}
+
 fn generic_answers() -> impl Strategy<Value = BTreeMap<String, Answer>> {
     let p = pack("generic");
     let yes_no: Vec<String> = p
