@@ -17,21 +17,27 @@
 //! - each has a pool of at most [`POOL`] (4) connections (the scenarios run
 //!   one statement at a time; a transaction and a read beside it need two);
 //! - each uses one admin connection while it is made;
-//! - at most [`DROPPING`] (8) connections drop finished databases;
+//! - at most [`DROPPING`] (4) connections drop finished databases;
 //! - one more connection, for the whole process, marks the run as alive so
-//!   that no other run clears its databases away.
+//!   that no other run clears its databases away;
+//! - the reapers of the suite's earlier test binaries (at most 3: there are
+//!   4, and cargo runs them one after another) may still be dropping what
+//!   theirs left, [`REAPING`] (2) at a time.
 //!
-//! One test process therefore peaks at 4 × (4 + 1) + 8 + 1 = 29
-//! connections, two suites side by side at 58, well under the server's 97.
+//! One suite therefore peaks at 4 × (4 + 1) + 4 + 1 + 3 × 2 = 31
+//! connections, two side by side at 62, well under the server's 97.
 //!
 //! When a test ends — and also while a failing test unwinds — its guard
 //! closes its pool and hands its database to a dropper thread, which drops
 //! it (`DROP DATABASE … WITH (FORCE)`, ending any connection a failing test
 //! left open). Not in the test itself: every `DROP DATABASE` waits for an
 //! immediate checkpoint of the whole server, 2–4 s on a busy machine, and
-//! drops requested together share one. What a process leaves when it exits
-//! (its template, drops not yet done) a later run's dropper clears away,
-//! beside its own, once it is stale (see [`is_stale`]).
+//! drops requested together share one. The template and the drops not yet
+//! done when the test process exits are dropped by its reaper: a child
+//! process (the same test binary, running only [`reaper`]) that is told of
+//! each database made and dropped, and drops what is left once the test
+//! process has gone, however it went. What a run still leaves (its reaper
+//! killed too) a later run clears away once it is stale (see [`is_stale`]).
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -51,7 +57,9 @@ pub const LIVE: usize = 4;
 /// Connections in each test database's pool.
 pub const POOL: u32 = 4;
 /// Databases dropped at once (one connection each).
-pub const DROPPING: usize = 8;
+pub const DROPPING: usize = 4;
+/// Databases a reaper drops at once, after its test process has gone.
+pub const REAPING: usize = 2;
 /// A database whose run is gone is cleared away once it is this old and
 /// nothing is connected to it. Runs of older versions of this module mark
 /// no run as alive; none of their test binaries takes this long.
@@ -59,6 +67,21 @@ pub const STALE_AFTER: Duration = Duration::from_secs(15 * 60);
 
 /// Every test database's name starts so.
 const PREFIX: &str = "caseload_test_";
+/// Set for the reaper process: the admin URL.
+const REAPER: &str = "CASELOAD_TEST_POSTGRES_REAPER";
+
+/// The reaper's standard input: `+name` for a database made, `-name` for
+/// one dropped.
+static REAPER_INPUT: std::sync::OnceLock<std::sync::Mutex<std::process::ChildStdin>> =
+    std::sync::OnceLock::new();
+
+fn tell_reaper(line: &str) {
+    use std::io::Write;
+    if let Some(input) = REAPER_INPUT.get() {
+        let mut input = input.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(input, "{line}");
+    }
+}
 
 static RUN: OnceCell<Option<Run>> = OnceCell::const_new();
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -152,6 +175,7 @@ async fn run() -> Option<Run> {
             .as_secs();
         let id = format!("{PREFIX}{now}_{}", std::process::id());
         keep_alive(&admin, &id);
+        start_reaper(&admin);
         let dropper = start_dropper(admin.clone());
         for name in stale(&admin).await {
             dropper.send(Request::Drop { name, force: false }).unwrap();
@@ -161,6 +185,7 @@ async fn run() -> Option<Run> {
             .execute(&mut conn)
             .await
             .unwrap();
+        tell_reaper(&format!("+{template}"));
         let store = caseload_postgres::connect_with_pool(
             &with_database(&admin, &template),
             &pool_options(),
@@ -247,8 +272,9 @@ fn start_dropper(admin: String) -> std::sync::mpsc::Sender<Request> {
                     }
                 }
                 for (name, result) in runtime.block_on(drop_databases(&admin, names)) {
-                    if let Err(e) = result {
-                        eprintln!("test database {name} was not dropped: {e}");
+                    match result {
+                        Ok(()) => tell_reaper(&format!("-{name}")),
+                        Err(e) => eprintln!("test database {name} was not dropped: {e}"),
                     }
                 }
                 for answer in settled {
@@ -285,6 +311,52 @@ async fn drop_databases(
         });
     }
     dropping.join_all().await
+}
+
+/// Start this process's reaper: the test binary again, running only
+/// [`reaper`], with its standard input from here. It outlives this process,
+/// which therefore never waits for it.
+#[allow(clippy::zombie_processes)]
+fn start_reaper(admin: &str) {
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["support::reaper", "--exact", "--ignored", "--quiet"])
+        .env(REAPER, admin)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start the test databases' reaper: {e}"));
+    let _ = REAPER_INPUT.set(std::sync::Mutex::new(child.stdin.unwrap()));
+}
+
+/// Not a test: the reaper of one test process's databases (see the
+/// module's notes). It reads what was made and dropped until the test
+/// process is gone and its end of the pipe closes, then drops the rest.
+/// Ignored, so that only [`start_reaper`] runs it.
+#[test]
+#[ignore = "the test databases' reaper, started by the suite itself"]
+fn reaper() {
+    use std::io::BufRead;
+    let Ok(admin) = std::env::var(REAPER) else {
+        return;
+    };
+    let mut left = std::collections::BTreeSet::new();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        if let Some(made) = line.strip_prefix('+') {
+            left.insert(made.to_owned());
+        } else if let Some(dropped) = line.strip_prefix('-') {
+            left.remove(dropped);
+        }
+    }
+    let left: Vec<(String, bool)> = left.into_iter().map(|name| (name, true)).collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for chunk in left.chunks(REAPING) {
+        runtime.block_on(drop_databases(&admin, chunk.to_vec()));
+    }
 }
 
 /// Once every test database dropped so far in this process is gone.
@@ -443,6 +515,7 @@ async fn create(template: Option<&str>, suffix: &str) -> Option<TestDatabase> {
         // A template is copied by one CREATE DATABASE at a time.
         let _one_at_a_time = CREATE.lock().await;
         sqlx::query(&sql).execute(&mut conn).await.unwrap();
+        tell_reaper(&format!("+{name}"));
     }
     conn.close().await.unwrap();
     Some(TestDatabase {
