@@ -13,19 +13,20 @@
 //! the number of test threads:
 //!
 //! - at most [`LIVE`] (4) test databases exist at once in one test process;
-//!   a test asking for a fifth waits for one to be dropped;
+//!   a test asking for a fifth waits until one of theirs ends;
 //! - each has a pool of at most [`POOL`] (4) connections (the scenarios run
 //!   one statement at a time; a transaction and a read beside it need two);
 //! - each uses one admin connection while it is made;
-//! - at most [`DROPPING`] (4) connections drop finished databases;
+//! - at most [`DROPPING`] (4) connections drop finished databases, and
+//!   [`SWEEPING`] (2) those of gone runs (see [`is_stale`]);
 //! - one more connection, for the whole process, marks the run as alive so
 //!   that no other run clears its databases away;
 //! - the reapers of the suite's earlier test binaries (at most 3: there are
 //!   4, and cargo runs them one after another) may still be dropping what
 //!   theirs left, [`REAPING`] (2) at a time.
 //!
-//! One suite therefore peaks at 4 × (4 + 1) + 4 + 1 + 3 × 2 = 31
-//! connections, two side by side at 62, well under the server's 97.
+//! One suite therefore peaks at 4 × (4 + 1) + 4 + 2 + 1 + 3 × 2 = 33
+//! connections, two side by side at 66, well under the server's 97.
 //!
 //! When a test ends — and also while a failing test unwinds — its guard
 //! closes its pool and hands its database to a dropper thread, which drops
@@ -58,6 +59,8 @@ pub const LIVE: usize = 4;
 pub const POOL: u32 = 4;
 /// Databases dropped at once (one connection each).
 pub const DROPPING: usize = 4;
+/// Databases of gone runs a run drops at once.
+pub const SWEEPING: usize = 2;
 /// Databases a reaper drops at once, after its test process has gone.
 pub const REAPING: usize = 2;
 /// A database whose run is gone is cleared away once it is this old and
@@ -176,9 +179,12 @@ async fn run() -> Option<Run> {
         let id = format!("{PREFIX}{now}_{}", std::process::id());
         keep_alive(&admin, &id);
         start_reaper(&admin);
-        let dropper = start_dropper(admin.clone());
+        let dropper = start_dropper(admin.clone(), DROPPING);
+        // Apart, so that a test waiting for its own drops (`settled`) does
+        // not wait for the leftovers of other runs.
+        let sweeper = start_dropper(admin.clone(), SWEEPING);
         for name in stale(&admin).await {
-            dropper.send(Request::Drop { name, force: false }).unwrap();
+            sweeper.send(Request::Drop { name, force: false }).unwrap();
         }
         let template = format!("{id}_template");
         sqlx::query(&format!("CREATE DATABASE \"{template}\""))
@@ -242,11 +248,11 @@ fn keep_alive(admin: &str, id: &str) {
     }
 }
 
-/// The dropper: a thread and runtime of its own, since each test's runtime
+/// A dropper: a thread and runtime of its own, since each test's runtime
 /// ends with the test. It takes what has been asked so far, up to
-/// [`DROPPING`] databases, drops them together, and answers the
+/// `at_once` databases, drops them together, and answers the
 /// [`Request::Settled`] among them.
-fn start_dropper(admin: String) -> std::sync::mpsc::Sender<Request> {
+fn start_dropper(admin: String, at_once: usize) -> std::sync::mpsc::Sender<Request> {
     let (ask, asked) = std::sync::mpsc::channel::<Request>();
     std::thread::Builder::new()
         .name("postgres-test-dropper".into())
@@ -257,7 +263,7 @@ fn start_dropper(admin: String) -> std::sync::mpsc::Sender<Request> {
                 .unwrap();
             while let Ok(first) = asked.recv() {
                 let mut batch = vec![first];
-                while batch.len() < DROPPING {
+                while batch.len() < at_once {
                     match asked.try_recv() {
                         Ok(more) => batch.push(more),
                         Err(_) => break,
