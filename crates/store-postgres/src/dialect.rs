@@ -212,7 +212,11 @@ impl Dialect for Postgres {
     type Query<'q> = Query<'q>;
 
     async fn connect(url: &str, timeouts: &caseload_store::Timeouts) -> Result<Self> {
-        Postgres::open(url, timeouts).await
+        let options = crate::PoolOptions {
+            timeouts: *timeouts,
+            ..crate::PoolOptions::default()
+        };
+        Postgres::open(url, &options).await
     }
     async fn run_migrations(&self) -> Result<()> {
         Postgres::run_migrations(self).await

@@ -84,9 +84,36 @@ fn outage(code: &str) -> Option<Outage> {
 /// The PostgreSQL store: the shared SQL store speaking PostgreSQL.
 pub type PgStore = caseload_sql::SqlStore<Postgres>;
 
+/// How the store opens its pool. [`PgStore::connect`] and
+/// [`PgStore::connect_with`] take the defaults' pool size; the test suites
+/// ask for a small pool, since many test databases share one server.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub timeouts: Timeouts,
+    /// Connections the pool may hold at once: 16 by default, enough for a
+    /// server's concurrent requests on a few cores, and well under
+    /// PostgreSQL's default of 100 a server.
+    pub max_connections: u32,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            timeouts: Timeouts::default(),
+            max_connections: 16,
+        }
+    }
+}
+
+/// Open the database at a `postgres://` URL with a pool as `options` says.
+pub async fn connect_with_pool(url: &str, options: &PoolOptions) -> Result<PgStore> {
+    Ok(PgStore::new(Postgres::open(url, options).await?))
+}
+
 impl Postgres {
     /// Connect to the database at a `postgres://` URL.
-    async fn open(url: &str, timeouts: &Timeouts) -> Result<Self> {
+    async fn open(url: &str, pool: &PoolOptions) -> Result<Self> {
+        let timeouts = &pool.timeouts;
         let statement_ms = timeouts.statement.as_millis().to_string();
         let options = PgConnectOptions::from_str(url)
             .map_err(StoreError::other)?
@@ -103,7 +130,7 @@ impl Postgres {
                 ("statement_timeout", statement_ms.as_str()),
             ]);
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(pool.max_connections)
             .acquire_timeout(timeouts.acquire)
             .connect_with(options)
             .await

@@ -1,4 +1,5 @@
-//! The shared store conformance suite, on a fresh PostgreSQL database per test.
+//! The shared store conformance suite, on a fresh PostgreSQL database per
+//! test, dropped when the test ends.
 
 mod support;
 
@@ -31,7 +32,7 @@ impl caseload_store::conformance::RawSql for Raw {
     }
 }
 
-async fn fresh_with_raw() -> Option<(caseload_postgres::PgStore, Raw)> {
+async fn fresh_with_raw() -> Option<(support::TestStore, Raw)> {
     let store = support::fresh().await?;
     let raw = Raw(store.pool().clone());
     Some((store, raw))

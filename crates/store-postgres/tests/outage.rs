@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use caseload_postgres::PgStore;
+use caseload_postgres::PoolOptions;
 use caseload_store::prelude::*;
 use caseload_store::{Outage, StoreError, Timeouts};
 use sqlx::postgres::PgConnectOptions;
@@ -93,9 +93,10 @@ fn assert_unavailable_soon<T: std::fmt::Debug>(
 #[tokio::test]
 async fn a_lost_server_is_answered_unavailable_within_seconds_and_the_store_recovers_when_it_returns()
  {
-    let Some(url) = support::fresh_url().await else {
+    let Some(database) = support::fresh_database().await else {
         return;
     };
+    let url = database.url().to_owned();
     let options = PgConnectOptions::from_str(&url).unwrap();
     let upstream = format!("{}:{}", options.get_host(), options.get_port());
     assert!(
@@ -104,11 +105,16 @@ async fn a_lost_server_is_answered_unavailable_within_seconds_and_the_store_reco
     );
     let proxy = Proxy::start(upstream.clone()).await;
     let via = url.replacen(&upstream, &format!("127.0.0.1:{}", proxy.port), 1);
-    let timeouts = Timeouts {
-        acquire: Duration::from_secs(2),
-        ..Timeouts::default()
+    let options = PoolOptions {
+        timeouts: Timeouts {
+            acquire: Duration::from_secs(2),
+            ..Timeouts::default()
+        },
+        ..support::pool_options()
     };
-    let store = PgStore::connect_with(&via, &timeouts).await.unwrap();
+    let store = caseload_postgres::connect_with_pool(&via, &options)
+        .await
+        .unwrap();
     let team = store
         .create_team("North", jiff::Timestamp::now())
         .await

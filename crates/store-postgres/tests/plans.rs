@@ -10,18 +10,17 @@ mod support;
 use sqlx::Row;
 
 // Each scenario on a fresh database; the last store is kept for planning.
-// Every other store's pool is closed as soon as its scenario is done: kept
-// open, sixty scenarios' pools together came near the server's 100
-// connections, and a later connection was refused ("too many clients").
+// Every other scenario's database is dropped, with its pool, as soon as the
+// scenario is done: kept open, sixty scenarios' pools together came near the
+// server's 100 connections, and a later connection was refused ("too many
+// clients").
 macro_rules! drive {
     ($($name:ident,)+) => {{
-        let mut last: Option<caseload_postgres::PgStore> = None;
+        let mut last: Option<support::TestStore> = None;
         $(
             let Some(store) = support::fresh().await else { return };
-            caseload_store::conformance::$name(&store).await;
-            if let Some(done) = last.replace(store) {
-                done.pool().close().await;
-            }
+            caseload_store::conformance::$name(&*store).await;
+            drop(last.replace(store));
         )+
         last
     }};

@@ -130,8 +130,22 @@ macro_rules! conformance_scenarios {
     };
 }
 
+/// What a conformance test runs on: a store, or a guard holding one (the
+/// PostgreSQL suite's, which drops its database when the test ends, even
+/// when the test fails).
+pub trait Subject {
+    fn store(&self) -> &dyn Store;
+}
+
+impl<S: Store> Subject for S {
+    fn store(&self) -> &dyn Store {
+        self
+    }
+}
+
 /// Generate one `#[tokio::test]` per conformance test for a backend.
-/// `$make` is an async expression giving a fresh, migrated store.
+/// `$make` is an async expression giving a fresh, migrated store (or a
+/// [`Subject`] holding one), kept until the test ends.
 #[macro_export]
 macro_rules! store_conformance_tests {
     ($make:expr) => {
@@ -142,7 +156,7 @@ macro_rules! store_conformance_tests {
             #[tokio::test]
             async fn $name() {
                 let Some(store) = $make.await else { return };
-                $crate::conformance::$name(&store).await;
+                $crate::conformance::$name($crate::conformance::Subject::store(&store)).await;
             }
         )+
     };
@@ -159,7 +173,7 @@ macro_rules! raw_sql_conformance_tests {
             #[tokio::test]
             async fn $name() {
                 let Some((store, raw)) = $make.await else { return };
-                $crate::conformance::$name(&store, &raw).await;
+                $crate::conformance::$name($crate::conformance::Subject::store(&store), &raw).await;
             }
         )+
     };
