@@ -62,6 +62,8 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
     pub(crate) set_cookie: Option<String>,
+    /// The server's `x-request-id`: how its audit events name the request.
+    pub(crate) request_id: Option<String>,
 }
 
 impl Conn {
@@ -103,6 +105,7 @@ impl Conn {
             .with_context(|| format!("bad status line {line:?}"))?;
         let mut length = 0usize;
         let mut set_cookie = None;
+        let mut request_id = None;
         loop {
             line.clear();
             self.reader.read_line(&mut line).await?;
@@ -116,6 +119,8 @@ impl Conn {
                     length = v.trim().parse()?;
                 } else if k == "set-cookie" {
                     set_cookie = Some(v.trim().to_owned());
+                } else if k == "x-request-id" {
+                    request_id = Some(v.trim().to_owned());
                 } else if k == "transfer-encoding" {
                     bail!("chunked responses are not expected from Caseload");
                 }
@@ -127,6 +132,7 @@ impl Conn {
             status,
             body,
             set_cookie,
+            request_id,
         })
     }
 }

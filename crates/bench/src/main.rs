@@ -8,13 +8,19 @@
 //! number of concurrent clients, every request's latency kept — and finally
 //! measures the raw limit of a durable write through the same driver. It
 //! prints one Markdown table per backend and writes the figures as JSON.
+//!
+//! `caseload-bench soak` and `caseload-bench crash` are the long trials
+//! instead: a bounded mixed load for twenty minutes (see `soak.rs`), and
+//! kill -9 trials during note writes (see `crash.rs`).
 
 #![allow(clippy::unwrap_used)]
 
+mod crash;
 mod driver;
 mod report;
 mod resources;
 mod server;
+mod soak;
 mod writes;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +77,18 @@ struct Args {
     /// for profiling one path with `--reuse`.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    #[command(subcommand)]
+    trial: Option<Trial>,
+}
+
+/// The long trials, instead of the benchmarks (BENCHMARKS.md, "Soak and
+/// crash trials").
+#[derive(Debug, clap::Subcommand)]
+enum Trial {
+    /// A bounded mixed load: memory flat, no errors, p99 steady.
+    Soak(soak::SoakArgs),
+    /// Kill -9 trials during note writes: nothing acknowledged lost.
+    Crash(crash::CrashArgs),
 }
 
 const PASSWORD: &str = "bench-password-not-secret-2026";
@@ -79,6 +97,16 @@ const WHO: &str = "practitioner.00001@demo.caseload.invalid";
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(trial) = &args.trial {
+        let caseload = std::env::current_exe()?.with_file_name("caseload");
+        if !caseload.exists() {
+            bail!("{} is missing: build it first", caseload.display());
+        }
+        return match trial {
+            Trial::Soak(a) => soak::soak(a, &caseload).await,
+            Trial::Crash(a) => crash::crash(a, &caseload).await,
+        };
+    }
     if !["tiny", "small", "medium"].contains(&args.scale.as_str()) {
         bail!("--scale must be tiny, small or medium");
     }
@@ -111,7 +139,7 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn machine() -> Value {
+pub(crate) fn machine() -> Value {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()

@@ -17,7 +17,7 @@ pub(crate) async fn fresh_database(
 ) -> anyhow::Result<()> {
     if backend == "sqlite" {
         let file = url.trim_start_matches("sqlite:");
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", "-audit"] {
             let _ = std::fs::remove_file(format!("{file}{suffix}"));
         }
         return Ok(());
@@ -120,4 +120,62 @@ pub(crate) async fn fifty_note_case(backend: &str, url: &str) -> anyhow::Result<
             .await?
     };
     Ok(id)
+}
+
+/// A fresh data set of `scale` on `url`, a password for each of `accounts`
+/// (all [`super::PASSWORD`]), and an API token for the first of them, made
+/// after the passwords (a new password revokes the user's tokens).
+pub(crate) async fn prepare(
+    caseload: &Path,
+    backend: &str,
+    url: &str,
+    admin_url: &str,
+    scale: &str,
+    accounts: &[String],
+) -> anyhow::Result<String> {
+    fresh_database(backend, url, admin_url).await?;
+    run(caseload, url, &["demo", "--scale", scale]).await?;
+    for who in accounts {
+        run_with_stdin(
+            caseload,
+            url,
+            &["user", "passwd", "--email", who, "--password-stdin"],
+            super::PASSWORD,
+        )
+        .await?;
+    }
+    let who = accounts.first().context("no account to make a token for")?;
+    Ok(run(
+        caseload,
+        url,
+        &["token", "create", "--email", who, "--name", "benchmark"],
+    )
+    .await?
+    .trim()
+    .to_owned())
+}
+
+/// The email of the `n`th demonstration practitioner (from 1).
+pub(crate) fn practitioner(n: usize) -> String {
+    format!("practitioner.{n:05}@demo.caseload.invalid")
+}
+
+/// The open cases of the token's holder, from their queue.
+pub(crate) async fn queue_cases(addr: &str, auth: &str) -> anyhow::Result<Vec<String>> {
+    let mut conn = super::driver::Conn::open(addr).await?;
+    let r = conn
+        .request("GET", "/api/v1/caseload", &[("authorization", auth)], None)
+        .await?;
+    if r.status != 200 {
+        bail!("the queue answered {}", r.status);
+    }
+    let rows: serde_json::Value = serde_json::from_slice(&r.body)?;
+    Ok(rows
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|x| x["case"]["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
 }
