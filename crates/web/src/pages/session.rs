@@ -1,6 +1,6 @@
 //! Signing in and out. Failed attempts are counted for each pair of account
-//! and address (in the database, shared by every server) and paused with
-//! growing waits, and logged; a new session id is issued at every sign-in; signing
+//! and address, and for each address across accounts (in the database,
+//! shared by every server), and paused with growing waits, and logged; a new session id is issued at every sign-in; signing
 //! out revokes the session on the server.
 
 use askama::Template;
