@@ -1,7 +1,8 @@
 //! Signing in and out. Failed attempts are counted for each pair of account
 //! and address, and for each address across accounts (in the database,
-//! shared by every server), and paused with growing waits, and logged; a new session id is issued at every sign-in; signing
-//! out revokes the session on the server.
+//! shared by every server), and paused with growing waits, and logged; a
+//! new session id is issued at every sign-in; signing out revokes the
+//! session on the server.
 
 use askama::Template;
 use axum::extract::{Query, State};
