@@ -24,6 +24,19 @@ fn note_fields() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// Another process's connection, holding the database's write lock until
+/// it rolls back.
+async fn hold_write_lock(app: &TestApp) -> sqlx::SqliteConnection {
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite:{}", app.db_path.display()))
+        .await
+        .unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    other
+}
+
 #[tokio::test]
 async fn a_note_not_saved_while_the_database_is_locked_comes_back_with_its_text_and_saves_after() {
     let app = TestApp::new().await;
@@ -32,13 +45,7 @@ async fn a_note_not_saved_while_the_database_is_locked_comes_back_with_its_text_
     let page = format!("/cases/{case}/notes/new");
 
     // Another process holds the write lock past the busy timeout.
-    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite:{}", app.db_path.display()))
-        .await
-        .unwrap();
-    sqlx::raw_sql("BEGIN IMMEDIATE")
-        .execute(&mut other)
-        .await
-        .unwrap();
+    let mut other = hold_write_lock(&app).await;
 
     let started = Instant::now();
     let r = b.submit(&page, &page, &note_fields()).await;
@@ -140,13 +147,7 @@ async fn an_amendment_not_saved_keeps_the_correction_and_its_reason() {
         ("section_situation", "Owes £2,100"),
     ];
 
-    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite:{}", app.db_path.display()))
-        .await
-        .unwrap();
-    sqlx::raw_sql("BEGIN IMMEDIATE")
-        .execute(&mut other)
-        .await
-        .unwrap();
+    let mut other = hold_write_lock(&app).await;
     let r = b.submit(&page, &page, &correction).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.html());
     let html = r.html();
